@@ -1,0 +1,109 @@
+"""Fællesskab: helps newcomers to Kolding find communities.
+
+`create_app()` builds the application; nothing runs at import time.
+"""
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask, request
+
+from .config import Config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create the Flask application.
+
+    :param config: settings that override those read from the environment (tests).
+    """
+    app = Flask(__name__, instance_path=_instance_path())
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(Config.from_env(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    from .core.http_errors import register_error_handlers
+
+    register_error_handlers(app)
+    from .cli import register_cli
+
+    register_cli(app)
+    _init_templates(app)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def _instance_path() -> str:
+    # instance/ at the repository root, as CONTRACT.md says; an installed
+    # package without a checkout falls back to the current directory.
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if os.path.exists(os.path.join(root, "pyproject.toml")):
+        return os.path.join(root, "instance")
+    return os.path.join(os.getcwd(), "instance")
+
+
+def _init_extensions(app: Flask) -> None:
+    from .extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Europe/Copenhagen")
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None  # the login page says why by itself
+
+    # Import models so metadata is complete for migrations and create_all.
+    from . import models  # noqa: F401
+    from .accounts.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        try:
+            user = db.session.get(User, int(user_id))
+        except (TypeError, ValueError):
+            return None
+        return user if user is not None and user.is_active else None
+
+
+def _select_locale() -> str:
+    from flask import session
+
+    chosen = request.args.get("lang") or session.get("lang")
+    if chosen in ("da", "en"):
+        return chosen
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(["da", "en"]) or "da"
+    return "da"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .accounts.views import bp as accounts_bp
+    from .api import bp as api_bp
+    from .directory.views import bp as directory_bp
+    from .events.views import bp as events_bp
+    from .main.views import bp as main_bp
+    from .places.views import bp as places_bp
+    from .staff.views import coordinator_bp, forum_bp
+
+    for bp in (main_bp, accounts_bp, directory_bp, events_bp, places_bp, coordinator_bp, forum_bp, api_bp):
+        app.register_blueprint(bp)
+    from .extensions import csrf
+
+    csrf.exempt(api_bp)  # the JSON API takes no cookies-based form posts
+
+
+def _init_templates(app: Flask) -> None:
+    from .core import template_helpers
+
+    template_helpers.register(app)

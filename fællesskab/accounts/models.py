@@ -1,0 +1,56 @@
+"""The User model."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..core.time import UTCDateTime, utcnow
+from ..extensions import db
+from ..places.models import Forum
+
+ROLES = ("admin", "coordinator", "forum", "newcomer")
+
+
+class User(UserMixin, db.Model):
+    """A person who logs in: staff, a village forum's contact, or a newcomer."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('admin', 'coordinator', 'forum', 'newcomer')", name="role"),
+        sa.CheckConstraint("role <> 'forum' OR forum_id IS NOT NULL", name="forum_has_forum"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lowercased, so the unique constraint is case-insensitive.
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(16), index=True)
+    forum_id: Mapped[int | None] = mapped_column(sa.ForeignKey("forums.id"), index=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    forum: Mapped[Forum | None] = relationship()
+
+    @validates("email")
+    def _normalise_email(self, _key: str, value: str) -> str:
+        return value.strip().lower()
+
+    def set_password(self, password: str) -> None:
+        # Werkzeug's scrypt: memory-hard, no extra dependency.
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def has_role(self, *roles: str) -> bool:
+        # admin may do everything staff may do
+        return self.role in roles or (self.role == "admin" and "coordinator" in roles)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

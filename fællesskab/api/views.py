@@ -1,0 +1,47 @@
+"""Read endpoints of /api/v1 (CONTRACT.md)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import jsonify, request
+
+from ..core.errors import ValidationError
+from ..core.pagination import clamp_page, paginate
+from ..directory import services as directory
+from ..events import services as events
+from ..places import services as places
+from . import bp
+from .serializers import association_json, event_json, place_json
+
+
+@bp.get("/places")
+def place_list():
+    return jsonify({"results": [place_json(p) for p in places.list_places()]})
+
+
+@bp.get("/associations/<int:assoc_id>")
+def association_detail(assoc_id: int):
+    return jsonify(association_json(directory.get_by_id(assoc_id)))
+
+
+def _date_arg(name: str) -> datetime | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationError(f"{name} skal være en dato (ÅÅÅÅ-MM-DD) eller ISO 8601-tid.", field=name) from None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+@bp.get("/events")
+def event_list():
+    page, per_page = clamp_page(request.args.get("page"), request.args.get("per_page"))
+    place_id = None
+    if request.args.get("place"):
+        place_id = places.get_place_by_slug(request.args["place"]).id
+    stmt = events.upcoming_query(start=_date_arg("from"), end=_date_arg("to"), place_id=place_id)
+    result = paginate(stmt, page, per_page)
+    return jsonify({"total": result.total, "page": result.page, "per_page": result.per_page,
+                    "results": [event_json(e) for e in result.items]})

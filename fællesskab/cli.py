@@ -1,0 +1,154 @@
+"""Command-line interface: `flask --app wsgi <group> <command>` (CONTRACT.md).
+
+Each command prints a clear one-line error and exits non-zero on bad input,
+and commits once, only when everything went well.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from .core.errors import DomainError
+from .extensions import db
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def seed_dir() -> str:
+    return current_app.config.get("SEED_DIR") or os.path.join(REPO_ROOT, "seed")
+
+
+def fail(message: str) -> None:
+    """Roll back, print one line to stderr and exit 1."""
+    db.session.rollback()
+    click.echo(f"Fejl: {message}", err=True)
+    sys.exit(1)
+
+
+seed_cli = AppGroup("seed", help="Load reference geodata and demo data from seed/.")
+import_cli = AppGroup("import", help="Import CSV files (UTF-8, header row).")
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+@seed_cli.command("places")
+def seed_places_command() -> None:
+    """Load Kolding's localities, postcodes, streets and boundary (idempotent)."""
+    from .places.services import load_reference_data
+
+    report = _seed_places(load_reference_data)
+    db.session.commit()
+    click.echo(_describe_places(report))
+
+
+def _seed_places(load):
+    try:
+        return load(seed_dir())
+    except (OSError, KeyError, ValueError) as exc:
+        fail(f"kunne ikke læse seed/places: {exc}")
+
+
+PLACE_WORDS = {"postcodes": "postnumre", "places": "steder", "streets": "gader", "boundaries": "grænser"}
+
+
+def _describe_places(report) -> str:
+    if not report.changed:
+        return "Stednavne: allerede indlæst, intet ændret."
+    parts = [f"{n} {PLACE_WORDS.get(what, what)} oprettet" for what, n in report.created.items()]
+    parts += [f"{n} {PLACE_WORDS.get(what, what)} opdateret" for what, n in report.updated.items()]
+    return "Stednavne: " + ", ".join(parts) + "."
+
+
+@seed_cli.command("demo")
+def seed_demo_command() -> None:
+    """Run `seed places`, then load demo forums, associations, events and accounts."""
+    from .demo import load_demo
+    from .places.services import load_reference_data
+
+    places = _seed_places(load_reference_data)
+    production = current_app.config["FAELLESSKAB_ENV"] == "production"
+    try:
+        report = load_demo(seed_dir(), production=production)
+    except DomainError as exc:
+        fail(f"demodata er ugyldige: {exc.message}")
+    except OSError as exc:
+        fail(f"kunne ikke læse seed/demo: {exc}")
+    db.session.commit()
+    click.echo(_describe_places(places))
+    click.echo(f"Fora: {report.forums_changed} oprettet eller ændret.")
+    click.echo(f"Foreninger: {report.associations}.")
+    click.echo(f"Arrangementer: {report.events_created} oprettet.")
+    if production:
+        click.echo("Demokonti findes; adgangskoderne vises ikke i produktion.")
+    else:
+        click.echo("Demokonti (kun til udvikling):")
+        for email, role, password in report.accounts:
+            click.echo(f"  {role:<12} {email:<28} {password}")
+
+
+def _run_import(path: str, importer) -> None:
+    try:
+        with open(path, "rb") as fh:
+            report = importer(fh)
+    except OSError as exc:
+        fail(f"kunne ikke åbne {path}: {exc.strerror or exc}")
+    if not report.ok:
+        db.session.rollback()
+        click.echo(f"Fejl: {path} blev ikke indlæst ({len(report.problems)} problem(er); intet er ændret):",
+                   err=True)
+        for problem in report.problems[:200]:
+            click.echo(f"  {problem}", err=True)
+        if len(report.problems) > 200:
+            click.echo(f"  … og {len(report.problems) - 200} mere", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"Indlæst {path}: {report.summary()}.")
+
+
+@import_cli.command("associations")
+@click.argument("path", type=click.Path(dir_okay=False))
+def import_associations_command(path: str) -> None:
+    """Upsert associations by external_id from a CSV file."""
+    from .directory.importer import import_associations
+
+    _run_import(path, import_associations)
+
+
+@import_cli.command("events")
+@click.argument("path", type=click.Path(dir_okay=False))
+def import_events_command(path: str) -> None:
+    """Upsert events by external_id from a CSV file."""
+    from .events.importer import import_events
+
+    _run_import(path, import_events)
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--role", required=True, help="admin, coordinator, forum or newcomer")
+@click.option("--forum", "forum_slug", default=None, help="the forum's slug (role forum)")
+@click.option("--name", default="")
+@click.option("--password", default=None, help="omit to be asked (recommended)")
+def users_create_command(email: str, role: str, forum_slug: str | None, name: str, password: str | None) -> None:
+    """Create an account."""
+    from .accounts.services import create_user
+
+    if password is None:
+        if not sys.stdin.isatty():
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = click.prompt("Adgangskode", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(email, role, password, forum_slug=forum_slug, name=name)
+    except DomainError as exc:
+        fail(exc.message)
+    db.session.commit()
+    click.echo(f"Konto oprettet: {user.email} ({user.role}).")
+
+
+def register_cli(app: Flask) -> None:
+    for group in (seed_cli, import_cli, users_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,66 @@
+"""HTML error pages for people, JSON errors under /api/."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .errors import DomainError
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: "Forespørgslen kunne ikke forstås.",
+    401: "Du skal logge ind for at se denne side.",
+    403: "Du har ikke adgang til denne side.",
+    404: "Siden findes ikke.",
+    405: "Metoden er ikke tilladt her.",
+    413: "Det sendte er for stort.",
+    429: "For mange forespørgsler. Vent lidt, og prøv igen.",
+    500: "Der skete en fejl hos os. Prøv igen om lidt.",
+    503: "Tjenesten er midlertidigt utilgængelig. Prøv igen om lidt.",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(status: int, code: str, message: str, **extra):
+    body = {"error": {"code": code, "message": message, **extra}}
+    return jsonify(body), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def handle_http(exc: HTTPException):
+        status = exc.code or 500
+        message = _(MESSAGES.get(status, exc.name))
+        if wants_json():
+            detail = exc.description if status in (400, 404, 405, 413, 429) and exc.description else message
+            return json_error(status, exc.name.lower().replace(" ", "_"), str(detail))
+        return render_template("errors/error.html", status=status, message=message), status
+
+    @app.errorhandler(DomainError)
+    def handle_domain(exc: DomainError):
+        if wants_json():
+            extra = {"field": exc.field} if exc.field else {}
+            return json_error(exc.status, exc.code, exc.message, **extra)
+        return render_template("errors/error.html", status=exc.status, message=exc.message), exc.status
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(exc: Exception):
+        if isinstance(exc, HTTPException):
+            return handle_http(exc)
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        try:
+            from ..extensions import db
+
+            db.session.rollback()
+        except Exception:  # pragma: no cover - the database itself may be down
+            pass
+        if wants_json():
+            return json_error(500, "internal_error", _(MESSAGES[500]))
+        return render_template("errors/error.html", status=500, message=_(MESSAGES[500])), 500

@@ -1,0 +1,45 @@
+"""Time helpers: everything is stored in UTC and shown in Copenhagen time."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
+def utcnow() -> datetime:
+    """Return the current time as an aware UTC datetime."""
+    return datetime.now(timezone.utc)
+
+
+def to_local(value: datetime) -> datetime:
+    """Return `value` in Europe/Copenhagen time (naive values are taken as UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(COPENHAGEN)
+
+
+class UTCDateTime(TypeDecorator):
+    """A datetime column stored as naive UTC and read back as aware UTC.
+
+    SQLite has no time zones; storing naive UTC everywhere makes both databases
+    compare and sort the same way.
+    """
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware datetime (UTC)")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)

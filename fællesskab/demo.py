@@ -1,0 +1,120 @@
+"""Load the demo data in seed/demo through the same services as every other writer."""
+from __future__ import annotations
+
+import csv
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from .accounts import services as accounts
+from .accounts.models import User
+from .core.errors import ValidationError
+from .core.time import COPENHAGEN
+from .directory.importer import import_associations
+from .directory.models import Association
+from .events import services as events
+from .events.models import Event
+from .extensions import db
+from .geo.gazetteer import PlaceIndex
+from .places.models import Forum
+from .places.services import upsert_forum
+
+DEMO_ACCOUNTS = (
+    ("admin@example.org", "admin", None, "Demo Administrator"),
+    ("koordinator@example.org", "coordinator", None, "Demo Koordinator"),
+    ("forum@example.org", "forum", "almind-borgerforening", "Demo Almind Borgerforening"),
+    ("tilflytter@example.org", "newcomer", None, "Demo Tilflytter"),
+)
+
+
+@dataclass
+class DemoReport:
+    forums_changed: int = 0
+    associations: str = ""
+    events_created: int = 0
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)  # email, role, password
+
+
+def demo_password(role: str) -> str:
+    """The well-known development password of a demo account (never used in production)."""
+    return f"{role}-demo-kolding"
+
+
+def load_demo(seed_dir: str, *, today: datetime | None = None, production: bool = False) -> DemoReport:
+    """Create or update demo forums, associations, events and accounts.
+
+    Events are dated relative to `today` when first created and left alone
+    afterwards, so a second run changes nothing.
+
+    :raises ValidationError: a demo file does not pass validation (a bug in seed/).
+    """
+    base = os.path.join(seed_dir, "demo")
+    report = DemoReport()
+    for row in _rows(os.path.join(base, "forums.csv")):
+        _forum, changed = upsert_forum({
+            **row,
+            "is_trusted": row.get("is_trusted", "").strip().lower() == "true",
+            "places": row.get("places", "").split(";"),
+        })
+        report.forums_changed += int(changed)
+
+    with open(os.path.join(base, "associations.csv"), "rb") as fh:
+        imported = import_associations(fh)
+    if not imported.ok:
+        raise ValidationError([("associations.csv", str(p)) for p in imported.problems[:10]])
+    report.associations = imported.summary()
+
+    report.events_created = _load_events(os.path.join(base, "events.csv"), today=today)
+    report.accounts = _ensure_accounts(production=production)
+    return report
+
+
+def _rows(path: str) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _load_events(path: str, *, today: datetime | None) -> int:
+    today_local = (today or datetime.now(COPENHAGEN)).astimezone(COPENHAGEN).date()
+    existing = set(db.session.scalars(sa.select(Event.external_id)))
+    forums = dict(db.session.execute(sa.select(Forum.slug, Forum.id)).all())
+    associations = dict(db.session.execute(sa.select(Association.external_id, Association.id)).all())
+    index = PlaceIndex()
+    created = 0
+    for line, row in enumerate(_rows(path), start=2):
+        if row["external_id"] in existing:
+            continue
+        hour, minute = (int(x) for x in row["start_time"].split(":"))
+        day = today_local + timedelta(days=int(row["days_from_today"]))
+        starts = datetime(day.year, day.month, day.day, hour, minute, tzinfo=COPENHAGEN)
+        ends = starts + timedelta(minutes=int(row["duration_minutes"] or 120))
+        raw = {**row, "starts_at": starts.isoformat(), "ends_at": ends.isoformat()}
+        if row.get("forum_slug"):
+            raw["forum_id"] = forums.get(row["forum_slug"])
+            if raw["forum_id"] is None:
+                raise ValidationError([("forum_slug", f"events.csv line {line}: unknown forum {row['forum_slug']}")])
+        try:
+            values = events.clean_event(raw, index=index, associations=associations)
+        except ValidationError as exc:
+            raise ValidationError([(f, f"events.csv line {line}: {m}") for f, m in exc.errors]) from None
+        events.create_event(values, status="approved")
+        created += 1
+    return created
+
+
+def _ensure_accounts(*, production: bool) -> list[tuple[str, str, str]]:
+    """Create the missing demo accounts; return (email, role, password) for each.
+
+    In development the passwords are well known so the demo can be tried; in
+    production they are random and never shown (use a password reset).
+    """
+    out = []
+    for email, role, forum_slug, name in DEMO_ACCOUNTS:
+        password = secrets.token_urlsafe(18) if production else demo_password(role)
+        if not db.session.scalar(sa.select(User.id).where(User.email == email)):
+            accounts.create_user(email, role, password, forum_slug=forum_slug, name=name)
+        out.append((email, role, password))
+    return out

@@ -1,0 +1,1 @@
+"""The directory of associations (foreninger)."""

@@ -1,0 +1,75 @@
+"""The Association model."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.time import UTCDateTime, utcnow
+from ..extensions import db
+from ..places.models import Place
+
+ASSOCIATION_STATUSES = ("draft", "published", "archived")
+
+
+class Association(db.Model):
+    """An association (forening) listed in the directory."""
+
+    __tablename__ = "associations"
+    __table_args__ = (
+        sa.Index("ix_associations_lat_lon", "lat", "lon"),
+        sa.CheckConstraint("status IN ('draft', 'published', 'archived')", name="status"),
+        sa.CheckConstraint(
+            "age_min IS NULL OR age_max IS NULL OR age_min <= age_max", name="age_range"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    slug: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    summary: Mapped[str] = mapped_column(sa.String(300), default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    category: Mapped[str] = mapped_column(sa.String(32), index=True)
+    tags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    target_groups: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    age_min: Mapped[int | None]
+    age_max: Mapped[int | None]
+    languages: Mapped[list[str]] = mapped_column(sa.JSON, default=lambda: ["da"])
+    address: Mapped[str | None] = mapped_column(sa.String(200))
+    postcode: Mapped[str | None] = mapped_column(sa.String(4))
+    town: Mapped[str | None] = mapped_column(sa.String(80))
+    lat: Mapped[float]
+    lon: Mapped[float]
+    place_id: Mapped[int | None] = mapped_column(sa.ForeignKey("places.id"), index=True)
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    website: Mapped[str | None] = mapped_column(sa.String(300))
+    meeting_times: Mapped[str | None] = mapped_column(sa.String(300))
+    price_dkk_per_year: Mapped[int | None]
+    welcomes_newcomers: Mapped[bool | None]
+    status: Mapped[str] = mapped_column(sa.String(16), default="published", index=True)
+    last_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    place: Mapped[Place | None] = relationship()
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == "published"
+
+    @property
+    def age_label(self) -> str | None:
+        """Return '6–10 år', '60+ år' or None."""
+        if self.age_min is None and self.age_max is None:
+            return None
+        if self.age_max is None:
+            return f"{self.age_min}+"
+        if self.age_min is None:
+            return f"0–{self.age_max}"
+        return f"{self.age_min}–{self.age_max}"
+
+    def __repr__(self) -> str:
+        return f"<Association {self.external_id} {self.slug}>"

@@ -1,0 +1,1 @@
+"""Events: welcome meetings, open houses, fairs, social events and activities."""

@@ -1,0 +1,1 @@
+"""Geography: the offline gazetteer, address parsing and distances."""

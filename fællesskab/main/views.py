@@ -1,0 +1,57 @@
+"""Front page, privacy notice, accessibility statement, language switch."""
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+
+from ..core.vocab import CATEGORIES
+from ..directory import services as directory
+from ..events import services as events
+from ..places.services import list_places
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    return render_template(
+        "main/index.html",
+        welcome_events=events.upcoming(limit=6, kind="welcome-meeting"),
+        next_events=events.upcoming(limit=6),
+        categories=CATEGORIES,
+        category_counts=directory.category_counts(),
+        places=[p for p in list_places() if p.kind != "suburb"],
+    )
+
+
+@bp.get("/privatliv")
+def privacy():
+    return render_template("main/privacy.html")
+
+
+@bp.get("/tilgaengelighed")
+def accessibility():
+    return render_template("main/accessibility.html")
+
+
+@bp.get("/ny-i-kolding")
+def newcomer():
+    """The newcomer journey's entry; matching (address + household) builds on this page."""
+    return render_template("main/newcomer.html", categories=CATEGORIES,
+                           welcome_events=events.upcoming(limit=10, kind="welcome-meeting"),
+                           places=[p for p in list_places() if p.kind != "suburb"])
+
+
+@bp.post("/sprog")
+def set_language():
+    """Remember the chosen UI language and go back to where the person was."""
+    lang = request.form.get("lang")
+    if lang in ("da", "en"):
+        session["lang"] = lang
+    target = request.form.get("next") or url_for("main.index")
+    # only same-site paths, never an open redirect
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
+        target = url_for("main.index")
+    return redirect(target)

@@ -1,0 +1,1 @@
+"""Places (towns and villages), postcodes and the village forums that serve them."""

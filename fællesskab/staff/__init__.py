@@ -1,0 +1,1 @@
+"""Staff entry pages: the coordinator's and a village forum's dashboards."""
