@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from .time import to_local
@@ -44,6 +44,11 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def has_endpoint(name: str) -> bool:
+    """Whether the app has the view `name`, so a template can link to a feature only once it exists."""
+    return name in current_app.view_functions
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_datetime=local_datetime, local_date=local_date, local_time=local_time, number=number,
@@ -51,4 +56,5 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         CATEGORIES=CATEGORIES, TARGET_GROUPS=TARGET_GROUPS, EVENT_KINDS=EVENT_KINDS,
         LANGUAGE_NAMES=LANGUAGE_NAMES, url_with=url_with, get_locale=get_locale,
+        has_endpoint=has_endpoint,
     )

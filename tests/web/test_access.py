@@ -1,0 +1,79 @@
+"""Every route in the URL map, requested as every role, gets the expected status.
+
+A route missing from EXPECTED fails the test, so no new page slips through
+without someone deciding who may see it.
+"""
+from __future__ import annotations
+
+import pytest
+
+PUBLIC = {"anonymous": 200, "newcomer": 200, "forum": 200, "coordinator": 200, "admin": 200}
+LOGIN = 302  # anonymous visitors are sent to the login page
+
+EXPECTED = {
+    "main.index": PUBLIC,
+    "main.newcomer": PUBLIC,
+    "main.privacy": PUBLIC,
+    "main.accessibility": PUBLIC,
+    "directory.association_list": PUBLIC,
+    "directory.association_detail": PUBLIC,
+    "events.event_list": PUBLIC,
+    "events.event_detail": PUBLIC,
+    "places.place_list": PUBLIC,
+    "places.place_detail": PUBLIC,
+    "api.place_list": PUBLIC,
+    "api.association_detail": PUBLIC,
+    "api.event_list": PUBLIC,
+    # a logged-in person is sent on to their own start page
+    "accounts.login": {"anonymous": 200, "newcomer": 302, "forum": 302, "coordinator": 302, "admin": 302},
+    "accounts.logout_page": {"anonymous": 302, "newcomer": 200, "forum": 200, "coordinator": 200, "admin": 200},
+    "coordinator.dashboard": {"anonymous": LOGIN, "newcomer": 403, "forum": 403, "coordinator": 200, "admin": 200},
+    "forum.dashboard": {"anonymous": LOGIN, "newcomer": 403, "forum": 200, "coordinator": 403, "admin": 403},
+}
+# Routes that change state are exercised by their own tests (POST only).
+POST_ONLY = {"accounts.logout", "main.set_language"}
+SKIP = {"static"}
+
+
+@pytest.fixture
+def sample_args(make_association, make_event):
+    assoc = make_association(name="Adgangstest IF")
+    event = make_event(title="Adgangstest velkomstmøde")
+    return {
+        "directory.association_detail": {"slug": assoc.slug},
+        "api.association_detail": {"assoc_id": assoc.id},
+        "events.event_detail": {"event_id": event.id},
+        "places.place_detail": {"slug": "vamdrup"},
+    }
+
+
+def test_every_route_has_an_expectation(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - SKIP - POST_ONLY
+    missing = sorted(endpoints - set(EXPECTED))
+    assert not missing, f"routes without an access expectation: {missing}"
+
+
+@pytest.mark.parametrize("role", ["anonymous", "newcomer", "forum", "coordinator", "admin"])
+def test_access_matrix(app, client, login_as, sample_args, role):
+    from flask import url_for
+
+    if role != "anonymous":
+        login_as(role)
+    failures = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in SKIP or rule.endpoint in POST_ONLY or "GET" not in rule.methods:
+            continue
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **sample_args.get(rule.endpoint, {}))
+        status = client.get(url).status_code
+        expected = EXPECTED[rule.endpoint][role]
+        if status != expected:
+            failures.append(f"{role} GET {url}: {status}, expected {expected}")
+    assert not failures, "\n".join(failures)
+
+
+def test_anonymous_is_sent_to_login_with_next(client):
+    response = client.get("/koordinator/")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+    assert "next=" in response.headers["Location"]
