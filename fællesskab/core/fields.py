@@ -31,8 +31,11 @@ def text(value: Any, *, max_length: int, required: bool = False, label: str = "F
     return value
 
 
-def str_list(value: Any) -> list[str]:
-    """Accept 'a;b' or ['a', 'b']; strip, drop empty, keep order, drop repeats."""
+def str_list(value: Any, *, lower: bool = False) -> list[str]:
+    """Accept 'a;b' or ['a', 'b']; strip, drop empty, keep order, drop repeats.
+
+    :param lower: lowercase each item before repeats are dropped.
+    """
     if value is None or value == "":
         return []
     if isinstance(value, str):
@@ -45,14 +48,14 @@ def str_list(value: Any) -> list[str]:
     for item in items:
         if not isinstance(item, str):
             raise FieldError("Listen må kun indeholde tekst.")
-        item = item.strip()
+        item = item.strip().lower() if lower else item.strip()
         if item and item not in out:
             out.append(item)
     return out
 
 
 def slug_list(value: Any, allowed: Iterable[str], *, label: str) -> list[str]:
-    items = [v.lower() for v in str_list(value)]
+    items = str_list(value, lower=True)
     allowed = list(allowed)
     bad = [v for v in items if v not in allowed]
     if bad:
@@ -171,7 +174,7 @@ def aware_datetime(value: Any, *, label: str) -> datetime | None:
 
 
 def language_codes(value: Any) -> list[str]:
-    items = [v.lower() for v in str_list(value)]
+    items = str_list(value, lower=True)
     bad = [v for v in items if not re.fullmatch(r"[a-z]{2}", v)]
     if bad:
         raise FieldError(f"Sprog skal være ISO 639-1-koder som da eller en (fik {', '.join(bad)}).")

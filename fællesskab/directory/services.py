@@ -41,7 +41,7 @@ def clean_association(raw: dict[str, Any], *, index: PlaceIndex | None = None) -
         "name": c.field("name", fields.text, max_length=200, required=True, label="Navnet"),
         "summary": c.field("summary", fields.text, max_length=300, label="Resuméet") or "",
         "description": c.field("description", fields.text, max_length=20_000, label="Beskrivelsen") or "",
-        "tags": [t.lower() for t in (c.field("tags", fields.str_list) or [])][:30],
+        "tags": (c.field("tags", fields.str_list, lower=True) or [])[:30],
         "target_groups": c.field("target_groups", fields.slug_list, TARGET_GROUPS, label="målgruppe") or [],
         "age_min": c.field("age_min", fields.integer, minimum=0, maximum=120, label="age_min"),
         "age_max": c.field("age_max", fields.integer, minimum=0, maximum=120, label="age_max"),

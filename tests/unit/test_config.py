@@ -1,0 +1,115 @@
+"""Configuration from environment variables (CONTRACT.md, Configuration)."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from fællesskab import create_app
+from fællesskab.config import Config, ConfigError, normalise_database_url
+
+ENV_VARS = ("DATABASE_URL", "SEARCH_INDEX_DIR", "SECRET_KEY", "GEOCODER", "FAELLESSKAB_ENV")
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    """Remove every variable the app reads, so the host's environment cannot leak in."""
+    for name in ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_defaults(tmp_path):
+    settings = Config.from_env(str(tmp_path), env={})
+    assert settings["FAELLESSKAB_ENV"] == "development"
+    assert settings["SQLALCHEMY_DATABASE_URI"] == "sqlite:///" + os.path.join(str(tmp_path), "faellesskab.db")
+    assert settings["SEARCH_INDEX_DIR"] == os.path.join(str(tmp_path), "search-index")
+    assert settings["GEOCODER"] == "gazetteer"
+    assert settings["SESSION_COOKIE_HTTPONLY"] is True
+    assert not settings.get("SESSION_COOKIE_SECURE")
+    assert settings["TESTING"] is False
+
+
+def test_development_secret_key_is_random_per_start(tmp_path):
+    first = Config.from_env(str(tmp_path), env={})["SECRET_KEY"]
+    second = Config.from_env(str(tmp_path), env={})["SECRET_KEY"]
+    assert len(first) >= 32
+    assert first != second
+
+
+def test_variables_override_the_defaults(tmp_path):
+    settings = Config.from_env(str(tmp_path), env={
+        "DATABASE_URL": "sqlite:////srv/data/f.db",
+        "SEARCH_INDEX_DIR": "/srv/index",
+        "SECRET_KEY": "s3cret",
+        "GEOCODER": " Nominatim ",
+    })
+    assert settings["SQLALCHEMY_DATABASE_URI"] == "sqlite:////srv/data/f.db"
+    assert settings["SEARCH_INDEX_DIR"] == "/srv/index"
+    assert settings["SECRET_KEY"] == "s3cret"
+    assert settings["GEOCODER"] == "nominatim"
+
+
+def test_reads_os_environ_when_no_env_is_given(tmp_path, clean_env):
+    clean_env.setenv("SEARCH_INDEX_DIR", "/from/environ")
+    assert Config.from_env(str(tmp_path))["SEARCH_INDEX_DIR"] == "/from/environ"
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("postgres://u:p@db.example:5432/f", "postgresql+psycopg://u:p@db.example:5432/f"),
+    ("postgresql://u@localhost/f", "postgresql+psycopg://u@localhost/f"),
+    ("postgresql+psycopg://u@localhost/f", "postgresql+psycopg://u@localhost/f"),
+    ("sqlite:////tmp/f.db", "sqlite:////tmp/f.db"),
+])
+def test_database_url_is_normalised(url, expected, tmp_path):
+    assert normalise_database_url(url) == expected
+    assert Config.from_env(str(tmp_path), env={"DATABASE_URL": url})["SQLALCHEMY_DATABASE_URI"] == expected
+
+
+@pytest.mark.parametrize("secret", [None, "", "   "])
+def test_production_without_secret_key_raises(tmp_path, secret):
+    env = {"FAELLESSKAB_ENV": "production"}
+    if secret is not None:
+        env["SECRET_KEY"] = secret
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        Config.from_env(str(tmp_path), env=env)
+
+
+def test_production_with_secret_key_secures_cookies(tmp_path):
+    settings = Config.from_env(str(tmp_path), env={"FAELLESSKAB_ENV": "Production", "SECRET_KEY": "k" * 40})
+    assert settings["FAELLESSKAB_ENV"] == "production"
+    assert settings["SECRET_KEY"] == "k" * 40
+    assert settings["SESSION_COOKIE_SECURE"] is True
+    assert settings["REMEMBER_COOKIE_SECURE"] is True
+    assert settings["PREFERRED_URL_SCHEME"] == "https"
+
+
+def test_unknown_environment_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="staging"):
+        Config.from_env(str(tmp_path), env={"FAELLESSKAB_ENV": "staging"})
+
+
+def test_create_app_refuses_production_without_secret_key(clean_env):
+    clean_env.setenv("FAELLESSKAB_ENV", "production")
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_create_app_in_production_with_secret_key(clean_env, tmp_path):
+    clean_env.setenv("FAELLESSKAB_ENV", "production")
+    clean_env.setenv("SECRET_KEY", "a-long-production-secret")
+    clean_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/prod.db")
+    clean_env.setenv("SEARCH_INDEX_DIR", str(tmp_path / "index"))
+    # TESTING only keeps create_app from configuring the root logger inside pytest.
+    app = create_app({"TESTING": True})
+    assert app.config["SECRET_KEY"] == "a-long-production-secret"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/prod.db"
+    assert app.config["SEARCH_INDEX_DIR"] == str(tmp_path / "index")
+
+
+def test_create_app_in_development_uses_the_instance_folder(clean_env):
+    app = create_app({"TESTING": True})
+    assert app.config["FAELLESSKAB_ENV"] == "development"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:///" + os.path.join(app.instance_path, "faellesskab.db")
+    assert os.path.basename(app.instance_path) == "instance"
