@@ -152,3 +152,6 @@ def users_create_command(email: str, role: str, forum_slug: str | None, name: st
 def register_cli(app: Flask) -> None:
     for group in (seed_cli, import_cli, users_cli):
         app.cli.add_command(group)
+
+
+from .geo import cli as _geo_cli  # noqa: E402,F401  (adds `import addresses` to import_cli)

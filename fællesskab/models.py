@@ -2,5 +2,5 @@
 from .accounts.models import User  # noqa: F401
 from .directory.models import Association  # noqa: F401
 from .events.models import Event  # noqa: F401
-from .geo.models import Boundary, Street  # noqa: F401
+from .geo.models import Address, Boundary, GeocodeCache, Street  # noqa: F401
 from .places.models import Forum, Place, Postcode  # noqa: F401

@@ -25,7 +25,7 @@ if os.environ.get("TEST_DATABASE_URL"):
     DATABASES.append("postgresql")
 
 # Reference data stays; these are emptied after every test (children first).
-MUTABLE_TABLES = ("events", "users", "associations", "forum_places", "forums")
+MUTABLE_TABLES = ("events", "users", "associations", "forum_places", "forums", "addresses", "geocode_cache_entries")
 
 PASSWORD = "correct horse battery staple"
 

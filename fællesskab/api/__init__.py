@@ -4,3 +4,4 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 from . import views  # noqa: E402,F401  (registers the routes)
+from . import geo  # noqa: E402,F401  (registers /geocode and /geocode/autocomplete)

@@ -1,22 +1,22 @@
-"""Offline lookups against the reference geodata loaded by `seed places`.
+"""Offline lookups for the CSV importers, and the `Located` answer type.
 
-A `PlaceIndex` holds the small reference tables in memory so that an import of
-thousands of rows resolves places without a query per row.
+A `PlaceIndex` resolves thousands of import rows without a query per row for
+places, postcodes and streets (it shares the app's in-memory `GazetteerIndex`);
+only rows with a house number ask the imported official addresses. It is
+always offline: an import never waits for an online geocoder.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import asin, cos, radians, sin, sqrt
 
 import sqlalchemy as sa
 
 from ..extensions import db
 from ..places.models import Place, Postcode
-from .addresses import name_key
-from .models import Street
-
-# A point farther than this from every known place belongs to none of them.
-MAX_PLACE_DISTANCE_KM = 12.0
+from .addresses import ParsedAddress, name_key, parse_address
+from .distance import haversine_km  # noqa: F401  (re-exported: callers import it from here)
+from .index import MAX_PLACE_DISTANCE_KM, get_index  # noqa: F401
+from .resolver import Match, Resolver
 
 
 @dataclass(frozen=True)
@@ -29,77 +29,50 @@ class Located:
     place_id: int | None
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km; plain math, for loops over many rows."""
-    p1, p2 = radians(lat1), radians(lat2)
-    a = sin((p2 - p1) / 2) ** 2 + cos(p1) * cos(p2) * sin(radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * asin(min(1.0, sqrt(a)))
+def located_from_match(match: Match) -> Located:
+    return Located(match.lat, match.lon, match.precision, match.label, match.postcode, match.place_id)
+
+
+def parts_to_parsed(address: str | None, postcode: str | None, town: str | None) -> ParsedAddress:
+    """Combine an address line with separate postcode and town fields (as import rows have them)."""
+    parsed = parse_address(address) if address and address.strip() else ParsedAddress()
+    code = (postcode or "").strip() or parsed.postcode
+    town = (town or "").strip() or None
+    supplementary = parsed.supplementary
+    if town and parsed.town and name_key(parsed.town) != name_key(town):
+        supplementary = supplementary or parsed.town  # "Bakkedraget 28, Vester Nebel" + town "Egtved"
+    return ParsedAddress(
+        street=parsed.street, house_number=parsed.house_number, floor=parsed.floor, door=parsed.door,
+        supplementary=supplementary, postcode=code, town=town or parsed.town,
+        trailing_number=parsed.trailing_number and not postcode,
+    )
 
 
 class PlaceIndex:
-    """In-memory view of places, postcodes and streets for fast resolution."""
+    """Places, postcodes and streets for fast resolution of many rows."""
 
     def __init__(self) -> None:
+        self._index = get_index()
+        self._resolver = Resolver(self._index, fuzzy=False)
         self.places = list(db.session.scalars(sa.select(Place)))
         self.postcodes = {p.code: p for p in db.session.scalars(sa.select(Postcode))}
+        self._place_by_id = {p.id: p for p in self.places}
         self.place_by_key = {name_key(p.name): p for p in self.places}
         self.district_by_key: dict[str, list[Postcode]] = {}
         for pc in self.postcodes.values():
             self.district_by_key.setdefault(name_key(pc.name), []).append(pc)
-        self.streets: dict[tuple[str, str], tuple[float, float, str]] = {}
-        for name, key, code, lat, lon in db.session.execute(
-            sa.select(Street.name, Street.name_key, Street.postcode, Street.lat, Street.lon)
-        ):
-            self.streets[(key, code)] = (lat, lon, name)
+
+    @property
+    def streets(self) -> dict[tuple[str, str], tuple[float, float, str]]:
+        """(name key, postcode) -> (lat, lon, name), as earlier versions offered."""
+        return {(s.key, s.postcode): (s.lat, s.lon, s.name) for s in self._index.streets}
 
     def nearest_place(self, lat: float, lon: float) -> Place | None:
         """Return the nearest place within MAX_PLACE_DISTANCE_KM, or None."""
-        best, best_km = None, MAX_PLACE_DISTANCE_KM
-        for place in self.places:
-            km = haversine_km(lat, lon, place.lat, place.lon)
-            if km < best_km:
-                best, best_km = place, km
-        return best
+        rec = self._index.nearest_place(lat, lon)
+        return self._place_by_id.get(rec.id) if rec else None
 
     def locate(self, address: str | None, postcode: str | None, town: str | None) -> Located | None:
-        """Resolve address parts to a point: street > postcode > locality.
-
-        The Geo work adds house-number addresses; this resolves what the
-        reference data holds: named streets, postcodes and localities.
-        """
-        code = (postcode or "").strip() or None
-        town_key = name_key(town or "")
-        if code is None and town_key in self.district_by_key:
-            code = self.district_by_key[town_key][0].code
-        if address and code:
-            street = _street_part(address)
-            hit = self.streets.get((name_key(street), code))
-            if hit:
-                lat, lon, name = hit
-                return self._located(lat, lon, "street", f"{name}, {code} {self._district(code)}", code)
-        place = self.place_by_key.get(town_key)
-        if place is not None and (code is None or place.postcode == code):
-            return self._located(place.lat, place.lon, "locality", place.name, place.postcode)
-        if code and code in self.postcodes:
-            pc = self.postcodes[code]
-            return self._located(pc.lat, pc.lon, "postcode", pc.label, code)
-        if place is not None:
-            return self._located(place.lat, place.lon, "locality", place.name, place.postcode)
-        return None
-
-    def _district(self, code: str) -> str:
-        pc = self.postcodes.get(code)
-        return pc.name if pc else ""
-
-    def _located(self, lat: float, lon: float, precision: str, label: str, code: str | None) -> Located:
-        place = self.nearest_place(lat, lon)
-        return Located(lat, lon, precision, label, code, place.id if place else None)
-
-
-def _street_part(address: str) -> str:
-    """'Skolegade 12A, 1. th.' -> 'Skolegade'."""
-    first = address.split(",")[0]
-    words = first.split()
-    while words and any(ch.isdigit() for ch in words[-1]):
-        words.pop()
-    return " ".join(words) or first
+        """Resolve address parts to a point: address > street > postcode > locality."""
+        match = self._resolver.resolve(parts_to_parsed(address, postcode, town))
+        return located_from_match(match) if match else None

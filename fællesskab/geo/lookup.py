@@ -1,35 +1,21 @@
 """The one function the rest of the app calls to turn typed text into a point.
 
-Search (`near=`), matching and the geocode API go through `locate_text`, so
-the Geo work can swap in the full geocoder (house numbers, online providers,
-cache) without touching its callers.
+Search (`near=`), matching and the geocode API go through `locate_text`, which
+uses the geocoder configured by `GEOCODER` (the offline gazetteer, or an online
+provider that falls back to it).
 """
 from __future__ import annotations
 
-import re
-
-from .gazetteer import Located, PlaceIndex
+from .addresses import looks_like_address
+from .gazetteer import Located
 
 
 def locate_text(query: str) -> Located | None:
-    """Resolve free text — a place name, a postcode, "Street, 6000 Kolding" — or None."""
+    """Resolve free text — a place name, a postcode, "Street 12, 6000 Kolding" — or None."""
+    from .geocoder import get_geocoder, located_from_location
+
     query = " ".join((query or "").split())
-    if not query:
+    if not query or not looks_like_address(query):
         return None
-    index = PlaceIndex()
-    m = re.search(r"\b(\d{4})\b\s*([^\d,]*)$", query)
-    postcode, town, street = None, None, None
-    if m:
-        postcode, town = m.group(1), m.group(2).strip() or None
-        street = query[: m.start()].strip(" ,") or None
-    else:
-        parts = [p.strip() for p in query.split(",") if p.strip()]
-        if len(parts) >= 2:
-            street, town = parts[0], parts[-1]
-        else:
-            town = parts[0]
-    located = index.locate(street, postcode, town)
-    if located is None and street and not postcode:
-        # "Vamdrup" typed alone may be taken as a street: try it as a town too.
-        located = index.locate(None, None, street)
-    return located
+    location = get_geocoder().geocode(query)
+    return located_from_location(location) if location is not None else None

@@ -24,6 +24,8 @@ EXPECTED = {
     "api.place_list": PUBLIC,
     "api.association_detail": PUBLIC,
     "api.event_list": PUBLIC,
+    "api.geocode": PUBLIC,
+    "api.geocode_autocomplete": PUBLIC,
     # a logged-in person is sent on to their own start page
     "accounts.login": {"anonymous": 200, "newcomer": 302, "forum": 302, "coordinator": 302, "admin": 302},
     "accounts.logout_page": {"anonymous": 302, "newcomer": 200, "forum": 200, "coordinator": 200, "admin": 200},
@@ -44,6 +46,8 @@ def sample_args(make_association, make_event):
         "api.association_detail": {"assoc_id": assoc.id},
         "events.event_detail": {"event_id": event.id},
         "places.place_detail": {"slug": "vamdrup"},
+        "api.geocode": {"q": "Vamdrup"},  # without q the endpoint answers 400
+        "api.geocode_autocomplete": {"q": "Vamd"},
     }
 
 
