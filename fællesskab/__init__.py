@@ -25,6 +25,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    from .search import init_app as init_search
+
+    init_search(app)  # sync hooks; a missing/outdated/corrupt/stale index is rebuilt on first use
     from .core.http_errors import register_error_handlers
 
     register_error_handlers(app)
@@ -94,9 +97,11 @@ def _register_blueprints(app: Flask) -> None:
     from .events.views import bp as events_bp
     from .main.views import bp as main_bp
     from .places.views import bp as places_bp
+    from .search.views import bp as search_bp
     from .staff.views import coordinator_bp, forum_bp
 
-    for bp in (main_bp, accounts_bp, directory_bp, events_bp, places_bp, coordinator_bp, forum_bp, api_bp):
+    for bp in (main_bp, accounts_bp, directory_bp, events_bp, places_bp, search_bp, coordinator_bp, forum_bp,
+               api_bp):
         app.register_blueprint(bp)
     from .extensions import csrf
 

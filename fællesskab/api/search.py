@@ -1,0 +1,43 @@
+"""GET /api/v1/search (CONTRACT.md)."""
+from __future__ import annotations
+
+from flask import jsonify, request, url_for
+
+from ..search.params import parse_params
+from ..search.services import Hit, SearchResult, search
+from . import bp
+
+
+def hit_json(hit: Hit, with_distance: bool) -> dict:
+    data = hit.data
+    out = {
+        "type": data["type"], "id": data["id"], "external_id": data["external_id"], "name": data["name"],
+        "summary": data["summary"], "category": data["category"], "place": data["place"],
+    }
+    if with_distance:
+        out["distance_km"] = hit.distance_km
+    out["score"] = hit.score
+    if data["type"] == "association":
+        out["slug"] = data["slug"]
+        out["url"] = url_for("directory.association_detail", slug=data["slug"])
+    else:
+        out["kind"] = data["kind"]
+        out["starts_at"] = data["starts_at"]
+        out["url"] = url_for("events.event_detail", event_id=data["id"])
+    return out
+
+
+def result_json(result: SearchResult) -> dict:
+    body = {"total": result.total, "page": result.params.page, "per_page": result.params.per_page}
+    if result.location is not None:
+        body["location"] = result.location.to_json()
+    body["results"] = [hit_json(h, result.location is not None) for h in result.hits]
+    body["facets"] = result.facets
+    body["suggestion"] = result.suggestion
+    return body
+
+
+@bp.get("/search")
+def search_endpoint():
+    """Full-text search over associations and events, with filters, facets and distance."""
+    return jsonify(result_json(search(parse_params(request.args))))

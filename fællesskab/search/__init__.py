@@ -1,0 +1,164 @@
+"""Full-text search over associations and events (Whoosh; see DESIGN.md).
+
+`init_app(app)` wires the index into the app: it registers the session hooks
+that keep the index in sync (sync.py) and looks at the index on disk. The
+check that needs the database — is the index stale? — and any rebuild run on
+first use (the first search or the first write), so creating an app stays fast
+and works before `db upgrade` has created any tables.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Callable
+
+from flask import Flask
+
+from .index import MISSING, OK, STALE, SearchIndex
+
+log = logging.getLogger(__name__)
+
+EXTENSION = "faellesskab_search"
+RETRY_SECONDS = 5.0  # wait before checking again when the database is not ready
+FORCED_REBUILD_INTERVAL = 300.0  # seconds between rebuilds forced by read errors
+
+
+class SearchState:
+    """The app's index plus whether it has been checked against the database."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.index = SearchIndex(app.config["SEARCH_INDEX_DIR"])
+        self.ready = False
+        self.retry_at = 0.0
+        self.lock = threading.Lock()
+        self.force_rebuild = False
+        self.last_forced = 0.0
+        self.start_status = self.index.status()
+
+    def ensure_ready(self) -> bool:
+        """Rebuild the index if it is missing, outdated, corrupt or stale (once per process).
+
+        Returns True when it rebuilt the index just now.
+        """
+        if self.ready or time.monotonic() < self.retry_at:
+            return False
+        with self.lock:
+            if self.ready or time.monotonic() < self.retry_at:
+                return False
+            try:
+                rebuilt = self._check_and_repair()
+                self.ready = True
+                return rebuilt
+            except _NoTables:
+                self.retry_at = time.monotonic() + RETRY_SECONDS
+            except Exception:
+                log.exception("search: could not check or rebuild the index at %s", self.index.path)
+                self.retry_at = time.monotonic() + RETRY_SECONDS
+            return False
+
+    def _check_and_repair(self) -> bool:
+        from .source import fingerprint, has_tables
+
+        engine = self._engine()
+        if not has_tables(engine):
+            if self.index.status() != OK:
+                self.index.rebuild([])  # an empty index, so searching works meanwhile
+            raise _NoTables
+        with self.index.rebuild_lock():
+            status = self.index.status()
+            if self.force_rebuild:
+                status, self.force_rebuild = "unreadable", False
+            if status == OK:
+                count, latest = fingerprint(engine)
+                with self.index.reading() as (_searcher, snap):
+                    if snap.count != count or snap.latest_update() < latest:
+                        status = STALE
+            if status == OK:
+                return False
+            log.warning("search index at %s is %s; rebuilding it", self.index.path, status)
+            started = time.perf_counter()
+            n = rebuild(self.app)
+            log.warning("search index rebuilt: %d document(s) in %.1f s", n, time.perf_counter() - started)
+            return True
+
+    def _engine(self):
+        from ..extensions import db
+
+        with self.app.app_context():
+            return db.engine
+
+    def repair_after_failure(self) -> bool:
+        """After reading the index failed: rebuild it (at most every few minutes).
+
+        Returns True when a rebuild was attempted, so the caller may retry.
+        """
+        if time.monotonic() - self.last_forced < FORCED_REBUILD_INTERVAL:
+            return False
+        self.last_forced = time.monotonic()
+        self.index.reset_readers()
+        self.force_rebuild, self.ready, self.retry_at = True, False, 0.0
+        self.ensure_ready()
+        return True
+
+
+class _NoTables(Exception):
+    pass
+
+
+def init_app(app: Flask) -> None:
+    """Attach the search index to `app` and start keeping it in sync."""
+    from . import sync
+
+    state = SearchState(app)
+    app.extensions[EXTENSION] = state
+    sync.register()
+    if state.start_status != OK:
+        level = logging.INFO if state.start_status == MISSING else logging.WARNING
+        log.log(level, "search index at %s is %s; it is rebuilt on first use",
+                state.index.path, state.start_status)
+
+
+def get_state(app: Flask) -> SearchState:
+    return app.extensions[EXTENSION]
+
+
+def get_index(app: Flask) -> SearchIndex:
+    """The app's index, checked (and if need be rebuilt) first."""
+    state = get_state(app)
+    state.ensure_ready()
+    return state.index
+
+
+def rebuild(app: Flask, progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild the app's index from its database; return the number of documents."""
+    from ..extensions import db
+    from .source import count_documents, iter_documents
+
+    with app.app_context():
+        engine = db.engine
+    return get_state(app).index.rebuild(iter_documents(engine), progress=progress,
+                                        expected=count_documents(engine))
+
+
+def apply_changes(app: Flask, changes: dict[str, dict | None]) -> None:
+    """Write documents (None = delete) collected by the sync hooks.
+
+    Nothing to write when this commit found the index in need of a rebuild:
+    the rebuild read the committed rows already.
+    """
+    state = get_state(app)
+    if state.ensure_ready():
+        return
+    index = state.index
+    upserts = {k: v for k, v in changes.items() if v is not None}
+    deletes = [k for k, v in changes.items() if v is None]
+    index.write(upserts, deletes)
+
+
+def clear_index(app: Flask) -> None:
+    """Empty the index (tests, after emptying the tables)."""
+    state = app.extensions.get(EXTENSION)
+    if state is not None:
+        state.index.clear()

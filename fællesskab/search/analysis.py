@@ -1,0 +1,368 @@
+"""Danish text analysis for the search index and for queries.
+
+One pipeline turns a word into index terms, used both when documents are
+indexed (through `DanishFilter` in the Whoosh schema) and when queries are
+built (`word_terms`), so the two always agree:
+
+1. lowercase and fold old or foreign spellings ("aa" = "å", "é" = "e");
+   æ, ø and å are kept;
+2. drop Danish (and a few English) stop words;
+3. map a word to its canonical activity term (vocabulary.txt: "svømme",
+   "svømmer" → "svømning") or else to its Snowball Danish stem;
+4. split compound words against the activity vocabulary ("fodboldklub" →
+   fodbold + klub; "idrætsforeningen" → idræt + forening), keeping the whole.
+
+Pure module: no Flask, no database.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import importlib
+import operator
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from whoosh.analysis import Filter, RegexTokenizer
+from whoosh.lang import stemmer_for_language, stopwords_for_language
+
+DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+VOCABULARY_FILE = os.path.join(DATA_DIR, "vocabulary.txt")
+THESAURUS_FILE = os.path.join(DATA_DIR, "thesaurus.csv")
+
+WORD_PATTERN = r"\w+(?:\.?\w+)*"
+MIN_PART = 3  # shortest compound part ("kor", "løb", "ski")
+LINKING = ("s", "e")  # Danish linking letters: idræt-s-forening, løb-e-klub
+
+# English words that mean nothing on their own; Danish homographs such as
+# "by" (town), "to" (two) and "is" (ice) are deliberately left out.
+ENGLISH_STOP_WORDS = frozenset(
+    "a an the and or of in on at for with from into near my our your their is are am be "
+    "this that these those it its i we you me us them what which who how where when "
+    "do does any some".split()
+)
+EXTRA_DANISH_STOP_WORDS = frozenset("ved nær samt kan vores hver".split())
+STOP_WORDS = frozenset(stopwords_for_language("da")) | ENGLISH_STOP_WORDS | EXTRA_DANISH_STOP_WORDS
+
+_FOLD = str.maketrans({
+    "é": "e", "è": "e", "ê": "e", "ë": "e", "á": "a", "à": "a", "â": "a", "ó": "o", "ò": "o",
+    "ô": "o", "í": "i", "ì": "i", "ú": "u", "ù": "u", "ü": "u", "ö": "ø", "ä": "æ", "ß": "ss",
+    "’": "'",
+})
+
+_stem = stemmer_for_language("da")
+
+
+def fold(word: str) -> str:
+    """Lowercase and fold spellings: 'Aabenraa' → 'åbenrå', 'Café' → 'cafe'."""
+    return word.lower().translate(_FOLD).replace("aa", "å")
+
+
+def tokenize(text: str) -> list[str]:
+    """Return the folded words of `text` (stop words included)."""
+    return [fold(m.group()) for m in re.finditer(WORD_PATTERN, text or "")]
+
+
+def is_stop(word: str) -> bool:
+    """True for a folded word that carries no meaning on its own."""
+    return word in STOP_WORDS or (len(word) < 2 and not word.isdigit())
+
+
+@dataclass
+class Vocabulary:
+    """The activity vocabulary: split parts, canonical forms and categories."""
+
+    words: set[str] = field(default_factory=set)  # every form a compound may be split into
+    canonical: dict[str, str] = field(default_factory=dict)  # form or stem → canonical term
+    category: dict[str, str] = field(default_factory=dict)  # canonical term → category slug
+    generic: set[str] = field(default_factory=set)  # canonical heads like "klub"
+    splits: dict[str, list[str]] = field(default_factory=dict)  # fixed splits
+    digest: str = ""
+
+
+def _read_vocabulary(path: str = VOCABULARY_FILE) -> Vocabulary:
+    vocab = Vocabulary()
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    vocab.digest = hashlib.sha1(raw).hexdigest()[:10]
+    section = ""
+    for line in raw.decode("utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1].strip()
+            continue
+        if ">" in line:
+            whole, parts = line.split(">", 1)
+            vocab.splits[fold(whole.strip())] = [fold(p) for p in parts.split()]
+            continue
+        head, _, rest = line.partition("=")
+        canonical = fold(head.strip())
+        forms = [canonical] + [fold(v) for v in rest.split()]
+        for form in forms:
+            vocab.words.add(form)
+            vocab.canonical.setdefault(form, canonical)
+            vocab.canonical.setdefault(_stem(form), canonical)
+        if section == "generic":
+            vocab.generic.add(canonical)
+        elif section not in ("people", "other", ""):
+            vocab.category.setdefault(canonical, section)
+    return vocab
+
+
+VOCABULARY = _read_vocabulary()
+
+
+@lru_cache(maxsize=200_000)
+def term(word: str) -> str:
+    """Return the index term of one folded word: its canonical form or its stem."""
+    canonical = VOCABULARY.canonical.get(word)
+    if canonical is not None:
+        return canonical
+    stemmed = _stem(word)
+    return VOCABULARY.canonical.get(stemmed, stemmed)
+
+
+def _is_known(word: str) -> bool:
+    return word in VOCABULARY.words or _stem(word) in VOCABULARY.canonical
+
+
+@lru_cache(maxsize=200_000)
+def split_compound(word: str) -> tuple[str, ...]:
+    """Split a folded compound into vocabulary words, or return () if it is none.
+
+    The last part may be inflected ("foreningen"); parts may be joined by a
+    linking s or e. Longer first parts are tried first ("kortspil" is kort +
+    spil, not kor + tspil).
+    """
+    if word in VOCABULARY.splits:
+        return tuple(VOCABULARY.splits[word])
+    if len(word) < 2 * MIN_PART:
+        return ()
+    for i in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+        prefix = word[:i]
+        if prefix not in VOCABULARY.words:
+            continue
+        rest = word[i:]
+        candidates = [rest]
+        if rest[0] in LINKING and len(rest) - 1 >= MIN_PART:
+            candidates.append(rest[1:])
+        for candidate in candidates:
+            deeper = split_compound(candidate)
+            if deeper:
+                return (prefix, *deeper)
+            if _is_known(candidate):
+                return (prefix, candidate)
+    return ()
+
+
+@lru_cache(maxsize=200_000)
+def word_terms(word: str) -> tuple[str, ...]:
+    """Return the index terms of one folded word: its own term, then its parts' terms.
+
+    A stop word gives ().
+    """
+    if is_stop(word):
+        return ()
+    own = term(word)
+    out = [own]
+    for part in split_compound(word):
+        t = term(part)
+        if t not in out:
+            out.append(t)
+    return tuple(out)
+
+
+def text_terms(text: str) -> list[str]:
+    """Return every index term of `text` (for tests and the thesaurus)."""
+    out: list[str] = []
+    for word in tokenize(text):
+        out.extend(word_terms(word))
+    return out
+
+
+def is_generic(term_text: str) -> bool:
+    return term_text in VOCABULARY.generic
+
+
+def category_of(term_text: str) -> str | None:
+    """Return the category slug of an activity term, if it has one."""
+    return VOCABULARY.category.get(term_text)
+
+
+class _ModuleRef:
+    """Pickles as "import this module"."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __reduce__(self):
+        return (importlib.import_module, (self.name,))
+
+
+def reduce_by_factory(module: str, factory: str) -> tuple:
+    """A `__reduce__` value that rebuilds an object by calling `module.factory()`.
+
+    Whoosh pickles the schema with protocol 2, which cannot name a module
+    called fællesskab; this spells the name as a string argument instead.
+    """
+    return (operator.methodcaller(factory), (_ModuleRef(module),))
+
+
+class DanishFilter(Filter):
+    """Whoosh filter for steps 1–4 above; expects tokens from `RegexTokenizer`."""
+
+    is_morph = True
+
+    def __reduce__(self):
+        return reduce_by_factory(__name__, "_danish_filter")
+
+    def __eq__(self, other):
+        return isinstance(other, DanishFilter)
+
+    def __hash__(self):
+        return hash(DanishFilter)
+
+    def __call__(self, tokens):
+        for t in tokens:
+            word = fold(t.text)
+            terms = word_terms(word)
+            if not terms:
+                if t.removestops:
+                    continue
+                t.stopped = True
+                yield t
+                continue
+            t.stopped = False
+            for text in terms:
+                t.text = text
+                yield t
+
+
+class SpellFilter(Filter):
+    """Whoosh filter for the spelling field: folded whole words of 3+ letters, no stems."""
+
+    def __reduce__(self):
+        return reduce_by_factory(__name__, "_spell_filter")
+
+    def __eq__(self, other):
+        return isinstance(other, SpellFilter)
+
+    def __hash__(self):
+        return hash(SpellFilter)
+
+    def __call__(self, tokens):
+        for t in tokens:
+            word = fold(t.text)
+            if len(word) < 3 or word.isdigit() or is_stop(word):
+                continue
+            t.text = word
+            yield t
+
+
+def _danish_filter() -> DanishFilter:
+    return DanishFilter()
+
+
+def _spell_filter() -> SpellFilter:
+    return SpellFilter()
+
+
+def danish_analyzer():
+    """The analyzer of the weighted text fields."""
+    return RegexTokenizer(WORD_PATTERN) | DanishFilter()
+
+
+def spell_analyzer():
+    """The analyzer of the spelling field (whole words for "Mente du …?")."""
+    return RegexTokenizer(WORD_PATTERN) | SpellFilter()
+
+
+# --- thesaurus ------------------------------------------------------------------
+
+
+@dataclass
+class Thesaurus:
+    """Danish–English activity pairs and Danish synonyms, as index terms.
+
+    `expansions[key]` lists (terms, kind) where key and terms are tuples of
+    index terms; kind is "en" (translation) or "da" (synonym).
+    """
+
+    expansions: dict[tuple[str, ...], list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
+    words: set[str] = field(default_factory=set)  # folded surface words, for spelling suggestions
+    max_key_len: int = 1
+    _neighbours: dict[str, set[str]] = field(default_factory=dict)
+
+    def lookup(self, key: tuple[str, ...]) -> list[tuple[tuple[str, ...], str]]:
+        return self.expansions.get(key, [])
+
+    def near(self, word: str) -> list[str]:
+        """Thesaurus words one edit away from `word` (a deletion index, as in SymSpell)."""
+        if not self._neighbours:
+            for w in self.words:
+                for key in {w, *_deletions(w)}:
+                    self._neighbours.setdefault(key, set()).add(w)
+        found: set[str] = set()
+        for key in {word, *_deletions(word)}:
+            found |= self._neighbours.get(key, set())
+        return sorted(w for w in found if w != word and edit_distance(word, w, 1) <= 1)
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance between a and b, or limit + 1 if it is larger than limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return min(prev[-1], limit + 1)
+
+
+def _key(text: str) -> tuple[str, ...]:
+    # One term per word (the word's own term, not its compound parts).
+    out = []
+    for word in tokenize(text):
+        terms = word_terms(word)
+        if terms:
+            out.append(terms[0])
+    return tuple(out)
+
+
+def _read_thesaurus(path: str = THESAURUS_FILE) -> Thesaurus:
+    th = Thesaurus()
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        a, b, kind = row["danish"].strip(), row["other"].strip(), row["kind"].strip()
+        ka, kb = _key(a), _key(b)
+        if not ka or not kb or ka == kb:
+            continue
+        for src, dst in ((ka, kb), (kb, ka)):
+            entries = th.expansions.setdefault(src, [])
+            if all(dst != d for d, _k in entries):
+                entries.append((dst, kind))
+        th.max_key_len = max(th.max_key_len, len(ka), len(kb))
+        for text in (a, b):
+            th.words.update(w for w in tokenize(text) if len(w) >= 3 and not is_stop(w))
+    return th
+
+
+THESAURUS = _read_thesaurus()
+
+
+def analysis_digest() -> str:
+    """A short hash of everything that changes index terms (part of the schema stamp)."""
+    return VOCABULARY.digest

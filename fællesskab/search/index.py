@@ -1,0 +1,262 @@
+"""The Whoosh index on disk: open, check, rebuild, write, and read snapshots.
+
+The index is a derived cache of the database (DESIGN.md). `SearchIndex`
+knows nothing about Flask or SQLAlchemy: the app hands it documents
+(`documents.py`) and a way to read them all from the database (`source.py`).
+
+Whoosh allows one writer at a time. Writers wait up to `WRITE_TIMEOUT`
+seconds for the lock (another process may be writing); if it is still taken,
+the changes are queued in a Whoosh `AsyncWriter`, which keeps retrying in a
+background thread, so no update is lost.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from contextlib import contextmanager
+from typing import Callable, Iterable
+
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import LockError
+from whoosh.writing import CLEAR, AsyncWriter
+
+from .documents import decode_attrs
+from .schema import build_schema, index_name
+from .snapshot import Snapshot, SegmentCache
+
+log = logging.getLogger(__name__)
+
+WRITE_TIMEOUT = 10.0  # seconds a writer waits for another process's lock
+REBUILD_TIMEOUT = 900.0  # seconds a process waits for another one's rebuild
+REBUILD_LIMIT_MB = 256
+PARALLEL_REBUILD = 20_000  # documents from which a rebuild uses two processes
+ORDER_GUARD_LIMIT = 100  # check write order for batches up to this size (interactive edits)
+
+OK, MISSING, OUTDATED, CORRUPT, STALE = "ok", "missing", "outdated", "corrupt", "stale"
+
+
+class SearchIndex:
+    """One Whoosh index directory, shared by the threads of a process."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.indexname = index_name()
+        self.schema = build_schema()
+        self._lock = threading.RLock()
+        self._read_lock = threading.RLock()
+        self._segments = SegmentCache()
+        self._searcher = None
+        self._snapshot: Snapshot | None = None
+        self._ix = None
+
+    # --- state -----------------------------------------------------------------
+
+    def status(self) -> str:
+        """Return ok, missing, outdated (another schema stamp) or corrupt; no database needed."""
+        if not os.path.isdir(self.path) or not self._toc_files():
+            if os.path.isdir(self.path) and any(f.endswith(".toc") for f in os.listdir(self.path)):
+                return OUTDATED
+            return MISSING
+        try:
+            ix = whoosh_index.open_dir(self.path, indexname=self.indexname, schema=self.schema)
+            with ix.searcher() as searcher:
+                reader = searcher.reader()
+                for leaf, _offset in reader.leaf_readers():
+                    n = leaf.doc_count_all()
+                    if n:
+                        column = leaf.column_reader("attrs")
+                        column[0], column[n - 1]  # noqa: B018  (reads the column's both ends)
+                        leaf.stored_fields(n - 1)
+                list(reader.lexicon("text"))[:1]
+        except Exception as exc:  # any failure to read means the files are damaged
+            log.warning("search index at %s cannot be read: %s", self.path, exc)
+            return CORRUPT
+        return OK
+
+    def _toc_files(self) -> list[str]:
+        prefix = f"_{self.indexname}_"
+        return [f for f in os.listdir(self.path) if f.startswith(prefix) and f.endswith(".toc")]
+
+    def _open(self):
+        if self._ix is None:
+            self._ix = whoosh_index.open_dir(self.path, indexname=self.indexname, schema=self.schema)
+        return self._ix
+
+    def _storage(self) -> FileStorage:
+        os.makedirs(self.path, exist_ok=True)
+        return FileStorage(self.path)
+
+    def rebuild_lock(self, timeout: float = REBUILD_TIMEOUT):
+        """A cross-process lock held while checking and rebuilding."""
+        return _HeldLock(self._storage().lock(f"{self.indexname}_REBUILD"), timeout)
+
+    # --- writing ---------------------------------------------------------------
+
+    def rebuild(self, documents: Iterable[dict], *, progress: Callable[[int], None] | None = None,
+                expected: int = 0) -> int:
+        """Replace the whole index with `documents`; return how many were written.
+
+        Readers see the old index until the new one is committed. Files of
+        other schema stamps and damaged files are removed first. Large
+        rebuilds (`expected` documents) analyse in two processes.
+        """
+        with self._lock:
+            state = self.status()
+            storage = self._storage()
+            if state != OK:
+                self._remove_files(storage, keep_current=False)
+                whoosh_index.create_in(self.path, self.schema, indexname=self.indexname)
+            self._ix = None
+            self._remove_files(storage, keep_current=True)
+            procs = 2 if expected >= PARALLEL_REBUILD and (os.cpu_count() or 1) > 1 else 1
+            writer = self._open().writer(timeout=REBUILD_TIMEOUT, limitmb=REBUILD_LIMIT_MB, procs=procs,
+                                         **({"multisegment": True} if procs > 1 else {}))
+            count = 0
+            try:
+                for doc in documents:
+                    writer.add_document(**doc)
+                    count += 1
+                    if progress is not None:
+                        progress(1)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit(mergetype=CLEAR)
+            self.reset_readers()
+            return count
+
+    def write(self, upserts: dict[str, dict], deletes: Iterable[str] = ()) -> None:
+        """Add or replace documents (by doc_id) and delete others, in one commit."""
+        deletes = [d for d in deletes if d not in upserts]
+        if not upserts and not deletes:
+            return
+        ix = self._open()
+        try:
+            writer = ix.writer(timeout=WRITE_TIMEOUT)
+        except LockError:
+            log.warning("search index is locked by another writer; queueing %d change(s)",
+                        len(upserts) + len(deletes))
+            writer = AsyncWriter(ix, delay=0.25, writerargs={"timeout": WRITE_TIMEOUT})
+        try:
+            if isinstance(writer, AsyncWriter):
+                for doc_id in deletes:
+                    writer.delete_by_term("doc_id", doc_id)
+                for doc in upserts.values():
+                    writer.update_document(**doc)
+            else:
+                if len(upserts) <= ORDER_GUARD_LIMIT:
+                    upserts = self._drop_outdated(writer, upserts)
+                # One searcher for all old versions (update_document opens one per document).
+                with writer.searcher() as searcher:
+                    for doc_id in [*deletes, *upserts]:
+                        for docnum in searcher.document_numbers(doc_id=doc_id):
+                            writer.delete_document(docnum)
+                for doc in upserts.values():
+                    writer.add_document(**doc)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    @staticmethod
+    def _drop_outdated(writer, upserts: dict[str, dict]) -> dict[str, dict]:
+        """Leave out documents older than the indexed ones.
+
+        Two processes that commit edits of one row close together may get the
+        write lock in the other order; the row's updated_at decides.
+        """
+        with writer.searcher() as searcher:
+            reader = searcher.reader()
+            if not reader.doc_count():
+                return upserts
+            column = reader.column_reader("attrs")
+            kept = {}
+            for doc_id, doc in upserts.items():
+                docnum = searcher.document_number(doc_id=doc_id)
+                if docnum is None or decode_attrs(column[docnum]).updated <= decode_attrs(doc["attrs"]).updated:
+                    kept[doc_id] = doc
+            return kept
+
+    def clear(self) -> None:
+        """Remove every document (tests; `search reindex` uses rebuild). Cheap when empty."""
+        if not os.path.isdir(self.path) or not self._toc_files():
+            return
+        try:
+            ix = self._open()
+            if not ix.doc_count_all():
+                return
+        except Exception:  # unreadable: leave it to the start-up check
+            return
+        writer = ix.writer(timeout=WRITE_TIMEOUT)
+        writer.commit(mergetype=CLEAR)
+        self.reset_readers()
+
+    def _remove_files(self, storage: FileStorage, *, keep_current: bool) -> None:
+        """Delete index files of other schema stamps (and ours unless keep_current)."""
+        for name in list(storage.list()):
+            if name.endswith("WRITELOCK") or name.endswith("_REBUILD") or name.startswith("."):
+                continue
+            ours = name.startswith(self.indexname + "_") or name.startswith("_" + self.indexname + "_")
+            if ours and keep_current:
+                continue
+            try:
+                storage.delete_file(name)
+            except OSError:
+                pass
+
+    # --- reading ---------------------------------------------------------------
+
+    @contextmanager
+    def reading(self):
+        """Yield (searcher, snapshot) of the current generation.
+
+        Whoosh readers share file handles, so one thread reads at a time; a
+        search holds the lock for a few milliseconds.
+        """
+        with self._read_lock:
+            searcher = self._searcher
+            if searcher is None:
+                searcher = self._open().searcher()
+            elif not searcher.up_to_date():
+                # Not searcher.refresh(): the new searcher would share segment
+                # readers with the old one, which then could not be closed.
+                searcher.close()
+                searcher = self._open().searcher()
+            self._searcher = searcher
+            snap = self._snapshot
+            reader = searcher.reader()
+            if snap is None or snap.generation != reader.generation() or snap.segment_ids != _segment_ids(reader):
+                snap = self._snapshot = Snapshot(searcher, self._segments)
+            yield searcher, snap
+
+    def reset_readers(self) -> None:
+        with self._read_lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = None
+            self._snapshot = None
+
+
+def _segment_ids(reader) -> tuple[str, ...]:
+    return tuple(leaf.segment().segment_id() for leaf, _offset in reader.leaf_readers()
+                 if leaf.segment() is not None)
+
+
+class _HeldLock:
+    def __init__(self, lock, timeout: float):
+        self.lock, self.timeout = lock, timeout
+
+    def __enter__(self):
+        deadline = time.monotonic() + self.timeout
+        while not self.lock.acquire(blocking=False):
+            if time.monotonic() > deadline:
+                raise LockError("timed out waiting for the search index rebuild lock")
+            time.sleep(0.2)
+        return self
+
+    def __exit__(self, *exc):
+        self.lock.release()
+        return False

@@ -1,0 +1,362 @@
+"""Search: text, filters, facets, distance and sorting over the index.
+
+Sorting:
+
+* ``relevance`` — BM25F score (ties: associations by name, then events by date);
+* ``distance`` — nearest first;
+* ``blend`` (the default when a location is given) —
+  ``0.6 × relevance / best relevance + 0.4 × 1 / (1 + distance_km / 5)``,
+  so a good match 5 km away and a fair match next door rank close; without
+  words in the query this is simply nearest first.
+
+Facet counts are "disjunctive": each facet's counts apply every other
+filter, so choosing a category still shows how many the other categories
+would give.
+"""
+from __future__ import annotations
+
+import heapq
+import logging
+import os
+import pickle
+import struct
+import time
+import zlib
+from dataclasses import dataclass, field
+from math import asin, cos, radians, sin, sqrt
+
+from flask import current_app
+
+from ..core.errors import ValidationError
+from ..core.time import utcnow
+from ..geo.distance import bounding_box
+from ..geo.lookup import locate_text
+from . import get_index, get_state
+from .analysis import category_of
+from .params import SearchParams
+from .query import ParsedQuery, match, parse, score
+from .snapshot import FACETS, Snapshot, cell_of, ids_from_mask, mask_from_ids
+
+log = logging.getLogger(__name__)
+
+EARTH_RADIUS_KM = 6371.0088
+BLEND_RELEVANCE, BLEND_PROXIMITY, PROXIMITY_HALF_KM = 0.6, 0.4, 5.0
+PAST_GRACE_SECONDS = 3 * 3600  # an event that began a moment ago still shows
+LOCATE_CACHE_SECONDS = 600.0
+FACET_LIMIT = {"place": 60}
+
+
+@dataclass
+class Location:
+    lat: float
+    lon: float
+    precision: str
+    label: str
+
+    def to_json(self) -> dict:
+        return {"lat": round(self.lat, 5), "lon": round(self.lon, 5), "precision": self.precision,
+                "label": self.label}
+
+
+@dataclass
+class Hit:
+    data: dict
+    score: float
+    distance_km: float | None
+
+
+@dataclass
+class SearchResult:
+    params: SearchParams
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+    location: Location | None = None
+    suggestion: str | None = None
+    notice: str | None = None  # "any_words" | "place_relaxed" | "stop_words"
+    terms: set[str] = field(default_factory=set)  # for highlighting
+    related_categories: list[str] = field(default_factory=list)
+
+
+def search(params: SearchParams) -> SearchResult:
+    """Run a search. The database is read only to geocode `near` and for the
+    place names (both cached for a while); everything else comes from the index.
+
+    :raises ValidationError: `near` names no place we can find.
+    """
+    app = current_app._get_current_object()
+    location = resolve_location(params)
+    index = get_index(app)
+    try:
+        return _search(index, params, location)
+    except Exception as exc:
+        # A damaged index must not take search down: rebuild it and retry once.
+        if not _index_damage(exc):
+            raise
+        log.exception("reading the search index failed; rebuilding it")
+        if not get_state(app).repair_after_failure():
+            raise
+        return _search(get_index(app), params, location)
+
+
+def _index_damage(exc: BaseException) -> bool:
+    """Whether `exc` came from reading index files (rather than from a bug here)."""
+    if isinstance(exc, (OSError, EOFError, zlib.error, struct.error, pickle.UnpicklingError, UnicodeDecodeError)):
+        return True
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and f"{os.sep}whoosh{os.sep}" in tb.tb_frame.f_code.co_filename
+
+
+def _search(index, params: SearchParams, location: Location | None) -> SearchResult:
+    with index.reading() as (searcher, snap):
+        reader = searcher.reader()
+        parsed = parse(params.q, reader, snap) if params.q else ParsedQuery(text="")
+        fixed = _fixed_filters(snap, params)
+        filters = _facet_filters(snap, params)
+        every_filter = fixed
+        for mask in filters.values():
+            every_filter &= mask
+        base = match(parsed, reader, snap) & fixed
+        notice = "stop_words" if parsed.stop_only else None
+        if not base & every_filter and len(parsed.groups) > 1:
+            base, notice = _relaxed(parsed, reader, snap, every_filter)
+            base &= fixed
+        distances: dict[int, float] | None = None
+        if location is not None:
+            base, distances = _near(snap, base, location, params.radius_km)
+        facets = _facet_counts(snap, base, filters)
+        final = base & every_filter
+        total = final.bit_count()
+        sort = _sort_mode(params, location)
+        scores = score(parsed, reader, snap, final) if not parsed.is_empty and total else {}
+        page_ids, shown_scores = _page(snap, final, total, scores, distances, location, sort, params)
+        hits = [Hit(searcher.stored_fields(d)["data"], round(shown_scores.get(d, 0.0), 3),
+                    None if distances is None else round(distances[d], 2))
+                for d in page_ids]
+        terms = set(parsed.weighted_terms())
+        suggestion = parsed.suggestion()
+        related = _related_categories(parsed, snap) if total == 0 else []
+    return SearchResult(params=params, total=total, hits=hits, facets=facets, location=location,
+                        suggestion=suggestion, notice=notice, terms=terms, related_categories=related)
+
+
+def _relaxed(parsed: ParsedQuery, reader, snap: Snapshot, filters: int) -> tuple[int, str | None]:
+    """When nothing that passes the filters matches every word: first drop place
+    names ("yoga vamdrup" → yoga anywhere, Vamdrup first), then accept any word."""
+    places = parsed.place_groups(place_terms())
+    if places and len(places) < len(parsed.groups):
+        mask = match(parsed, reader, snap, skip=places) & snap.live
+        if mask & filters:
+            return mask, "place_relaxed"
+    mask = match(parsed, reader, snap, any_group=True) & snap.live
+    return mask, ("any_words" if mask & filters else None)
+
+
+_place_terms: dict[str, tuple[float, set[str]]] = {}
+
+
+def place_terms() -> set[str]:
+    """Index terms of every place, postal district and postcode (cached for a while)."""
+    import sqlalchemy as sa
+
+    from ..extensions import db
+    from ..places.models import Place, Postcode
+    from .analysis import text_terms
+
+    key = str(current_app.config.get("SQLALCHEMY_DATABASE_URI"))
+    cached = _place_terms.get(key)
+    if cached is not None and time.monotonic() - cached[0] < LOCATE_CACHE_SECONDS:
+        return cached[1]
+    names = list(db.session.scalars(sa.select(Place.name))) + list(db.session.scalars(sa.select(Postcode.name)))
+    terms = set(text_terms(" ".join(names)))
+    _place_terms[key] = (time.monotonic(), terms)
+    return terms
+
+
+# --- location ----------------------------------------------------------------------
+
+_locate_cache: dict[tuple[str, str], tuple[float, object]] = {}
+
+
+def resolve_location(params: SearchParams) -> Location | None:
+    """Geocode `near` (cached for a while) or take lat/lon as given."""
+    if params.near:
+        key = (str(current_app.config.get("SQLALCHEMY_DATABASE_URI")), params.near.lower())
+        cached = _locate_cache.get(key)
+        if cached is not None and time.monotonic() - cached[0] < LOCATE_CACHE_SECONDS:
+            located = cached[1]
+        else:
+            located = locate_text(params.near)
+            if len(_locate_cache) > 500:
+                _locate_cache.clear()
+            _locate_cache[key] = (time.monotonic(), located)
+        if located is None:
+            raise ValidationError(
+                f"Vi kunne ikke finde stedet »{params.near}«. Skriv et bynavn eller et postnummer i Kolding Kommune.",
+                field="near")
+        return Location(located.lat, located.lon, located.precision, located.label)
+    if params.lat is not None:
+        return Location(params.lat, params.lon, "coordinates", f"{params.lat:.3f}, {params.lon:.3f}")
+    return None
+
+
+def _near(snap: Snapshot, base: int, loc: Location, radius_km: float | None) -> tuple[int, dict[int, float]]:
+    """Restrict to the radius and measure each candidate's great-circle distance.
+
+    With a radius, a bounding box is checked first (plain comparisons), and
+    when the candidates outnumber the documents in the box's grid cells, the
+    cells are walked instead of the candidates.
+    """
+    la0, lo0 = radians(loc.lat), radians(loc.lon)
+    c0 = cos(la0)
+    latr, lonr, coslat = snap.latr, snap.lonr, snap.coslat
+    if radius_km is None:
+        candidates = ids_from_mask(base)
+    else:
+        min_lat, max_lat, min_lon, max_lon = (radians(x) for x in bounding_box(loc.lat, loc.lon, radius_km))
+        cells = _grid_cells(snap, loc, radius_km)
+        in_cells = sum(len(c) for c in cells)
+        if base.bit_count() > in_cells:
+            flags = format(base, "b")[::-1]
+            size = len(flags)
+            candidates = [d for cell in cells for d in cell if d < size and flags[d] == "1"]
+        else:
+            candidates = ids_from_mask(base)
+        candidates = [d for d in candidates if min_lat <= latr[d] <= max_lat and min_lon <= lonr[d] <= max_lon]
+    r2 = 2 * EARTH_RADIUS_KM
+    distances = {}
+    for d in candidates:
+        a = sin((latr[d] - la0) / 2) ** 2 + c0 * coslat[d] * sin((lonr[d] - lo0) / 2) ** 2
+        distances[d] = r2 * asin(min(1.0, sqrt(a)))
+    if radius_km is not None:
+        distances = {d: km for d, km in distances.items() if km <= radius_km}
+        base &= mask_from_ids(list(distances), snap.n)
+    return base, distances
+
+
+def _grid_cells(snap: Snapshot, loc: Location, radius_km: float) -> list[list[int]]:
+    min_lat, max_lat, min_lon, max_lon = bounding_box(loc.lat, loc.lon, radius_km)
+    (i0, j0), (i1, j1) = cell_of(min_lat, min_lon), cell_of(max_lat, max_lon)
+    grid = snap.grid
+    return [grid[(i, j)] for i in range(i0, i1 + 1) for j in range(j0, j1 + 1) if (i, j) in grid]
+
+
+# --- filters and facets ------------------------------------------------------------
+
+
+def _fixed_filters(snap: Snapshot, params: SearchParams) -> int:
+    """Filters that are not facets: a child's age, and hiding past events."""
+    mask = snap.live
+    if params.age is not None:
+        mask &= snap.age_mask(params.age)
+    if params.upcoming:
+        mask &= ~snap.started_before_mask(int(utcnow().timestamp()) - PAST_GRACE_SECONDS)
+    return mask
+
+
+def _facet_filters(snap: Snapshot, params: SearchParams) -> dict[str, int]:
+    filters = {}
+    for facet, values in (("category", params.category), ("target_group", params.target_group),
+                          ("language", params.language), ("place", params.place)):
+        if values:
+            filters[facet] = snap.facet_mask(facet, values)
+    if params.type:
+        filters["type"] = snap.facet_mask("type", [params.type])
+    if params.newcomers:
+        filters["newcomers"] = snap.facet_mask("newcomers", ["true"])
+    return filters
+
+
+def _facet_counts(snap: Snapshot, base: int, filters: dict[str, int]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for facet in FACETS:
+        mask = base
+        for other, fmask in filters.items():
+            if other != facet:
+                mask &= fmask
+        counts = {}
+        if mask:
+            for value in snap.facet_values.get(facet, ()):
+                n = (mask & snap.facets[(facet, value)]).bit_count()
+                if n:
+                    counts[value] = n
+        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: FACET_LIMIT.get(facet, 100)]
+        out["welcomes_newcomers" if facet == "newcomers" else facet] = dict(ordered)
+    return out
+
+
+# --- sorting and paging ------------------------------------------------------------
+
+
+def _sort_mode(params: SearchParams, location: Location | None) -> str:
+    if location is None:
+        return "relevance"
+    return params.sort or "blend"
+
+
+def _page(snap, final, total, scores, distances, location, sort, params):
+    """Return (doc numbers of the page, score shown per doc)."""
+    start = (params.page - 1) * params.per_page
+    end = start + params.per_page
+    if start >= total:
+        return [], {}
+    best = max(scores.values(), default=0.0) or 1.0
+    relevance = {d: s / best for d, s in scores.items()}
+    if sort == "relevance" and not scores:
+        return _browse(snap, final, start, end), {}
+    rank = _browse_rank(snap)
+    candidates = ids_from_mask(final)
+    if sort == "relevance":
+        key = lambda d: (-relevance.get(d, 0.0), rank[d])  # noqa: E731
+        shown = relevance
+    elif sort == "distance":
+        key = lambda d: (distances[d], -relevance.get(d, 0.0), rank[d])  # noqa: E731
+        shown = relevance
+    else:
+        shown = {d: BLEND_RELEVANCE * relevance.get(d, 0.0)
+                 + BLEND_PROXIMITY / (1 + distances[d] / PROXIMITY_HALF_KM) for d in candidates}
+        key = lambda d: (-shown[d], rank[d])  # noqa: E731
+    ordered = heapq.nsmallest(end, candidates, key=key)
+    return ordered[start:end], shown
+
+
+def _browse(snap: Snapshot, final: int, start: int, end: int) -> list[int]:
+    """Without words to rank by: associations by name, then events by date."""
+    flags = format(final, "b")[::-1]
+    size = len(flags)
+    out, seen = [], 0
+    for d in snap.browse_order():
+        if d < size and flags[d] == "1":
+            if seen >= start:
+                out.append(d)
+                if len(out) == end - start:
+                    break
+            seen += 1
+    return out
+
+
+def _browse_rank(snap: Snapshot) -> list[int]:
+    rank = getattr(snap, "_rank", None)
+    if rank is None:
+        rank = [0] * snap.n
+        for position, d in enumerate(snap.browse_order()):
+            rank[d] = position
+        snap._rank = rank
+    return rank
+
+
+def _related_categories(parsed: ParsedQuery, snap: Snapshot) -> list[str]:
+    """Categories the query's words belong to, else the biggest categories."""
+    found: list[str] = []
+    for t in parsed.weighted_terms():
+        category = category_of(t)
+        if category and category not in found:
+            found.append(category)
+    if not found:
+        counts = {v: (snap.live & snap.facets[("category", v)]).bit_count()
+                  for v in snap.facet_values.get("category", ())}
+        found = [c for c, n in sorted(counts.items(), key=lambda kv: -kv[1]) if n][:4]
+    return found[:4]
+
