@@ -150,7 +150,11 @@ def users_create_command(email: str, role: str, forum_slug: str | None, name: st
 
 
 def register_cli(app: Flask) -> None:
-    for group in (seed_cli, import_cli, users_cli):
+    from .events.cli import events_cli
+    from .mail.cli import mail_cli
+    from .search.cli import search_cli
+
+    for group in (seed_cli, import_cli, users_cli, search_cli, events_cli, mail_cli):
         app.cli.add_command(group)
 
 

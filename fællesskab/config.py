@@ -51,6 +51,7 @@ class Config:
             or os.path.join(instance_path, "search-index"),
             GEOCODER=(env.get("GEOCODER") or "gazetteer").strip().lower(),
         )
+        settings.update(mail_settings(env, instance_path))
         if mode == "production":
             settings.update(
                 SESSION_COOKIE_SECURE=True,
@@ -58,6 +59,29 @@ class Config:
                 PREFERRED_URL_SCHEME="https",
             )
         return settings
+
+
+def mail_settings(env: dict[str, str], instance_path: str) -> dict:
+    """The MAIL_* settings. Without MAIL_SERVER, development writes .eml files to <instance>/mail/.
+
+    :raises ConfigError: a MAIL_PORT that is not a port number.
+    """
+    use_tls = (env.get("MAIL_USE_TLS") or "").strip().lower() in ("1", "true", "yes", "ja", "on")
+    raw_port = (env.get("MAIL_PORT") or "").strip()
+    if raw_port and not (raw_port.isdigit() and 0 < int(raw_port) < 65536):
+        raise ConfigError(f"MAIL_PORT must be a port number, not {raw_port!r}")
+    return {
+        "MAIL_SERVER": (env.get("MAIL_SERVER") or "").strip() or None,
+        "MAIL_PORT": int(raw_port) if raw_port else (587 if use_tls else 25),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": use_tls,
+        "MAIL_FROM": (env.get("MAIL_FROM") or "").strip() or "Fællesskab Kolding <noreply@localhost>",
+        # Links in emails (cancel a sign-up) start with this; emails are also sent by cron,
+        # outside any request, so it cannot come from the request's Host header.
+        "MAIL_BASE_URL": ((env.get("MAIL_BASE_URL") or "").strip() or "http://127.0.0.1:5000").rstrip("/"),
+        "MAIL_FOLDER": os.path.join(instance_path, "mail"),
+    }
 
 
 def normalise_database_url(url: str) -> str:

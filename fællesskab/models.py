@@ -1,6 +1,7 @@
 """Import every model so SQLAlchemy's metadata is complete (migrations, tests)."""
 from .accounts.models import User  # noqa: F401
 from .directory.models import Association  # noqa: F401
-from .events.models import Event  # noqa: F401
+from .events.models import Event, EventRevision, Registration  # noqa: F401
 from .geo.models import Address, Boundary, GeocodeCache, Street  # noqa: F401
 from .places.models import Forum, Place, Postcode  # noqa: F401
+from .mail.models import OutboxMessage  # noqa: F401

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from fællesskab import create_app
 from fællesskab.config import normalise_database_url
 from fællesskab.extensions import db as _db
+from fællesskab.search import clear_index as clear_search_index
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SEED_DIR = os.path.join(REPO_ROOT, "seed")
@@ -25,7 +26,7 @@ if os.environ.get("TEST_DATABASE_URL"):
     DATABASES.append("postgresql")
 
 # Reference data stays; these are emptied after every test (children first).
-MUTABLE_TABLES = ("events", "users", "associations", "forum_places", "forums", "addresses", "geocode_cache_entries")
+MUTABLE_TABLES = ("registrations", "event_revisions", "outbox_messages", "events", "users", "associations", "forum_places", "forums", "addresses", "geocode_cache_entries")
 
 PASSWORD = "correct horse battery staple"
 
@@ -73,6 +74,7 @@ def db(app):
             _db.session.execute(sa.text(f"DELETE FROM {table}"))
         _db.session.commit()
         _db.session.remove()
+        clear_search_index(app)  # raw DELETEs bypass the sync hooks
 
 
 @pytest.fixture

@@ -26,6 +26,8 @@ def text(value: Any, *, max_length: int, required: bool = False, label: str = "F
         if required:
             raise FieldError(f"{label} skal udfyldes.")
         return None
+    if "\x00" in value:  # PostgreSQL refuses NUL in text; no person types one
+        raise FieldError(f"{label} indeholder et ugyldigt tegn.")
     if len(value) > max_length:
         raise FieldError(f"{label} er for lang ({len(value)} tegn; højst {max_length}).")
     return value

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, abort, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .errors import DomainError
@@ -33,7 +34,20 @@ def json_error(status: int, code: str, message: str, **extra):
     return jsonify(body), status
 
 
+def _has_nul(values) -> bool:
+    return any("\x00" in v for v in values)
+
+
 def register_error_handlers(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_characters():
+        """A NUL in a URL or form makes PostgreSQL fail; answer 400 before any query."""
+        if "\x00" in request.path or _has_nul(request.args.values()) or (
+            request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+            and _has_nul(request.form.values())
+        ):
+            abort(400, description=_("Forespørgslen indeholder et ugyldigt tegn."))
+
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):
         status = exc.code or 500
@@ -41,6 +55,10 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             detail = exc.description if status in (400, 404, 405, 413, 429) and exc.description else message
             return json_error(status, exc.name.lower().replace(" ", "_"), str(detail))
+        if isinstance(exc, CSRFError):
+            message = _("Formularen var for gammel eller ufuldstændig. Gå tilbage, genindlæs siden, og prøv igen.")
+        elif status == 400 and exc.description and exc.description != type(exc).description:
+            message = exc.description  # a specific reason given by our own code
         return render_template("errors/error.html", status=status, message=message), status
 
     @app.errorhandler(DomainError)

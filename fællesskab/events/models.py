@@ -1,7 +1,7 @@
-"""The Event model."""
+"""Event, its sign-ups (Registration) and an untrusted forum's proposed changes (EventRevision)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,8 +10,14 @@ from ..core.time import UTCDateTime, utcnow
 from ..directory.models import Association
 from ..extensions import db
 from ..places.models import Forum, Place
+from . import recurrence
 
-EVENT_STATUSES = ("pending", "approved", "cancelled")
+# pending: waits for the coordinator; rejected: the coordinator said no (with a reason);
+# approved: public; cancelled: public as cancelled when it had been published.
+EVENT_STATUSES = ("pending", "approved", "rejected", "cancelled")
+RECURRENCES = tuple(recurrence.INTERVAL_DAYS)  # weekly, fortnightly
+REGISTRATION_STATUSES = ("confirmed", "waiting", "cancelled")
+REVISION_STATUSES = ("pending", "approved", "rejected", "withdrawn")
 
 
 class Event(db.Model):
@@ -21,9 +27,14 @@ class Event(db.Model):
     __table_args__ = (
         sa.Index("ix_events_status_starts_at", "status", "starts_at"),
         sa.Index("ix_events_lat_lon", "lat", "lon"),
-        sa.CheckConstraint("status IN ('pending', 'approved', 'cancelled')", name="status"),
+        sa.CheckConstraint("status IN ('pending', 'approved', 'rejected', 'cancelled')", name="status"),
         sa.CheckConstraint("ends_at IS NULL OR ends_at >= starts_at", name="ends_after_start"),
         sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        sa.CheckConstraint(
+            "(recurrence IS NULL AND repeat_until IS NULL) OR "
+            "(recurrence IN ('weekly', 'fortnightly') AND repeat_until IS NOT NULL)",
+            name="recurrence_has_end",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,6 +44,10 @@ class Event(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(32), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # weekly | fortnightly, repeating the start's Copenhagen wall-clock time up to and
+    # including the local date `repeat_until`.
+    recurrence: Mapped[str | None] = mapped_column(sa.String(16))
+    repeat_until: Mapped[date | None] = mapped_column(sa.Date)
     address: Mapped[str | None] = mapped_column(sa.String(200))
     postcode: Mapped[str | None] = mapped_column(sa.String(4))
     town: Mapped[str | None] = mapped_column(sa.String(80))
@@ -48,6 +63,16 @@ class Event(db.Model):
         sa.ForeignKey("forums.id", ondelete="SET NULL"), index=True
     )
     place_id: Mapped[int | None] = mapped_column(sa.ForeignKey("places.id"), index=True)
+    # When it first became public; a cancelled event that never was stays hidden.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rejection_reason: Mapped[str | None] = mapped_column(sa.Text)
+    moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    moderated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # A form's one-time key: a double submit finds the event the first submit made.
+    submission_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # iCalendar SEQUENCE: raised on every change calendar clients should pick up.
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -65,8 +90,105 @@ class Event(db.Model):
         return None
 
     @property
+    def duration(self):
+        return (self.ends_at - self.starts_at) if self.ends_at else None
+
+    @property
+    def is_recurring(self) -> bool:
+        return self.recurrence is not None and self.repeat_until is not None
+
+    @property
+    def last_starts_at(self) -> datetime:
+        """The start of the last occurrence (the only one for a one-off event)."""
+        if not self.is_recurring:
+            return self.starts_at
+        return recurrence.last_start(self.starts_at, self.recurrence, self.repeat_until)
+
+    @property
     def is_upcoming(self) -> bool:
-        return self.starts_at >= utcnow()
+        return self.last_starts_at >= utcnow()
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == "approved" or (self.status == "cancelled" and self.published_at is not None)
+
+    def occurrences(self, after: datetime | None = None, limit: int = 10) -> list[datetime]:
+        """Starts (UTC) of up to `limit` occurrences that start at or after `after`."""
+        return recurrence.starts_between(self.starts_at, self.recurrence, self.repeat_until,
+                                         after=after, limit=limit)
 
     def __repr__(self) -> str:
         return f"<Event {self.external_id} {self.title!r}>"
+
+
+class Registration(db.Model):
+    """A sign-up (tilmelding) for an event, made without an account.
+
+    Personal data: deleted with the event's data after the event (retention).
+    """
+
+    __tablename__ = "registrations"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "email"),
+        sa.Index("ix_registrations_event_id_status", "event_id", "status"),
+        sa.CheckConstraint("status IN ('confirmed', 'waiting', 'cancelled')", name="status"),
+        sa.CheckConstraint("party_size >= 1", name="party_size_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(120))
+    # Stored lowercased, so one person has one sign-up per event.
+    email: Mapped[str] = mapped_column(sa.String(254))
+    party_size: Mapped[int] = mapped_column(default=1)
+    message: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(sa.String(16))
+    language: Mapped[str] = mapped_column(sa.String(2), default="da")
+    # Part of the signed cancel token, so a token never fits another person's
+    # registration that happens to get the same id later.
+    token_key: Mapped[str] = mapped_column(sa.String(32))
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # waiting-list order
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The occurrence (its start) the last reminder was about; each is reminded once.
+    reminded_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    event: Mapped[Event] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != "cancelled"
+
+    def __repr__(self) -> str:
+        return f"<Registration {self.id} event={self.event_id} {self.status}>"
+
+
+class EventRevision(db.Model):
+    """Changes an untrusted forum proposed to an approved event.
+
+    The approved event stays public, unchanged, until the coordinator approves.
+    """
+
+    __tablename__ = "event_revisions"
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('pending', 'approved', 'rejected', 'withdrawn')", name="status"),
+        sa.Index("ix_event_revisions_event_id_status", "event_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    data: Mapped[dict] = mapped_column(sa.JSON)  # cleaned values, datetimes as ISO 8601
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending", index=True)
+    submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    rejection_reason: Mapped[str | None] = mapped_column(sa.Text)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    event: Mapped[Event] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<EventRevision {self.id} event={self.event_id} {self.status}>"

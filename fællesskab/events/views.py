@@ -1,14 +1,41 @@
-"""Public event pages."""
+"""Public event pages, sign-up and cancel, and the calendar feeds (CONTRACT.md)."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from datetime import date, datetime, time, timedelta
 
-from ..core.pagination import clamp_page, paginate
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from ..core.errors import InvalidTransition, NotFound, ValidationError
+from ..core.pagination import clamp_page
+from ..core.time import COPENHAGEN, utcnow
 from ..core.vocab import EVENT_KINDS
-from ..places.services import list_places
-from . import services
+from ..extensions import db
+from ..mail import services as mail
+from ..places.models import Forum
+from ..places.services import get_place_by_slug, list_places
+from . import ical, registrations, services
+from .forms import ConfirmForm, SignUpForm, apply_errors
 
 bp = Blueprint("events", __name__)
+
+
+def _date_param(name: str) -> tuple[date | None, bool]:
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return None, True
+    try:
+        value = date.fromisoformat(raw)
+    except ValueError:
+        return None, False
+    if not 2000 <= value.year <= 2100:
+        return None, False
+    return value, True
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=COPENHAGEN)
 
 
 @bp.get("/arrangementer")
@@ -17,12 +44,145 @@ def event_list():
     kind = request.args.get("kind") if request.args.get("kind") in EVENT_KINDS else None
     places = list_places()
     place = next((p for p in places if p.slug == request.args.get("place")), None)
-    result = paginate(services.upcoming_query(kind=kind, place_id=place.id if place else None), page, per_page)
+    date_from, from_ok = _date_param("fra")
+    date_to, to_ok = _date_param("til")
+    bad_dates = not (from_ok and to_ok)
+    if date_from and date_to and date_to < date_from:
+        date_from, date_to, bad_dates = date_to, date_from, True
+    start = max(_local_midnight(date_from), utcnow() - services.RECENT) if date_from else None
+    end = _local_midnight(date_to + timedelta(days=1)) if date_to else None
+    result = services.list_upcoming(page, per_page, kind=kind, place_id=place.id if place else None,
+                                    start=start, end=end)
     return render_template("events/list.html", result=result, kind=kind, kinds=EVENT_KINDS,
-                           place=place, places=places)
+                           place=place, places=places, date_from=date_from, date_to=date_to,
+                           bad_dates=bad_dates)
+
+
+def _detail(event, form: SignUpForm | None = None, status: int = 200):
+    now = utcnow()
+    counts = registrations.counts([event.id])[event.id]
+    return render_template(
+        "events/detail.html", event=event, form=form or SignUpForm(),
+        accepts=registrations.accepts_sign_ups(event, now),
+        places_left=registrations.places_left(event) if event.capacity else None,
+        counts=counts, next_dates=event.occurrences(after=now - services.RECENT, limit=6),
+    ), status
 
 
 @bp.get("/arrangementer/<int:event_id>")
 def event_detail(event_id: int):
+    return _detail(services.get_public_event(event_id))
+
+
+@bp.post("/arrangementer/<int:event_id>/tilmelding")
+def sign_up(event_id: int):
     event = services.get_public_event(event_id)
-    return render_template("events/detail.html", event=event)
+    form = SignUpForm()
+    if not form.validate_on_submit():
+        return _detail(event, form, 400)
+    try:
+        result = registrations.sign_up(event.id, {
+            "name": form.name.data, "email": form.email.data, "party_size": form.party_size.data,
+            "message": form.message.data,
+        }, language=str(get_locale()))
+    except ValidationError as exc:
+        db.session.rollback()
+        mail.forget_queued()
+        apply_errors(form, exc.errors)
+        return _detail(event, form, 400)
+    except InvalidTransition as exc:
+        db.session.rollback()
+        mail.forget_queued()
+        flash(exc.message, "error")
+        return redirect(url_for("events.event_detail", event_id=event_id))
+    registration = result.registration
+    email, status = registration.email, registration.status
+    position = registrations.waiting_position(registration) if status == "waiting" else None
+    _sent, failed = mail.commit_and_deliver()
+    if status == "confirmed" and failed:
+        message = _("Du er tilmeldt. Bekræftelsen til %(email)s kommer lidt senere.", email=email)
+    elif status == "confirmed":
+        message = (_("Din tilmelding er opdateret. Vi har sendt en bekræftelse til %(email)s.", email=email)
+                   if not result.created else
+                   _("Du er tilmeldt. Vi har sendt en bekræftelse til %(email)s.", email=email))
+    else:
+        message = _("Arrangementet er fuldt, så du står på venteliste som nummer %(n)s. "
+                    "Vi skriver til %(email)s, hvis du får en plads.", n=position, email=email)
+    flash(message, "success")
+    return redirect(url_for("events.event_detail", event_id=event_id) + "#tilmelding")
+
+
+@bp.route("/arrangementer/afmeld/<token>", methods=["GET", "POST"])
+def cancel_registration(token: str):
+    """The link in every email: GET shows what will be cancelled, the button POSTs."""
+    form = ConfirmForm()
+    try:
+        registration = registrations.registration_for_token(token)
+    except registrations.TokenError as exc:
+        return render_template("events/cancel.html", error=exc.message, registration=None, form=form), 400
+    event = registration.event
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            registrations.cancel_registration(token)
+        except InvalidTransition as exc:
+            db.session.rollback()
+            mail.forget_queued()
+            return render_template("events/cancel.html", info=exc.message, registration=registration,
+                                   event=event, form=form)
+        mail.commit_and_deliver()
+        return render_template("events/cancel.html", done=True, registration=registration, event=event,
+                               form=form)
+    status = 400 if request.method == "POST" else 200
+    return render_template("events/cancel.html", registration=registration, event=event, form=form), status
+
+
+def _ics(body: bytes, filename: str, *, attachment: bool = False) -> Response:
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    disposition = "attachment" if attachment else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response.headers["Cache-Control"] = "public, max-age=900"
+    return response
+
+
+def _event_url(event) -> str:
+    return url_for("events.event_detail", event_id=event.id, _external=True)
+
+
+@bp.get("/calendar.ics")
+def calendar_feed():
+    events = ical.feed_events()
+    return _ics(ical.calendar(events, name=_("Fællesskab Kolding – arrangementer"), url_for_event=_event_url),
+                "faellesskab-kolding.ics")
+
+
+def _check_slug(slug: str) -> None:
+    """A slug that cannot exist (the database would refuse a NUL) is simply not found."""
+    if "\x00" in slug or len(slug) > 200:
+        raise NotFound(_("Siden findes ikke."))
+
+
+@bp.get("/steder/<slug>/calendar.ics")
+def place_calendar_feed(slug: str):
+    _check_slug(slug)
+    place = get_place_by_slug(slug)
+    events = ical.feed_events(place_id=place.id)
+    return _ics(ical.calendar(events, name=_("Arrangementer i %(place)s", place=place.name),
+                              url_for_event=_event_url), f"{place.slug}.ics")
+
+
+@bp.get("/lokalraad/<slug>/calendar.ics")
+def forum_calendar_feed(slug: str):
+    _check_slug(slug)
+    forum = db.session.scalar(db.select(Forum).where(Forum.slug == slug))
+    if forum is None:
+        raise NotFound(_("Lokalrådet findes ikke."))
+    events = ical.feed_events(forum_id=forum.id)
+    return _ics(ical.calendar(events, name=forum.name, url_for_event=_event_url), f"{forum.slug}.ics")
+
+
+@bp.get("/arrangementer/<int:event_id>.ics")
+def event_ics(event_id: int):
+    event = services.get_public_event(event_id)
+    return _ics(ical.calendar([event], name=event.title, url_for_event=_event_url),
+                f"arrangement-{event.id}.ics", attachment=True)

@@ -1,6 +1,7 @@
 """Dashboards for the community coordinator and village forums.
 
-The coordinator's inbox and a forum's event tools build on these pages.
+The coordinator's moderation queue and forum trust are in `moderation.py`;
+a forum's event tools (create, edit, cancel, duplicate, sign-ups, CSV) in `forum.py`.
 """
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from ..accounts.decorators import role_required
+from ..core.time import utcnow
 from ..directory.models import Association
+from ..events import moderation, registrations
 from ..events import services as events
-from ..events.models import Event
+from ..events.models import Event, EventRevision
 from ..extensions import db
 
 coordinator_bp = Blueprint("coordinator", __name__, url_prefix="/koordinator")
@@ -28,18 +31,34 @@ def dashboard():
         sa.select(Association).where(Association.status == "published")
         .order_by(Association.last_verified_at.asc().nulls_first(), Association.id).limit(10)
     ))
-    pending = list(db.session.scalars(
-        sa.select(Event).where(Event.status == "pending").order_by(Event.starts_at).limit(20)
-    ))
-    return render_template("staff/coordinator.html", counts=counts, stale=stale, pending=pending,
-                           upcoming=events.upcoming(limit=10))
+    queue = moderation.queue()
+    return render_template("staff/coordinator.html", counts=counts, stale=stale, pending=queue[:20],
+                           queue_size=len(queue), upcoming=events.upcoming(limit=10))
 
 
 @forum_bp.get("/")
 @role_required("forum")
 def dashboard():
     forum = current_user.forum
+    now = utcnow()
     own = list(db.session.scalars(
-        sa.select(Event).where(Event.forum_id == forum.id).order_by(Event.starts_at.desc()).limit(50)
+        sa.select(Event).where(Event.forum_id == forum.id).order_by(Event.starts_at, Event.id)
     ))
-    return render_template("staff/forum.html", forum=forum, events=own)
+    upcoming = [e for e in own if e.last_starts_at >= now - events.RECENT]
+    past = sorted((e for e in own if e.last_starts_at < now - events.RECENT),
+                  key=lambda e: e.starts_at, reverse=True)[:30]
+    revisions = {}
+    for revision in db.session.scalars(
+        sa.select(EventRevision).where(EventRevision.event_id.in_([e.id for e in upcoming]))
+        .order_by(EventRevision.id)
+    ):
+        revisions[revision.event_id] = revision  # the latest per event
+    return render_template(
+        "staff/forum.html", forum=forum, events=upcoming, past=past, revisions=revisions,
+        counts=registrations.counts([e.id for e in upcoming]),
+        next_dates={e.id: events.next_occurrence(e, now - events.RECENT) for e in upcoming},
+    )
+
+
+from . import forum as _forum_routes  # noqa: E402,F401  (registers the forum's event tools)
+from . import moderation as _moderation_routes  # noqa: E402,F401  (registers the queue)

@@ -1,0 +1,110 @@
+"""The emails about sign-ups, in the language the person used (Danish or English).
+
+Each function queues one message in the outbox (mail.services.queue); the
+door that caused it sends it after its commit.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from babel.dates import format_date, format_datetime, format_time
+from flask import current_app
+
+from ..core.time import to_local
+from ..mail import services as mail
+from .models import Event, Registration
+
+FORMATS = {
+    "da": ("EEEE 'den' d. MMMM y 'kl.' HH:mm", "da_DK"),
+    "en": ("EEEE d MMMM y 'at' HH:mm", "en_GB"),
+}
+
+
+SERIES = {
+    "da": ({"weekly": "hver uge", "fortnightly": "hver anden uge"}, "til og med", "d. MMMM y"),
+    "en": ({"weekly": "every week", "fortnightly": "every other week"}, "until", "d MMMM y"),
+}
+
+
+def series_text(event: Event, language: str) -> str:
+    """'hver uge til og med 15. juni 2027' for a repeating event, else ''."""
+    if not event.is_recurring:
+        return ""
+    rules, until, fmt = SERIES.get(language, SERIES["da"])
+    locale = FORMATS.get(language, FORMATS["da"])[1]
+    return f"{rules[event.recurrence]} {until} {format_date(event.repeat_until, fmt, locale=locale)}"
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute URL for an email, built on MAIL_BASE_URL (no request needed: cron sends reminders)."""
+    parts = urlsplit(current_app.config["MAIL_BASE_URL"])
+    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",
+                                       url_scheme=parts.scheme or "http")
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def when_text(starts_at: datetime, ends_at: datetime | None, language: str) -> str:
+    fmt, locale = FORMATS.get(language, FORMATS["da"])
+    text = format_datetime(to_local(starts_at), fmt, locale=locale)
+    if ends_at is not None:
+        if to_local(ends_at).date() == to_local(starts_at).date():
+            text += "–" + format_time(to_local(ends_at), "HH:mm", locale=locale)
+        else:
+            text += " – " + format_datetime(to_local(ends_at), fmt, locale=locale)
+    return text
+
+
+def _context(registration: Registration, event: Event, *, starts_at: datetime | None = None, **extra) -> dict:
+    from .registrations import make_token, waiting_position
+    from .services import next_occurrence
+
+    language = registration.language if registration.language in FORMATS else "da"
+    start = starts_at or next_occurrence(event) or event.starts_at
+    end = start + event.duration if event.ends_at is not None else None
+    where = ", ".join(p for p in (event.address, " ".join(x for x in (event.postcode, event.town) if x)) if p)
+    context = {
+        "registration": registration, "event": event, "language": language,
+        "when": when_text(start, end, language) + (
+            f" ({series_text(event, language)})" if event.is_recurring else ""),
+        "where": where or (event.place.name if event.place else ""),
+        "host": event.host_name or "",
+        "event_url": external_url("events.event_detail", event_id=event.id),
+        "ics_url": external_url("events.event_ics", event_id=event.id),
+        "cancel_url": external_url("events.cancel_registration", token=make_token(registration)),
+        "position": waiting_position(registration) if registration.status == "waiting" else None,
+        "series": event.is_recurring,
+    }
+    context.update(extra)
+    return context
+
+
+def _queue(name: str, registration: Registration, event: Event, **extra) -> None:
+    context = _context(registration, event, **extra)
+    mail.queue_template(registration.email, name, context["language"], context)
+
+
+def signed_up(registration: Registration, event: Event, *, updated: bool = False) -> None:
+    """Confirmation of a place, or of a place on the waiting list."""
+    name = "registration_confirmed" if registration.status == "confirmed" else "registration_waiting"
+    _queue(name, registration, event, updated=updated)
+
+
+def moved_up(registration: Registration, event: Event) -> None:
+    _queue("registration_moved_up", registration, event)
+
+
+def cancelled(registration: Registration, event: Event) -> None:
+    _queue("registration_cancelled", registration, event)
+
+
+def reminder(registration: Registration, event: Event, starts_at: datetime) -> None:
+    _queue("registration_reminder", registration, event, starts_at=starts_at)
+
+
+def event_cancelled(registration: Registration, event: Event) -> None:
+    _queue("event_cancelled", registration, event)
+
+
+def event_changed(registration: Registration, event: Event) -> None:
+    _queue("event_changed", registration, event)

@@ -1,0 +1,101 @@
+"""Forms for sign-ups, a forum's events and the coordinator's decisions.
+
+The forms give CSRF protection and render accessible fields; the rules live
+in the services (clean_sign_up, clean_forum_event), whose ValidationError is
+put back on the fields with `apply_errors`. Date, time and number fields are
+text fields with the right input type, so every message comes from one place
+and is in Danish.
+"""
+from __future__ import annotations
+
+import uuid
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length
+
+from ..core.vocab import EVENT_KINDS
+from .registrations import MAX_PARTY
+
+try:  # WTForms 3.3+ wants SelectChoice; older releases take (value, label) pairs
+    from wtforms.fields.choices import SelectChoice
+
+    def choices(pairs) -> list:
+        return [SelectChoice(value=value, label=label) for value, label in pairs]
+except ImportError:  # pragma: no cover - WTForms < 3.3
+    def choices(pairs) -> list:
+        return list(pairs)
+
+
+def drop_nul(value):
+    """PostgreSQL text cannot hold NUL characters; no person types one."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+def max_length(limit: int) -> Length:
+    """A length check with a Danish message (WTForms has no Danish catalogue)."""
+    return Length(max=limit, message=_l("Teksten er for lang (højst %(max)d tegn).", max=limit))
+
+
+RECURRENCE_CHOICES = [("", _l("Kun én gang")), ("weekly", _l("Hver uge")), ("fortnightly", _l("Hver anden uge"))]
+
+
+class SignUpForm(FlaskForm):
+    name = StringField(_l("Navn"), validators=[max_length(500)], filters=[drop_nul],
+                       render_kw={"autocomplete": "name", "maxlength": 120})
+    email = EmailField(_l("E-mail"), validators=[max_length(500)], filters=[drop_nul],
+                       render_kw={"autocomplete": "email", "maxlength": 254, "spellcheck": "false"})
+    party_size = StringField(_l("Antal personer"), default="1", validators=[max_length(20)], filters=[drop_nul],
+                             render_kw={"type": "number", "min": 1, "max": MAX_PARTY, "inputmode": "numeric"})
+    message = TextAreaField(_l("Besked til arrangøren (valgfri)"), validators=[max_length(5000)], filters=[drop_nul],
+                            render_kw={"rows": 3, "maxlength": 1000})
+
+
+class ForumEventForm(FlaskForm):
+    submission_key = HiddenField(validators=[max_length(64)], filters=[drop_nul])
+    title = StringField(_l("Titel"), validators=[max_length(1000)], filters=[drop_nul], render_kw={"maxlength": 200})
+    kind = SelectField(_l("Type"), choices=choices(EVENT_KINDS.items()), validate_choice=False)
+    description = TextAreaField(_l("Beskrivelse"), validators=[max_length(40_000)], filters=[drop_nul], render_kw={"rows": 6})
+    place = SelectField(_l("Sted"), choices=[], validate_choice=False)
+    address = StringField(_l("Adresse eller mødested (valgfri)"), validators=[max_length(1000)], filters=[drop_nul],
+                          render_kw={"maxlength": 200})
+    date = StringField(_l("Dato"), validators=[max_length(40)], filters=[drop_nul], render_kw={"type": "date"})
+    start_time = StringField(_l("Starttidspunkt"), validators=[max_length(40)], filters=[drop_nul], render_kw={"type": "time"})
+    end_time = StringField(_l("Sluttidspunkt (valgfrit)"), validators=[max_length(40)], filters=[drop_nul], render_kw={"type": "time"})
+    capacity = StringField(_l("Antal pladser (valgfrit)"), validators=[max_length(20)], filters=[drop_nul],
+                           render_kw={"type": "number", "min": 1, "inputmode": "numeric"})
+    registration_required = BooleanField(_l("Deltagerne skal tilmelde sig her på siden"))
+    recurrence = SelectField(_l("Gentagelse"), choices=choices(RECURRENCE_CHOICES), validate_choice=False)
+    repeat_until = StringField(_l("Gentages til og med (dato)"), validators=[max_length(40)], filters=[drop_nul],
+                               render_kw={"type": "date"})
+
+    def __init__(self, *args, places=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.place.choices = choices((p.slug, p.name) for p in places)
+        if not self.submission_key.data:
+            self.submission_key.data = uuid.uuid4().hex
+
+    def service_data(self) -> dict:
+        keys = ("title", "kind", "description", "place", "address", "date", "start_time", "end_time",
+                "capacity", "registration_required", "recurrence", "repeat_until")
+        return {k: self[k].data for k in keys}
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(_l("Begrundelse til lokalrådet"), validators=[max_length(5000)], filters=[drop_nul],
+                           render_kw={"rows": 3, "maxlength": 1000})
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes state: CSRF only."""
+
+
+def apply_errors(form: FlaskForm, errors: list[tuple[str, str]]) -> None:
+    """Put a service's (field, message) errors on the form's fields."""
+    for name, message in errors:
+        field = form._fields.get(name) if name else None
+        if field is not None:
+            field.errors = list(field.errors) + [message]
+        else:
+            form.form_errors.append(message)

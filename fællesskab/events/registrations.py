@@ -1,0 +1,362 @@
+"""Sign-ups (tilmeldinger): capacity, waiting list, cancel tokens, reminders.
+
+Every change to an event's sign-ups first locks the event row (locking.py),
+so parallel sign-ups never give away more places than the event has.
+Capacity counts people (`party_size`), not sign-ups. The waiting list moves
+up in sign-up order, first fit: when places free up, each waiting party that
+fits gets them, and is emailed.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from ..core import fields
+from ..core.cleaning import Cleaner
+from ..core.errors import DomainError, InvalidTransition, NotFound, ValidationError
+from ..core.time import COPENHAGEN, to_local, utcnow
+from ..extensions import db
+from . import emails
+from .locking import lock, serialise_writes
+from .models import Event, Registration
+
+MAX_PARTY = 20
+# Retention: sign-ups are personal data, kept until this long after the event's last date.
+RETENTION = timedelta(days=30)
+TOKEN_SALT = "registration-cancel"
+TOKEN_MAX_AGE = 400 * 24 * 3600  # seconds; every email carries a fresh token
+
+
+class TokenError(DomainError):
+    """A cancel link that is forged, damaged or too old."""
+
+    code = "bad_token"
+    status = 400
+
+
+@dataclass
+class SignUpResult:
+    registration: Registration
+    created: bool  # False: an earlier sign-up with the same email was updated
+
+    @property
+    def status(self) -> str:
+        return self.registration.status
+
+
+def accepts_sign_ups(event: Event, now: datetime | None = None) -> bool:
+    """Whether the event takes sign-ups here: approved, hosted by a forum, with a date ahead."""
+    if event.status != "approved" or not event.registration_required or event.forum_id is None:
+        return False
+    return bool(event.occurrences(after=now or utcnow(), limit=1))
+
+
+def clean_sign_up(raw: dict[str, Any]) -> dict[str, Any]:
+    """:raises ValidationError: every problem with name, email, party_size and message."""
+    c = Cleaner(raw)
+    out = {
+        "name": c.field("name", fields.text, max_length=120, required=True, label="Navnet"),
+        "email": c.field("email", fields.email),
+        "party_size": c.field("party_size", fields.integer, minimum=1, maximum=MAX_PARTY,
+                              label="Antal personer"),
+        "message": c.field("message", fields.text, max_length=1000, label="Beskeden") or "",
+    }
+    if out["email"] is None and not any(f == "email" for f, _m in c.errors):
+        c.error("email", "E-mail skal udfyldes.")
+    if out["party_size"] is None and not any(f == "party_size" for f, _m in c.errors):
+        out["party_size"] = 1
+    c.raise_if_errors()
+    out["email"] = out["email"].lower()
+    return out
+
+
+def people(event_id: int, status: str = "confirmed") -> int:
+    return db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Registration.party_size), 0))
+        .where(Registration.event_id == event_id, Registration.status == status)
+    ) or 0
+
+
+def counts(event_ids: list[int]) -> dict[int, dict[str, int]]:
+    """{event_id: {"confirmed": people, "waiting": people, "signups": active sign-ups}}."""
+    out = {i: {"confirmed": 0, "waiting": 0, "signups": 0} for i in event_ids}
+    if not event_ids:
+        return out
+    rows = db.session.execute(
+        sa.select(Registration.event_id, Registration.status, sa.func.sum(Registration.party_size),
+                  sa.func.count())
+        .where(Registration.event_id.in_(event_ids), Registration.status != "cancelled")
+        .group_by(Registration.event_id, Registration.status)
+    )
+    for event_id, status, n_people, n_signups in rows:
+        out[event_id][status] = int(n_people or 0)
+        out[event_id]["signups"] += int(n_signups)
+    return out
+
+
+def places_left(event: Event) -> int | None:
+    """Free places, or None for an event without a limit."""
+    if event.capacity is None:
+        return None
+    return max(0, event.capacity - people(event.id))
+
+
+def waiting_position(registration: Registration) -> int:
+    """1 for the first on the waiting list."""
+    return 1 + (db.session.scalar(
+        sa.select(sa.func.count()).select_from(Registration).where(
+            Registration.event_id == registration.event_id, Registration.status == "waiting",
+            sa.or_(Registration.queued_at < registration.queued_at,
+                   sa.and_(Registration.queued_at == registration.queued_at, Registration.id < registration.id)),
+        )
+    ) or 0)
+
+
+def sign_up(event_id: int, raw: dict[str, Any], *, language: str = "da",
+            now: datetime | None = None) -> SignUpResult:
+    """Sign a person up; a second sign-up with the same email updates the first.
+
+    Locks the event, so parallel sign-ups are counted one after another.
+    Queues the confirmation (or waiting-list) email and those of people who moved up.
+
+    :raises ValidationError: bad input, or a party that can never fit.
+    :raises InvalidTransition: the event takes no sign-ups (now).
+    :raises NotFound: no such event.
+    """
+    values = clean_sign_up(raw)
+    event = lock(Event, event_id)
+    if event is None or not event.is_public:
+        raise NotFound("Arrangementet findes ikke.")
+    now = now or utcnow()
+    if not accepts_sign_ups(event, now):
+        raise InvalidTransition("Der er lukket for tilmelding til dette arrangement.")
+    if event.capacity is not None and values["party_size"] > event.capacity:
+        raise ValidationError([("party_size", f"Der er højst plads til {event.capacity} personer i alt.")])
+    registration = db.session.scalar(
+        sa.select(Registration).where(Registration.event_id == event.id, Registration.email == values["email"])
+    )
+    created = registration is None
+    if created:
+        registration = Registration(event_id=event.id, status="waiting", token_key=secrets.token_hex(8),
+                                    queued_at=now, language=language, **values)
+        db.session.add(registration)
+    else:
+        if registration.status == "confirmed" and event.capacity is not None:
+            others = people(event.id) - registration.party_size
+            if others + values["party_size"] > event.capacity:
+                left = event.capacity - others
+                raise ValidationError([("party_size",
+                                        f"Der er kun plads til {left} af jer. Din tilmelding til "
+                                        f"{registration.party_size} er uændret.")])
+        if registration.status == "cancelled":
+            registration.status, registration.queued_at, registration.cancelled_at = "waiting", now, None
+        for key, value in values.items():
+            setattr(registration, key, value)
+        registration.language = language
+    db.session.flush()
+    moved = promote_waiting(event, now=now)
+    emails.signed_up(registration, event, updated=not created)
+    for other in moved:
+        if other is not registration:
+            emails.moved_up(other, event)
+    db.session.flush()
+    return SignUpResult(registration, created)
+
+
+def promote_waiting(event: Event, *, now: datetime | None = None) -> list[Registration]:
+    """Confirm waiting parties that fit, in sign-up order (flushes). The event must be locked."""
+    waiting = list(db.session.scalars(
+        sa.select(Registration).where(Registration.event_id == event.id, Registration.status == "waiting")
+        .order_by(Registration.queued_at, Registration.id)
+    ))
+    if not waiting:
+        return []
+    free = None if event.capacity is None else event.capacity - people(event.id)
+    moved = []
+    for registration in waiting:
+        if free is not None and registration.party_size > free:
+            continue
+        registration.status = "confirmed"
+        registration.confirmed_at = now or utcnow()
+        moved.append(registration)
+        if free is not None:
+            free -= registration.party_size
+    db.session.flush()
+    return moved
+
+
+def promote_and_notify(event: Event) -> list[Registration]:
+    """After places were added (capacity raised or removed): move people up and email them."""
+    moved = promote_waiting(event)
+    for registration in moved:
+        emails.moved_up(registration, event)
+    return moved
+
+
+def make_token(registration: Registration) -> str:
+    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
+    return serializer.dumps({"r": registration.id, "k": registration.token_key})
+
+
+def registration_for_token(token: str) -> Registration:
+    """:raises TokenError: forged, damaged, too old, or for a sign-up that no longer exists."""
+    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
+    try:
+        data = serializer.loads(token, max_age=TOKEN_MAX_AGE)
+    except SignatureExpired:
+        raise TokenError("Linket er udløbet. Skriv til arrangøren, hvis du vil afmelde dig.") from None
+    except BadSignature:
+        raise TokenError("Linket er ugyldigt. Brug linket fra din seneste e-mail, og kopiér det helt.") from None
+    if not isinstance(data, dict) or not isinstance(data.get("r"), int) or not isinstance(data.get("k"), str):
+        raise TokenError("Linket er ugyldigt. Brug linket fra din seneste e-mail, og kopiér det helt.")
+    registration = db.session.get(Registration, data["r"])
+    if registration is None or not secrets.compare_digest(registration.token_key, data["k"]):
+        raise TokenError("Tilmeldingen findes ikke længere.")
+    return registration
+
+
+def cancel_registration(token: str, *, now: datetime | None = None) -> Registration:
+    """Cancel the sign-up the token names; the waiting list moves up.
+
+    :raises TokenError: a bad token (nothing changes).
+    :raises InvalidTransition: already cancelled, or the event is over.
+    """
+    registration = registration_for_token(token)
+    event = lock(Event, registration.event_id)
+    db.session.refresh(registration)
+    if registration.status == "cancelled":
+        raise InvalidTransition("Du er allerede afmeldt.")
+    now = now or utcnow()
+    if event.status == "approved" and not event.occurrences(after=now, limit=1):
+        raise InvalidTransition("Arrangementet er allerede afholdt.")
+    registration.status = "cancelled"
+    registration.cancelled_at = now
+    db.session.flush()
+    emails.cancelled(registration, event)
+    if event.status == "approved":
+        for other in promote_waiting(event, now=now):
+            emails.moved_up(other, event)
+    db.session.flush()
+    return registration
+
+
+def active_registrations(event_id: int) -> list[Registration]:
+    return list(db.session.scalars(
+        sa.select(Registration).where(Registration.event_id == event_id, Registration.status != "cancelled")
+        .order_by(Registration.queued_at, Registration.id)
+    ))
+
+
+def notify_event_cancelled(event: Event) -> int:
+    regs = active_registrations(event.id)
+    for registration in regs:
+        emails.event_cancelled(registration, event)
+    return len(regs)
+
+
+def notify_event_changed(event: Event) -> int:
+    regs = active_registrations(event.id)
+    for registration in regs:
+        emails.event_changed(registration, event)
+    return len(regs)
+
+
+def send_reminders(*, now: datetime | None = None) -> int:
+    """Queue a reminder for every confirmed sign-up to a date that is tomorrow (Copenhagen).
+
+    Each registration is reminded once per date (`reminded_for`), however often
+    this runs. Return how many reminders were queued (flushes).
+    """
+    now = now or utcnow()
+    tomorrow = to_local(now).date() + timedelta(days=1)
+    window_start = datetime.combine(tomorrow, time(0), tzinfo=COPENHAGEN)
+    window_end = datetime.combine(tomorrow + timedelta(days=1), time(0), tzinfo=COPENHAGEN)
+    candidates = db.session.scalars(
+        sa.select(Event.id).where(
+            Event.status == "approved", Event.starts_at < window_end,
+            sa.or_(Event.starts_at >= window_start,
+                   sa.and_(Event.recurrence.is_not(None), Event.repeat_until >= tomorrow)),
+            sa.exists().where(Registration.event_id == Event.id, Registration.status == "confirmed"),
+        ).order_by(Event.id)
+    ).all()
+    serialise_writes()
+    sent = 0
+    for event_id in candidates:
+        event = lock(Event, event_id)
+        found = event.occurrences(after=window_start, limit=1)
+        if not found or found[0] >= window_end or found[0] <= now:
+            continue
+        occurrence = found[0]
+        for registration in db.session.scalars(
+            sa.select(Registration).where(
+                Registration.event_id == event.id, Registration.status == "confirmed",
+                sa.or_(Registration.reminded_for.is_(None), Registration.reminded_for != occurrence),
+            ).order_by(Registration.id)
+        ):
+            emails.reminder(registration, event, occurrence)
+            registration.reminded_for = occurrence
+            sent += 1
+    db.session.flush()
+    return sent
+
+
+def purge_expired(*, now: datetime | None = None) -> int:
+    """Delete the sign-ups of events whose last date is more than RETENTION ago; return how many.
+
+    Meant for the `privacy purge` command (flushes).
+    """
+    cutoff = (now or utcnow()) - RETENTION
+    candidates = db.session.scalars(sa.select(Event).where(
+        Event.starts_at < cutoff,
+        sa.or_(Event.recurrence.is_(None), Event.repeat_until < to_local(cutoff).date()),
+        sa.exists().where(Registration.event_id == Event.id),
+    ))
+    expired = [e.id for e in candidates if e.last_starts_at < cutoff]
+    if not expired:
+        return 0
+    result = db.session.execute(sa.delete(Registration).where(Registration.event_id.in_(expired)))
+    db.session.flush()
+    return result.rowcount or 0
+
+
+CSV_COLUMNS = ("navn", "e-mail", "antal personer", "status", "nr. på venteliste", "besked", "tilmeldt")
+STATUS_WORDS = {"confirmed": "tilmeldt", "waiting": "venteliste", "cancelled": "afmeldt"}
+# A cell that starts like this is run as a formula by spreadsheet programs (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def neutralise(value: Any) -> str:
+    """Make a cell safe to open in a spreadsheet: text that looks like a formula gets a leading '."""
+    text = "" if value is None else str(value)
+    if text.lstrip(" ").startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def export_csv(event: Event) -> str:
+    """The event's sign-ups as CSV for Excel (UTF-8 with BOM, `;`-separated)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    order = sa.case({"confirmed": 0, "waiting": 1}, value=Registration.status, else_=2)
+    position = 0
+    for r in db.session.scalars(
+        sa.select(Registration).where(Registration.event_id == event.id)
+        .order_by(order, Registration.queued_at, Registration.id)
+    ):
+        if r.status == "waiting":
+            position += 1
+        writer.writerow([neutralise(v) for v in (
+            r.name, r.email, r.party_size, STATUS_WORDS.get(r.status, r.status),
+            position if r.status == "waiting" else "", r.message,
+            to_local(r.created_at).strftime("%Y-%m-%d %H:%M"),
+        )])
+    return "\ufeff" + out.getvalue()
