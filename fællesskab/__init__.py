@@ -72,11 +72,20 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
+        # "id:session_version": a cookie from before a logout or password change no longer matches
+        raw_id, _sep, version = (user_id or "").partition(":")
         try:
-            user = db.session.get(User, int(user_id))
+            user = db.session.get(User, int(raw_id))
+            version_number = int(version)
         except (TypeError, ValueError):
             return None
-        return user if user is not None and user.is_active else None
+        if user is None or not user.is_active or user.session_version != version_number:
+            return None
+        return user
+
+    from .accounts.security import init_security
+
+    init_security(app)
 
 
 def _select_locale() -> str:

@@ -24,6 +24,12 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Sessions: staff are logged out after 30 idle minutes and 12 hours at most;
+    # "remember me" keeps a login for 14 days (until logout or a password change).
+    SESSION_IDLE_MINUTES = 30
+    SESSION_ABSOLUTE_HOURS = 12
+    REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
+    RATELIMITS_ON = True  # tests switch the limits off and on
     PER_PAGE = 20
 
     @classmethod
@@ -50,6 +56,7 @@ class Config:
             SEARCH_INDEX_DIR=env.get("SEARCH_INDEX_DIR")
             or os.path.join(instance_path, "search-index"),
             GEOCODER=(env.get("GEOCODER") or "gazetteer").strip().lower(),
+            RATELIMIT_STORAGE_URI=env.get("RATELIMIT_STORAGE_URI") or "memory://",
         )
         settings.update(mail_settings(env, instance_path))
         if mode == "production":
@@ -57,6 +64,7 @@ class Config:
                 SESSION_COOKIE_SECURE=True,
                 REMEMBER_COOKIE_SECURE=True,
                 PREFERRED_URL_SCHEME="https",
+                HSTS=True,
             )
         return settings
 

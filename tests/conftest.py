@@ -50,6 +50,8 @@ def app(request, tmp_path_factory):
         "WTF_CSRF_ENABLED": False,
         "SEARCH_INDEX_DIR": str(tmp_dir / "search-index"),
         "SEED_DIR": SEED_DIR,
+        "MAIL_FOLDER": str(tmp_dir / "mail"),  # never the checkout's instance/
+        "RATELIMITS_ON": False,  # tests/accounts switch them on where they are the subject
     })
     application.config["DATABASE_NAME"] = request.param
     with application.app_context():

@@ -21,6 +21,9 @@ def role_required(*roles: str):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if not current_user.has_role(*roles):
+                from .security import log_denied
+
+                log_denied(f"needs role {'/'.join(roles)}")
                 abort(403)
             return view(*args, **kwargs)
 

@@ -33,6 +33,9 @@ class User(UserMixin, db.Model):
     forum_id: Mapped[int | None] = mapped_column(sa.ForeignKey("forums.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of the login cookie's id: raising it makes every earlier session
+    # and remember-me cookie of this user useless (logout, password change).
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     forum: Mapped[Forum | None] = relationship()
@@ -47,6 +50,13 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Make every session and remember-me cookie issued so far invalid."""
+        self.session_version = (self.session_version or 1) + 1
 
     def has_role(self, *roles: str) -> bool:
         # admin may do everything staff may do

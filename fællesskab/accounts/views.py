@@ -7,9 +7,12 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import db
+from ..extensions import db, limiter
 from . import services
-from .forms import LoginForm
+from .forms import ForgotPasswordForm, LoginForm, ResetPasswordForm
+from .security import (
+    FORM_LIMIT, LOGIN_ACCOUNT_LIMIT, LOGIN_IP_LIMIT, failed_login, login_account_key, security_log,
+)
 
 bp = Blueprint("accounts", __name__)
 
@@ -31,7 +34,24 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _start_session(user, remember: bool) -> None:
+    """A fresh session on login (no fixation), keeping only the language choice."""
+    import time
+
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    now = int(time.time())
+    session["login_at"] = now
+    session["seen_at"] = now
+    session["remember_me"] = bool(remember)
+    login_user(user, remember=remember)
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN_IP_LIMIT, methods=["POST"])
+@limiter.limit(LOGIN_ACCOUNT_LIMIT, methods=["POST"], key_func=login_account_key, deduct_when=failed_login)
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
@@ -41,14 +61,12 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             db.session.commit()
-            lang = session.get("lang")
-            session.clear()  # a fresh session on login
-            if lang:
-                session["lang"] = lang
-            login_user(user, remember=form.remember.data)
+            _start_session(user, form.remember.data)
+            security_log.info("login: user %s from %s", user.id, request.remote_addr)
             flash(_("Du er logget ind."), "success")
             return redirect(_safe_next(request.args.get("next")) or home_for(user))
         form.password.errors.append(_("Forkert e-mail eller adgangskode."))
+        security_log.warning("failed login for %r from %s", (form.email.data or "")[:254], request.remote_addr)
         status = 401
     elif request.method == "POST":
         status = 400
@@ -58,6 +76,10 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    user = current_user._get_current_object()
+    user.end_sessions()  # the old session and remember-me cookies stop working
+    db.session.commit()
+    security_log.info("logout: user %s", user.id)
     logout_user()
     lang = session.get("lang")
     session.clear()
@@ -73,3 +95,47 @@ def logout_page():
     if not current_user.is_authenticated:
         return redirect(url_for("main.index"))
     return render_template("accounts/logout.html")
+
+
+@bp.route("/login/glemt", methods=["GET", "POST"])
+@limiter.limit(FORM_LIMIT, methods=["POST"])
+def forgot_password():
+    """Ask for a reset link; the answer is the same whether the e-mail has an account or not."""
+    from ..mail.services import commit_and_deliver
+
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        lang = session.get("lang", "da")
+        queued = services.request_password_reset(
+            form.email.data,
+            reset_url=lambda token: url_for("accounts.reset_password", token=token, _external=True),
+            language=lang,
+        )
+        security_log.info("password reset asked for %r (account: %s)", form.email.data[:254], queued)
+        commit_and_deliver()
+        flash(_("Hvis der findes en konto med den e-mail, har vi sendt et link til at vælge en ny adgangskode. "
+                "Linket virker i en time."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot.html", form=form), (400 if request.method == "POST" else 200)
+
+
+@bp.route("/login/nulstil/<token>", methods=["GET", "POST"])
+@limiter.limit(FORM_LIMIT, methods=["POST"])
+def reset_password(token: str):
+    """Choose a new password with a signed, expiring, single-use link."""
+    user = services.user_for_reset_token(token)
+    if user is None:
+        return render_template("accounts/reset_invalid.html"), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(user, form.password.data, actor=user)
+        except services.ValidationError as exc:
+            form.password.errors.append(exc.message)
+        else:
+            db.session.commit()
+            security_log.info("password reset done for user %s", user.id)
+            flash(_("Din adgangskode er skiftet. Log ind med den nye."), "success")
+            return redirect(url_for("accounts.login"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/reset.html", form=form, token=token), status

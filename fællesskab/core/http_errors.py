@@ -51,6 +51,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):
         status = exc.code or 500
+        if status in (403, 429):
+            logging.getLogger("fællesskab.security").warning(
+                "%s on %s %s from %s", status, request.method, request.path, request.remote_addr)
         message = _(MESSAGES.get(status, exc.name))
         if wants_json():
             detail = exc.description if status in (400, 404, 405, 413, 429) and exc.description else message
@@ -63,6 +66,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def handle_domain(exc: DomainError):
+        if exc.status == 403:
+            logging.getLogger("fællesskab.security").warning(
+                "forbidden on %s %s: %s", request.method, request.path, exc.message)
         if wants_json():
             extra = {"field": exc.field} if exc.field else {}
             return json_error(exc.status, exc.code, exc.message, **extra)

@@ -11,6 +11,7 @@ background thread, so no update is lost.
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import threading
@@ -30,6 +31,22 @@ from .snapshot import Snapshot, SegmentCache
 log = logging.getLogger(__name__)
 
 WRITE_TIMEOUT = 10.0  # seconds a writer waits for another process's lock
+
+# Writes queued in AsyncWriter threads because another process held the lock.
+# A process waits for them before it exits, so a queued change is never lost.
+_pending: list[threading.Thread] = []
+
+
+def wait_for_pending(timeout: float | None = None) -> bool:
+    """Wait for queued index writes; return True when none is left running."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    for thread in list(_pending):
+        thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+    _pending[:] = [t for t in _pending if t.is_alive()]
+    return not _pending
+
+
+atexit.register(wait_for_pending, 120)
 REBUILD_TIMEOUT = 900.0  # seconds a process waits for another one's rebuild
 REBUILD_LIMIT_MB = 256
 PARALLEL_REBUILD = 20_000  # documents from which a rebuild uses two processes
@@ -160,6 +177,8 @@ class SearchIndex:
             writer.cancel()
             raise
         writer.commit()
+        if isinstance(writer, AsyncWriter) and writer.is_alive():
+            _pending.append(writer)
 
     @staticmethod
     def _drop_outdated(writer, upserts: dict[str, dict]) -> dict[str, dict]:

@@ -210,10 +210,14 @@ def test_a_locked_index_queues_the_write_instead_of_losing_it(app, db, client, m
 def _write_many(path: str, prefix: str, count: int) -> None:
     from fællesskab.search.index import SearchIndex
 
+    from fællesskab.search.index import wait_for_pending
+
     index = SearchIndex(path)
     for i in range(count):
         doc = _doc(f"{prefix}-{i}")
         index.write({doc["doc_id"]: doc})
+    # a forked child ends with os._exit, which skips the atexit wait of a normal exit
+    assert wait_for_pending(120)
 
 
 def _doc(key: str, updated: int = 0, name: str | None = None) -> dict:

@@ -30,6 +30,9 @@ EXPECTED = {
     "api.geocode_autocomplete": PUBLIC,
     # a logged-in person is sent on to their own start page
     "accounts.login": {"anonymous": 200, "newcomer": 302, "forum": 302, "coordinator": 302, "admin": 302},
+    "accounts.forgot_password": PUBLIC,
+    # a bad token gets a plain 400 page for everyone
+    "accounts.reset_password": {"anonymous": 400, "newcomer": 400, "forum": 400, "coordinator": 400, "admin": 400},
     "accounts.logout_page": {"anonymous": 302, "newcomer": 200, "forum": 200, "coordinator": 200, "admin": 200},
     "coordinator.dashboard": {"anonymous": LOGIN, "newcomer": 403, "forum": 403, "coordinator": 200, "admin": 200},
     "forum.dashboard": {"anonymous": LOGIN, "newcomer": 403, "forum": 200, "coordinator": 403, "admin": 403},
@@ -77,6 +80,7 @@ def sample_args(make_association, make_event, make_forum):
         "api.association_detail": {"assoc_id": assoc.id},
         "events.event_detail": {"event_id": event.id},
         "places.place_detail": {"slug": "vamdrup"},
+        "accounts.reset_password": {"token": "not-a-token"},
         "api.geocode": {"q": "Vamdrup"},  # without q the endpoint answers 400
         "api.geocode_autocomplete": {"q": "Vamd"},
     }

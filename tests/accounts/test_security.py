@@ -1,0 +1,243 @@
+"""Login defences: lockout, rate limits, password rules and reset, session lifetime, headers."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from fællesskab.accounts.passwords import password_problem
+from fællesskab.extensions import limiter
+from fællesskab.mail.models import OutboxMessage
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def limits_on(app):
+    """Switch the rate limits on for one test, with fresh counters."""
+    limiter.reset()
+    app.config["RATELIMITS_ON"] = True
+    yield
+    app.config["RATELIMITS_ON"] = False
+    limiter.reset()
+
+
+def login(client, email, password=PASSWORD):
+    return client.post("/login", data={"email": email, "password": password})
+
+
+# --- lockout and rate limits -------------------------------------------------
+
+def test_account_is_locked_for_a_while_after_five_failures(client, make_user, limits_on):
+    make_user("coordinator", email="target@example.org")
+    make_user("coordinator", email="other@example.org")
+    for _ in range(5):
+        assert login(client, "target@example.org", "wrong password 123").status_code == 401
+    # even the right password is refused while the lock lasts
+    locked = login(client, "target@example.org")
+    assert locked.status_code == 429
+    assert "For mange" in locked.get_data(as_text=True)
+    # another account from the same place is not locked
+    assert login(client, "other@example.org").status_code == 302
+
+
+def test_successful_logins_do_not_count_towards_the_lockout(client, make_user, limits_on):
+    make_user("coordinator", email="often@example.org")
+    for _ in range(7):
+        assert login(client, "often@example.org").status_code == 302
+        client.post("/logout")
+
+
+def test_many_login_attempts_from_one_address_are_throttled(client, limits_on):
+    statuses = [login(client, f"user{i}@example.org", "wrong password 123").status_code for i in range(22)]
+    assert statuses[:20] == [401] * 20
+    assert statuses[20:] == [429, 429]
+
+
+def test_limits_are_off_in_other_tests(client, make_user):
+    make_user("coordinator", email="free@example.org")
+    assert [login(client, "free@example.org", "nope nope nope").status_code for _ in range(8)] == [401] * 8
+
+
+# --- password rules ------------------------------------------------------------
+
+@pytest.mark.parametrize("password", [
+    "short", "password1234", "iloveyou2024!", "qwertyqwerty", "aaaaaaaaaaaa", "abababababab",
+    "123456789012", "x" * 201,
+])
+def test_weak_passwords_are_refused(password):
+    assert password_problem(password) is not None
+
+
+@pytest.mark.parametrize("password", [PASSWORD, "Sommer i Kolding 2026", "kanal-bro-72", "fjord&bøgeskov"])
+def test_good_passwords_pass(password):
+    assert password_problem(password, email="anna@example.org") is None
+
+
+def test_password_built_on_the_email_is_refused():
+    assert password_problem("annasorensen1", email="annasorensen@example.org") is not None
+
+
+# --- password reset ------------------------------------------------------------
+
+def reset_link(db, email) -> str:
+    message = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.to_address == email).order_by(OutboxMessage.id.desc())
+    ).first()
+    assert message is not None, "no reset e-mail was queued"
+    return re.search(r"https?://\S+/login/nulstil/\S+", message.text_body).group(0)
+
+
+def test_password_reset_by_emailed_single_use_link(client, db, make_user):
+    user = make_user("coordinator", email="glemsom@example.org")
+    response = client.post("/login/glemt", data={"email": "Glemsom@example.org"})
+    assert response.status_code == 302
+    link = reset_link(db, "glemsom@example.org")
+    path = link.split("localhost", 1)[-1]
+    assert client.get(path).status_code == 200
+    new = "ny og lang adgangssætning"
+    response = client.post(path, data={"password": new, "confirm": new})
+    assert response.status_code == 302
+    assert login(client, "glemsom@example.org", PASSWORD).status_code == 401
+    assert login(client, "glemsom@example.org", new).status_code == 302
+    client.post("/logout")
+    # the same link cannot be used twice
+    again = client.post(path, data={"password": "endnu en ny sætning", "confirm": "endnu en ny sætning"})
+    assert again.status_code == 400 and "Linket virker ikke" in again.get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.check_password(new)
+
+
+def test_reset_for_unknown_email_says_the_same_and_sends_nothing(client, db):
+    response = client.post("/login/glemt", data={"email": "ingen@example.org"}, follow_redirects=True)
+    assert "Hvis der findes en konto" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_reset_refuses_a_weak_password_and_keeps_the_old(client, db, make_user):
+    make_user("coordinator", email="svag@example.org")
+    client.post("/login/glemt", data={"email": "svag@example.org"})
+    path = reset_link(db, "svag@example.org").split("localhost", 1)[-1]
+    response = client.post(path, data={"password": "password1234", "confirm": "password1234"})
+    assert response.status_code == 400 and "almindelig" in response.get_data(as_text=True)
+    assert login(client, "svag@example.org").status_code == 302
+
+
+def test_forged_and_expired_reset_tokens_are_refused(app, client, db, make_user):
+    from itsdangerous import URLSafeTimedSerializer
+
+    user = make_user("coordinator", email="token@example.org")
+    forged = URLSafeTimedSerializer("another secret", salt="password-reset").dumps({"u": user.id, "h": "x"})
+    assert client.get(f"/login/nulstil/{forged}").status_code == 400
+    with app.test_request_context():
+        from fællesskab.accounts import services
+
+        token = services.make_reset_token(user)
+        assert services.user_for_reset_token(token) == user
+        original = services.RESET_MAX_AGE
+        services.RESET_MAX_AGE = -1  # every token is now too old
+        try:
+            assert services.user_for_reset_token(token) is None
+        finally:
+            services.RESET_MAX_AGE = original
+
+
+# --- sessions -----------------------------------------------------------------
+
+def test_logout_makes_the_old_session_cookie_useless(app, client, make_user):
+    make_user("coordinator", email="cookie@example.org")
+    login(client, "cookie@example.org")
+    stolen = client.get_cookie("session").value
+    client.post("/logout")
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    assert thief.get("/koordinator/").status_code == 302  # back to the login page
+
+
+def test_password_change_ends_other_sessions(app, client, db, make_user):
+    from fællesskab.accounts.services import change_password
+
+    user = make_user("coordinator", email="other-device@example.org")
+    login(client, "other-device@example.org")
+    assert client.get("/koordinator/").status_code == 200
+    change_password(user, "helt ny adgangssætning")
+    db.session.commit()
+    # The test shares one app context across requests, so Flask-Login's per-request
+    # cache (g._login_user) must be dropped as a new request in production would.
+    from flask import g
+
+    g.pop("_login_user", None)
+    assert client.get("/koordinator/").status_code == 302
+
+
+def test_idle_and_absolute_session_lifetimes(client, make_user):
+    make_user("coordinator", email="idle@example.org")
+    login(client, "idle@example.org")
+    with client.session_transaction() as session:
+        session["seen_at"] -= 31 * 60
+    assert client.get("/koordinator/").status_code == 302
+    login(client, "idle@example.org")
+    with client.session_transaction() as session:
+        session["login_at"] -= 13 * 3600
+    assert client.get("/koordinator/").status_code == 302
+
+
+def test_login_gives_a_new_session(client, make_user):
+    make_user("coordinator", email="fixation@example.org")
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    login(client, "fixation@example.org")
+    with client.session_transaction() as session:
+        assert "planted" not in session
+
+
+def test_security_events_are_logged(client, make_user, caplog):
+    make_user("coordinator", email="logged@example.org")
+    with caplog.at_level("INFO", logger="fællesskab.security"):
+        login(client, "logged@example.org", "wrong password 123")
+        login(client, "logged@example.org")
+        client.get("/forum/")
+    text = caplog.text
+    assert "failed login" in text and "login: user" in text and "access denied" in text
+
+
+# --- headers --------------------------------------------------------------------
+
+def test_security_headers_on_every_page(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    for part in ("default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'",
+                 "base-uri 'none'", "frame-ancestors 'none'"):
+        assert part in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in response.headers  # only in production
+
+
+def test_pages_seen_when_logged_in_are_not_cached(client, login_as):
+    assert client.get("/").headers.get("Cache-Control") != "no-store"
+    login_as("coordinator")
+    assert client.get("/koordinator/").headers["Cache-Control"] == "no-store"
+
+
+def test_production_sends_hsts_and_secure_cookies(monkeypatch, tmp_path):
+    from fællesskab import create_app
+
+    monkeypatch.setenv("FAELLESSKAB_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a production secret")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db", "SEARCH_INDEX_DIR": str(tmp_path / "i")})
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    response = app.test_client().get("/privatliv")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_no_page_template_loads_anything_from_another_host():
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parents[2] / "fællesskab" / "templates"
+    pattern = re.compile(r"""<(script|link|img|iframe|source|video|audio)\b[^>]*\b(src|href)=["']\s*(https?:)?//""", re.I)
+    offenders = [str(p.relative_to(root)) for p in root.rglob("*.html")
+                 if not p.parts[-2] == "email" and pattern.search(p.read_text(encoding="utf-8"))]
+    assert not offenders, offenders
