@@ -23,6 +23,7 @@ LOGIN_IP_LIMIT = "20 per minute"
 LOGIN_ACCOUNT_LIMIT = "5 per 15 minutes"
 FORM_LIMIT = "30 per minute"
 API_LIMIT = "300 per minute"
+SEARCH_PAGE_LIMIT = "120 per minute"
 
 CSP = "; ".join([
     "default-src 'self'",

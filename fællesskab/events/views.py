@@ -11,7 +11,8 @@ from ..core.errors import InvalidTransition, NotFound, ValidationError
 from ..core.pagination import clamp_page
 from ..core.time import COPENHAGEN, utcnow
 from ..core.vocab import EVENT_KINDS
-from ..extensions import db
+from ..accounts.security import FORM_LIMIT
+from ..extensions import db, limiter
 from ..mail import services as mail
 from ..places.models import Forum
 from ..places.services import get_place_by_slug, list_places
@@ -75,6 +76,7 @@ def event_detail(event_id: int):
 
 
 @bp.post("/arrangementer/<int:event_id>/tilmelding")
+@limiter.limit(FORM_LIMIT)
 def sign_up(event_id: int):
     event = services.get_public_event(event_id)
     form = SignUpForm()

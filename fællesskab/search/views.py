@@ -7,7 +7,9 @@ from urllib.parse import urlencode
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import format_decimal
 
+from ..accounts.security import SEARCH_PAGE_LIMIT
 from ..core.errors import ValidationError
+from ..extensions import limiter
 from ..core.pagination import Page
 from ..core.vocab import CATEGORIES, EVENT_KINDS, TARGET_GROUPS
 from ..places.services import list_places
@@ -16,6 +18,7 @@ from .params import SearchParams, parse_params
 from .services import search
 
 bp = Blueprint("search", __name__)
+limiter.limit(SEARCH_PAGE_LIMIT)(bp)  # per client address
 
 RADII = (1, 2, 5, 10, 25)
 

@@ -241,3 +241,26 @@ def test_no_page_template_loads_anything_from_another_host():
     offenders = [str(p.relative_to(root)) for p in root.rglob("*.html")
                  if not p.parts[-2] == "email" and pattern.search(p.read_text(encoding="utf-8"))]
     assert not offenders, offenders
+
+
+def test_the_api_is_rate_limited_per_address(client, limits_on):
+    from fællesskab.accounts.security import API_LIMIT
+
+    allowed = int(API_LIMIT.split()[0])
+    statuses = [client.get("/api/v1/places").status_code for _ in range(allowed + 1)]
+    assert statuses[:allowed] == [200] * allowed
+    assert statuses[-1] == 429
+    body = client.get("/api/v1/places").get_json()
+    assert body["error"]["code"] == "too_many_requests"
+
+
+def test_anonymous_sign_up_form_is_rate_limited(client, make_event, limits_on):
+    from fællesskab.accounts.security import FORM_LIMIT
+
+    event = make_event(capacity="500", registration_required="true")
+    allowed = int(FORM_LIMIT.split()[0])
+    statuses = [client.post(f"/arrangementer/{event.id}/tilmelding",
+                            data={"name": "x", "email": f"p{i}@example.org", "party_size": "1"}).status_code
+                for i in range(allowed + 1)]
+    assert 429 not in statuses[:allowed]
+    assert statuses[-1] == 429
