@@ -86,7 +86,7 @@ def _read_vocabulary(path: str = VOCABULARY_FILE) -> Vocabulary:
     vocab = Vocabulary()
     with open(path, "rb") as fh:
         raw = fh.read()
-    vocab.digest = hashlib.sha1(raw).hexdigest()[:10]
+    vocab.digest = hashlib.sha1(raw, usedforsecurity=False).hexdigest()[:10]
     section = ""
     for line in raw.decode("utf-8").splitlines():
         line = line.split("#", 1)[0].strip()

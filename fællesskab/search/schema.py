@@ -65,7 +65,7 @@ def index_name() -> str:
     An index written by other code (another version, vocabulary or weights)
     has another name, so it is seen as missing and rebuilt.
     """
-    weights = hashlib.sha1(repr(sorted(FIELD_WEIGHTS.items())).encode()).hexdigest()[:4]
+    weights = hashlib.sha1(repr(sorted(FIELD_WEIGHTS.items())).encode(), usedforsecurity=False).hexdigest()[:4]
     return f"faellesskab_v{SCHEMA_VERSION}_{analysis_digest()}{weights}"
 
 
