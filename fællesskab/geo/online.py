@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from geopy.adapters import URLLibAdapter
 from geopy.exc import ConfigurationError
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
@@ -37,7 +38,10 @@ class NominatimProvider:
 
     def __init__(self, base_url: str, *, user_agent: str, timeout: float, min_delay: float):
         scheme, domain = split_base_url(base_url)
-        self.nominatim = Nominatim(domain=domain, scheme=scheme, user_agent=user_agent, timeout=timeout)
+        # urllib, not requests: requests (when installed) retries a timed-out read twice,
+        # tripling the wait before the gazetteer may answer.
+        self.nominatim = Nominatim(domain=domain, scheme=scheme, user_agent=user_agent, timeout=timeout,
+                                   adapter_factory=URLLibAdapter)
         self._geocode = RateLimiter(self.nominatim.geocode, min_delay_seconds=min_delay, max_retries=0,
                                     swallow_exceptions=False)
 

@@ -1,4 +1,7 @@
-"""Front page, privacy notice, accessibility statement, language switch."""
+"""Front page, privacy notice, accessibility statement, language switch.
+
+The newcomer journey (/ny-i-kolding) lives in matching/views.py.
+"""
 from __future__ import annotations
 
 from urllib.parse import urlparse
@@ -33,14 +36,6 @@ def privacy():
 @bp.get("/tilgaengelighed")
 def accessibility():
     return render_template("main/accessibility.html")
-
-
-@bp.get("/ny-i-kolding")
-def newcomer():
-    """The newcomer journey's entry; matching (address + household) builds on this page."""
-    return render_template("main/newcomer.html", categories=CATEGORIES,
-                           welcome_events=events.upcoming(limit=10, kind="welcome-meeting"),
-                           places=[p for p in list_places() if p.kind != "suburb"])
 
 
 @bp.post("/sprog")

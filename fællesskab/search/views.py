@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlencode
 
+import sqlalchemy as sa
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import format_decimal
 
@@ -12,6 +13,10 @@ from ..core.errors import ValidationError
 from ..extensions import limiter
 from ..core.pagination import Page
 from ..core.vocab import CATEGORIES, EVENT_KINDS, TARGET_GROUPS
+from ..directory.models import Association
+from ..events.models import Event
+from ..extensions import db
+from ..geo.maps import build_map
 from ..places.services import list_places
 from .highlight import highlight, snippet
 from .params import SearchParams, parse_params
@@ -43,8 +48,11 @@ def search_page():
 def _render(params: SearchParams, result, error: str | None, field: str | None):
     places = {p.slug: p.name for p in list_places()}
     page = None
+    result_map = None
     if result is not None:
         page = Page(items=result.hits, page=params.page, per_page=params.per_page, total=result.total)
+        if result.location is not None:
+            result_map = build_map(result.location, _map_items(result.hits), map_id="soegekort")
     return render_template(
         "search/index.html",
         params=params, result=result, page=page, error=error, error_field=field,
@@ -53,8 +61,27 @@ def _render(params: SearchParams, result, error: str | None, field: str | None):
         search_url=lambda **changes: search_url(params, **changes),
         mark=lambda text: highlight(text, result.terms if result else set()),
         excerpt=lambda text: snippet(text, result.terms if result else set()),
-        parse_iso=datetime.fromisoformat, format_km=format_km, age_label=age_label,
+        parse_iso=datetime.fromisoformat, format_km=format_km, age_label=age_label, result_map=result_map,
     )
+
+
+def _map_items(hits) -> list[dict]:
+    """The page's results with their coordinates (the index keeps none for display), in page order."""
+    wanted = {"association": [h.data["id"] for h in hits if h.data["type"] == "association"],
+              "event": [h.data["id"] for h in hits if h.data["type"] == "event"]}
+    points = {}
+    for kind, model in (("association", Association), ("event", Event)):
+        if wanted[kind]:
+            rows = db.session.execute(sa.select(model.id, model.lat, model.lon).where(model.id.in_(wanted[kind])))
+            points.update({(kind, i): (lat, lon) for i, lat, lon in rows})
+    items = []
+    for hit in hits:
+        lat, lon = points.get((hit.data["type"], hit.data["id"]), (None, None))
+        url = (url_for("directory.association_detail", slug=hit.data["slug"]) if hit.data["type"] == "association"
+               else url_for("events.event_detail", event_id=hit.data["id"]))
+        items.append({"name": hit.data["name"], "lat": lat, "lon": lon, "distance_km": hit.distance_km,
+                      "url": url})
+    return items
 
 
 def format_km(km: float) -> str:

@@ -1,0 +1,1 @@
+"""Newcomer matching: rank associations and events for a household (issue 5)."""

@@ -1,0 +1,409 @@
+"""Match a newcomer household to associations and events near them.
+
+Public API (the outreach package codes against it; keep the names):
+
+    match(MatchRequest(...), locale="da") -> MatchResult
+
+`match` locates the address (or takes lat/lon), reads the candidates from the
+search index (associations) and the database (approved events with a date in
+the next 60 days), ranks them with `ranking.py` and explains each result in
+the request's language (`reasons.py`). Nothing about the newcomer is stored:
+`match` only reads, and never commits.
+"""
+from __future__ import annotations
+
+import re
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from math import isfinite
+
+import sqlalchemy as sa
+from flask import current_app, has_request_context, url_for
+
+from ..core.errors import NotFound, ValidationError
+from ..core.time import to_local, utcnow
+from ..core.vocab import CATEGORIES
+from ..directory.models import Association
+from ..events import recurrence
+from ..events.models import Event
+from ..extensions import db
+from ..geo.addresses import MAX_QUERY_LENGTH
+from ..geo.areas import FORUM_MAX_KM, bbox_filter, forums_for_point
+from ..geo.distance import DK_LAT_RANGE, DK_LON_RANGE, haversine_km
+from ..geo.gazetteer import Located
+from ..geo.index import get_index as get_geo_index
+from ..geo.lookup import locate_text
+from ..places.models import Forum, Place
+from ..search import get_index as get_search_index
+from ..search import get_state as get_search_state
+from ..search.services import _index_damage  # the same repair-once rule as search
+from . import ranking
+from . import reasons as text
+from .candidates import Collector, Scored, analyse_interests, interest_fit, match_data, rank_associations
+from .ranking import Household, Listing
+
+EVENT_WINDOW = timedelta(days=60)
+HOME_KM = 3.0  # an event of the household's own place this close counts as "where you live"
+MAX_KM = 50.0
+MAX_LIMIT = 50
+MAX_INTERESTS = 20
+MAX_INTEREST_LENGTH = 100
+MAX_CHILDREN = 15
+MAX_ADULTS = 20
+MAX_LANGUAGES = 10
+LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
+# How many associations the last match in this context scored (benchmarks and tests look).
+last_scored: ContextVar[int] = ContextVar("last_scored", default=0)
+
+
+@dataclass
+class MatchRequest:
+    address: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    interests: list[str] = field(default_factory=list)   # free words and/or category slugs
+    children_ages: list[int] = field(default_factory=list)
+    adults: int = 1
+    languages: list[str] = field(default_factory=list)   # ISO 639-1
+    max_km: float = 15.0
+    limit: int = 10
+
+
+@dataclass
+class MatchItem:
+    type: str  # "association" | "event"
+    id: int
+    external_id: str
+    name: str
+    url: str
+    score: float
+    distance_km: float
+    reasons: list[str]
+    category: str | None
+    starts_at: datetime | None
+    # Optional extras (the map, the results page): not part of the contract's minimum.
+    lat: float | None = None
+    lon: float | None = None
+    place: str | None = None
+    summary: str | None = None
+    kind: str | None = None  # an event's kind (welcome-meeting, …)
+
+
+@dataclass
+class MatchResult:
+    location: Located
+    results: list[MatchItem]
+
+
+def match(req: MatchRequest, *, locale: str = "da") -> MatchResult:
+    """Rank associations and upcoming events (next 60 days) for a household.
+
+    :param locale: language of the reasons and messages ("da" or "en").
+    :raises ValidationError: with every (field, message) of a bad request.
+    :raises NotFound: the address cannot be located (field "address").
+    """
+    locale = text.norm_locale(locale)
+    req = clean_request(req, locale)
+    location = _locate(req, locale)
+    household = Household(
+        children_ages=tuple(req.children_ages), adults=req.adults,
+        languages=tuple(req.languages) or ("da",), has_interests=bool(req.interests), max_km=req.max_km,
+    )
+    events = _upcoming_events(location.lat, location.lon, req.max_km)
+    home = _home(location)
+    app = current_app._get_current_object()
+    try:
+        picked = _rank(get_search_index(app), req, household, location, events, home, locale)
+    except Exception as exc:  # a damaged index must not take matching down: rebuild once and retry
+        if not _index_damage(exc) or not get_search_state(app).repair_after_failure():
+            raise
+        picked = _rank(get_search_index(app), req, household, location, events, home, locale)
+    return MatchResult(location=location, results=picked)
+
+
+# --- the request --------------------------------------------------------------------------------
+
+
+def clean_request(req: MatchRequest, locale: str = "da") -> MatchRequest:
+    """Check every field (types too: the API puts JSON values straight in) and normalise.
+
+    :raises ValidationError: with every (field, message) found.
+    """
+    errors: list[tuple[str, str]] = []
+
+    def err(name: str, msgid: str, **params) -> None:
+        errors.append((name, text.translate(msgid, locale, **params)))
+
+    address = req.address
+    if address is not None and not isinstance(address, str):
+        err("address", text.MSG_ADDRESS_TEXT)
+        address = None
+    address = " ".join((address or "").split()) or None
+    if address and (len(address) > MAX_QUERY_LENGTH or "\x00" in address):
+        err("address", text.MSG_ADDRESS_LONG, n=MAX_QUERY_LENGTH)
+    lat, lon = _coordinate(req.lat, DK_LAT_RANGE), _coordinate(req.lon, DK_LON_RANGE)
+    if (req.lat is None) != (req.lon is None):
+        err("lat" if req.lat is None else "lon", text.MSG_LAT_LON_BOTH)
+    else:
+        if req.lat is not None and lat is None:
+            err("lat", text.MSG_LAT)
+        if req.lon is not None and lon is None:
+            err("lon", text.MSG_LON)
+    if req.lat is None and req.lon is None and not address and not any(f == "address" for f, _m in errors):
+        err("address", text.MSG_NO_LOCATION)
+
+    interests: list[str] = []
+    if not isinstance(req.interests, (list, tuple)):
+        err("interests", text.MSG_LIST, field="interests")
+    else:
+        seen = set()
+        for item in req.interests:
+            if not isinstance(item, str) or len(item.strip()) > MAX_INTEREST_LENGTH or "\x00" in item:
+                err("interests", text.MSG_INTEREST_TEXT, n=MAX_INTEREST_LENGTH)
+                break
+            word = " ".join(item.split())
+            if word and word.casefold() not in seen:
+                seen.add(word.casefold())
+                interests.append(word)
+        if len(interests) > MAX_INTERESTS:
+            err("interests", text.MSG_INTERESTS_MANY, n=MAX_INTERESTS)
+
+    ages: list[int] = []
+    if not isinstance(req.children_ages, (list, tuple)):
+        err("children_ages", text.MSG_LIST, field="children_ages")
+    elif len(req.children_ages) > MAX_CHILDREN:
+        err("children_ages", text.MSG_CHILDREN_MANY, n=MAX_CHILDREN)
+    elif not all(_is_int(a) and 0 <= a <= 17 for a in req.children_ages):
+        err("children_ages", text.MSG_AGE)
+    else:
+        ages = [int(a) for a in req.children_ages]
+
+    adults = req.adults
+    if not _is_int(adults) or not 0 <= adults <= MAX_ADULTS:
+        err("adults", text.MSG_ADULTS, n=MAX_ADULTS)
+        adults = 1
+    elif adults + len(ages) == 0 and not any(f == "children_ages" for f, _m in errors):
+        err("adults", text.MSG_NOBODY)
+
+    languages: list[str] = []
+    if not isinstance(req.languages, (list, tuple)):
+        err("languages", text.MSG_LIST, field="languages")
+    elif len(req.languages) > MAX_LANGUAGES:
+        err("languages", text.MSG_LANGUAGES_MANY, n=MAX_LANGUAGES)
+    else:
+        for code in req.languages:
+            code = code.strip().lower() if isinstance(code, str) else None
+            if code is None or not LANGUAGE_CODE.match(code):
+                err("languages", text.MSG_LANGUAGE)
+                break
+            if code not in languages:
+                languages.append(code)
+
+    max_km = req.max_km
+    if not _is_number(max_km) or not 0 < max_km <= MAX_KM:
+        err("max_km", text.MSG_MAX_KM, n=int(MAX_KM))
+    limit = req.limit
+    if not _is_int(limit) or not 1 <= limit <= MAX_LIMIT:
+        err("limit", text.MSG_LIMIT, n=MAX_LIMIT)
+
+    if errors:
+        raise ValidationError(errors)
+    return MatchRequest(address=address, lat=lat, lon=lon, interests=interests, children_ages=ages,
+                        adults=int(adults), languages=languages, max_km=float(max_km), limit=int(limit))
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and isfinite(value)
+
+
+def _coordinate(value, bounds: tuple[float, float]) -> float | None:
+    if not _is_number(value) or not bounds[0] <= value <= bounds[1]:
+        return None
+    return float(value)
+
+
+def _locate(req: MatchRequest, locale: str) -> Located:
+    """The household's point: lat/lon as given (they win over an address), or the geocoded address."""
+    if req.lat is not None:
+        place = get_geo_index().nearest_place(req.lat, req.lon, max_km=FORUM_MAX_KM)
+        label = place.name if place is not None else f"{req.lat:.3f}, {req.lon:.3f}"
+        return Located(req.lat, req.lon, "coordinates", label, place.postcode if place else None,
+                       place.id if place else None)
+    located = locate_text(req.address)
+    if located is None:
+        raise NotFound(text.translate(text.MSG_NOT_FOUND, locale), field="address")
+    return located
+
+
+@dataclass
+class _Home:
+    place_id: int | None
+    place_name: str | None
+    forum_ids: set[int]
+
+
+def _home(location: Located) -> _Home:
+    """The village or town the household lives in, and the forums that serve it."""
+    index = get_geo_index()
+    place = index.place_by_id.get(location.place_id) if location.place_id else None
+    if place is None:
+        place = index.nearest_place(location.lat, location.lon, max_km=FORUM_MAX_KM)
+    forums = {f.id for f in forums_for_point(location.lat, location.lon)}
+    return _Home(place.id if place else None, place.name if place else None, forums)
+
+
+# --- events -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """What matching reads about an event (a plain row: cheaper than loading Event objects)."""
+
+    id: int
+    external_id: str
+    title: str
+    kind: str
+    starts_at: datetime  # the first occurrence
+    recurrence: str | None
+    repeat_until: object
+    lat: float
+    lon: float
+    place_id: int | None
+    forum_id: int | None
+    town: str | None
+    category: str | None  # the host association's
+    age_min: int | None
+    age_max: int | None
+    target_groups: list | None
+    languages: list | None
+    host: str | None
+    place: str | None
+
+
+def _upcoming_events(lat: float, lon: float, max_km: float) -> list[tuple[EventRow, datetime, float]]:
+    """Approved events within `max_km` with a date in the next 60 days: (event, next start, km)."""
+    now = utcnow()
+    end = now + EVENT_WINDOW
+    stmt = (
+        sa.select(Event.id, Event.external_id, Event.title, Event.kind, Event.starts_at, Event.recurrence,
+                  Event.repeat_until, Event.lat, Event.lon, Event.place_id, Event.forum_id, Event.town,
+                  Association.category, Association.age_min, Association.age_max, Association.target_groups,
+                  Association.languages, sa.func.coalesce(Forum.name, Association.name), Place.name)
+        .outerjoin(Association, Association.id == Event.association_id)
+        .outerjoin(Forum, Forum.id == Event.forum_id)
+        .outerjoin(Place, Place.id == Event.place_id)
+        .where(Event.status == "approved", bbox_filter(Event.lat, Event.lon, lat, lon, max_km),
+               Event.starts_at < end,
+               sa.or_(sa.and_(Event.recurrence.is_(None), Event.starts_at >= now),
+                      sa.and_(Event.recurrence.is_not(None), Event.repeat_until >= to_local(now).date())))
+        .order_by(Event.id)
+    )
+    out = []
+    for values in db.session.execute(stmt):
+        event = EventRow(*values)
+        found = recurrence.starts_between(event.starts_at, event.recurrence, event.repeat_until, after=now,
+                                          before=end, limit=1)
+        if not found:
+            continue
+        km = haversine_km(lat, lon, event.lat, event.lon)
+        if km <= max_km:
+            out.append((event, found[0], km))
+    return out
+
+
+def event_listing(event: EventRow) -> Listing:
+    """What ranking reads about an event: its host association's profile, and its kind."""
+    hosted = event.category is not None
+    groups = list(event.target_groups or ()) if hosted else []
+    if event.kind == "welcome-meeting" and "newcomers" not in groups:
+        groups.append("newcomers")
+    return Listing(
+        category=event.category if hosted else "local-community",
+        age_min=event.age_min, age_max=event.age_max, target_groups=tuple(groups),
+        languages=tuple(event.languages or ("da",)) if hosted else ("da",),
+        welcomes_newcomers=True, event_kind=event.kind,
+    )
+
+
+def _in_home(event: EventRow, home: _Home, km: float) -> bool:
+    """Whether the event is in the household's own village or town: at its place, or hosted
+    by a forum that serves it, and close (a town the size of Kolding is not one village)."""
+    here = (home.place_id is not None and event.place_id == home.place_id) or (
+        event.forum_id is not None and event.forum_id in home.forum_ids)
+    return here and km <= HOME_KM
+
+
+# --- ranking ------------------------------------------------------------------------------------
+
+
+def _rank(index, req: MatchRequest, h: Household, location: Located, events, home: _Home,
+          locale: str) -> list[MatchItem]:
+    with index.reading() as (searcher, snap):
+        reader = searcher.reader()
+        data = match_data(snap)
+        interests = analyse_interests(req.interests, reader, snap, CATEGORIES)
+        fits = interest_fit(interests, reader, snap)
+        # interests made only of small words ("og", "the") count as none
+        h = replace(h, has_interests=bool(interests), seniors=fits.seniors)
+        single = bool(interests) and fits.all_categorised and len(fits.asked) == 1
+        collector = Collector(req.limit, exempt=fits.asked if single else ())
+        event_extra = {}
+        for event, starts, km in events:
+            listing = event_listing(event)
+            doc = data.event_doc(searcher, snap, event.id)
+            fit, matched = fits.of(doc, listing.category), fits.labels(doc, listing.category)
+            at_home = _in_home(event, home, km)
+            score = ranking.score(h, listing, km, fit, in_home_village=at_home)
+            item = Scored(-1, score, km, listing.category, "event", event.title.casefold(), event.id, event)
+            collector.add(item)
+            event_extra[event.id] = (listing, starts, matched, at_home)
+        last_scored.set(rank_associations(snap, data, h, location.lat, location.lon, fits, collector))
+        picked = collector.selection()
+        items = []
+        for s in picked:
+            if s.kind == "event":
+                listing, starts, matched, at_home = event_extra[s.item_id]
+                items.append(_event_item(s, h, listing, starts, matched, home.place_name if at_home else None,
+                                         locale))
+            else:
+                stored = searcher.stored_fields(s.doc)["data"]
+                a = snap.attrs[s.doc]
+                listing = data.profiles[data.profile_of[s.doc]]
+                listing = Listing(a.category, a.age_min, a.age_max, listing.target_groups, listing.languages,
+                                  a.newcomers)
+                matched = fits.labels(s.doc, a.category)
+                items.append(_association_item(s, h, listing, stored, a, matched, locale))
+    return items
+
+
+def _url(endpoint: str, fallback: str, **values) -> str:
+    return url_for(endpoint, **values) if has_request_context() else fallback
+
+
+def _association_item(s: Scored, h: Household, listing: Listing, stored: dict, a, matched, locale) -> MatchItem:
+    why = ranking.reasons(h, listing, s.km, matched=matched)
+    return MatchItem(
+        type="association", id=stored["id"], external_id=stored["external_id"], name=stored["name"],
+        url=_url("directory.association_detail", f"/foreninger/{stored['slug']}", slug=stored["slug"]),
+        score=round(s.score, 3), distance_km=round(s.km, 2), reasons=text.format_reasons(why, locale),
+        category=stored.get("category"), starts_at=None, lat=a.lat, lon=a.lon, place=stored.get("place"),
+        summary=stored.get("summary") or None,
+    )
+
+
+def _event_item(s: Scored, h: Household, listing: Listing, starts: datetime, matched, village, locale) -> MatchItem:
+    event: EventRow = s.payload
+    why = ranking.reasons(h, listing, s.km, matched=matched, starts_at=starts, village=village)
+    return MatchItem(
+        type="event", id=event.id, external_id=event.external_id, name=event.title,
+        url=_url("events.event_detail", f"/arrangementer/{event.id}", event_id=event.id),
+        score=round(s.score, 3), distance_km=round(s.km, 2), reasons=text.format_reasons(why, locale),
+        category=listing.category, starts_at=starts, lat=event.lat, lon=event.lon,
+        place=event.place or event.town, summary=event.host,
+        kind=event.kind,
+    )

@@ -1,0 +1,186 @@
+"""The newcomer's journey: "Ny i Kolding?" → address and household → ranked matches.
+
+No account, and nothing is stored: the address travels by POST (never in a
+URL, CONTRACT.md), the results page is rendered straight from the answer, and
+the "share" link holds only coordinates rounded to 3 decimals (about 100 m)
+and what the household chose (interests, children's ages, languages).
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import get_locale
+
+from ..accounts.security import SEARCH_PAGE_LIMIT
+from ..core.errors import NotFound, ValidationError
+from ..core.vocab import CATEGORIES
+from ..events import services as events
+from ..extensions import limiter
+from ..geo.maps import build_map
+from ..places.services import list_places
+from . import reasons as text
+from .services import MAX_ADULTS, MAX_KM, MatchRequest, MatchResult, clean_request, match
+
+bp = Blueprint("matching", __name__)
+limiter.limit(SEARCH_PAGE_LIMIT)(bp)  # per client address, as the search page
+
+BOBLBERG_URL = "https://www.boblberg.dk"
+COORDINATOR_EMAIL = "koordinator@example.org"
+# Languages offered as checkboxes (others through the API): code, name in the language itself.
+FORM_LANGUAGES = (("da", "Dansk"), ("en", "English"), ("de", "Deutsch"), ("uk", "Українська"),
+                  ("pl", "Polski"), ("ar", "العربية"), ("ro", "Română"), ("lt", "Lietuvių"))
+DISTANCES = (5, 10, 15, 25)
+FIELD_ORDER = ("address", "lat", "lon", "max_km", "adults", "children_ages", "interests", "languages")
+_SPLIT = re.compile(r"[,;\s]+")
+
+
+def _locale() -> str:
+    return text.norm_locale(get_locale())
+
+
+def _form_values(source) -> dict:
+    """What the form (or a share link) holds, as the page shows it again."""
+    interests = [v.strip() for v in source.getlist("interests") if v.strip()]
+    chosen = [v for v in interests if v in CATEGORIES]
+    words = [v for v in interests if v not in CATEGORIES]
+    other = source.get("interests_text", "")
+    words += [w.strip() for w in other.split(",") if w.strip()]
+    return {
+        "address": (source.get("address") or "").strip(),
+        "adults": (source.get("adults") or "1").strip(),
+        "children_ages": (source.get("children_ages") or "").strip(),
+        "categories": chosen,
+        "interests_text": ", ".join(words),
+        "languages": [v.strip().lower() for v in source.getlist("languages") if v.strip()],
+        "max_km": (source.get("max_km") or "15").strip(),
+    }
+
+
+def _to_request(values: dict, *, lat=None, lon=None) -> MatchRequest:
+    """A MatchRequest from the form's strings.
+
+    :raises ValidationError: every problem at once: unreadable numbers here, the rest from
+        `clean_request` (the same checks as the API).
+    """
+    locale = _locale()
+    errors: list[tuple[str, str]] = []
+    try:
+        adults = int(values["adults"]) if values["adults"] else 1
+    except ValueError:
+        errors.append(("adults", text.translate(text.MSG_ADULTS, locale, n=MAX_ADULTS)))
+        adults = 1
+    ages = []
+    for part in _SPLIT.split(values["children_ages"]):
+        if not part:
+            continue
+        try:
+            ages.append(int(part))
+        except ValueError:
+            errors.append(("children_ages", text.translate(text.MSG_AGE, locale)))
+            ages = []
+            break
+    try:
+        max_km = float(values["max_km"].replace(",", "."))
+    except ValueError:
+        errors.append(("max_km", text.translate(text.MSG_MAX_KM, locale, n=int(MAX_KM))))
+        max_km = 15.0
+    words = [w.strip() for w in values["interests_text"].split(",") if w.strip()]
+    req = MatchRequest(
+        address=values["address"] or None, lat=lat, lon=lon, interests=values["categories"] + words,
+        children_ages=ages, adults=adults, languages=values["languages"], max_km=max_km, limit=10,
+    )
+    try:
+        clean_request(req, locale)
+    except ValidationError as exc:
+        seen = {f for f, _m in errors}
+        errors += [(f, m) for f, m in exc.errors if f not in seen]
+    if errors:
+        raise ValidationError(errors)
+    return req
+
+
+def _page_context() -> dict:
+    return {
+        "categories": CATEGORIES, "form_languages": FORM_LANGUAGES, "distances": DISTANCES,
+        "boblberg_url": BOBLBERG_URL, "coordinator_email": COORDINATOR_EMAIL,
+    }
+
+
+def _render_form(values: dict, errors: list[tuple[str, str]] | None = None, status: int = 200):
+    field_errors: dict[str, str] = {}
+    order = {name: i for i, name in enumerate(FIELD_ORDER)}
+    for name, message in sorted(errors or [], key=lambda e: order.get(e[0] or "address", len(order))):
+        field_errors.setdefault(name or "address", message)
+    return render_template(
+        "matching/newcomer.html", values=values, errors=field_errors,
+        welcome_events=events.upcoming(limit=6, kind="welcome-meeting"),
+        places=[p for p in list_places() if p.kind != "suburb"], **_page_context(),
+    ), status
+
+
+def _empty_values() -> dict:
+    return {"address": "", "adults": "1", "children_ages": "", "categories": [], "interests_text": "",
+            "languages": [], "max_km": "15"}
+
+
+@bp.route("/ny-i-kolding", methods=["GET", "POST"])
+def newcomer():
+    """The journey's entry (GET) and its answer (POST: the address never goes in a URL)."""
+    if request.method == "GET":
+        return _render_form(_empty_values())
+    values = _form_values(request.form)
+    try:
+        result = match(_to_request(values), locale=_locale())
+    except (ValidationError, NotFound) as exc:
+        errors = exc.errors if isinstance(exc, ValidationError) else [(exc.field or "address", exc.message)]
+        return _render_form(values, errors, 400)
+    return _render_results(values, result, shared=False)
+
+
+@bp.get("/ny-i-kolding/resultater")
+def shared_results():
+    """Results from a share link: rounded coordinates and choices, never an address."""
+    if not request.args.get("lat") or not request.args.get("lon"):
+        return redirect(url_for("matching.newcomer"))
+    values = _form_values(request.args)
+    values["address"] = ""
+    locale = _locale()
+    try:
+        lat, lon = round(float(request.args["lat"]), 3), round(float(request.args["lon"]), 3)
+    except ValueError:
+        return _render_form(values, [("address", text.translate(text.MSG_LAT, locale))], 400)
+    try:
+        result = match(_to_request(values, lat=lat, lon=lon), locale=locale)
+    except (ValidationError, NotFound) as exc:
+        errors = exc.errors if isinstance(exc, ValidationError) else [(exc.field or "address", exc.message)]
+        errors = [("address" if f in ("lat", "lon") else f, m) for f, m in errors]
+        return _render_form(values, errors, 400)
+    return _render_results(values, result, shared=True)
+
+
+def share_url(result: MatchResult, values: dict, req_ages: str) -> str:
+    """The results again, for anyone: coordinates to 3 decimals and the choices, not the address."""
+    loc = result.location
+    args: list[tuple[str, str]] = [("lat", f"{loc.lat:.3f}"), ("lon", f"{loc.lon:.3f}")]
+    args += [("interests", v) for v in values["categories"]]
+    args += [("interests", w.strip()) for w in values["interests_text"].split(",") if w.strip()]
+    if req_ages:
+        args.append(("children_ages", req_ages))
+    args += [("languages", v) for v in values["languages"]]
+    if values["max_km"] not in ("", "15"):
+        args.append(("max_km", values["max_km"]))
+    return url_for("matching.shared_results") + "?" + urlencode(args)
+
+
+def _render_results(values: dict, result: MatchResult, *, shared: bool):
+    ages = ",".join(p for p in _SPLIT.split(values["children_ages"]) if p)
+    interests = values["categories"] + [w.strip() for w in values["interests_text"].split(",") if w.strip()]
+    page_map = build_map(result.location, result.results, map_id="matchkort")
+    response = render_template(
+        "matching/results.html", values=values, result=result, map=page_map, shared=shared,
+        share_link=share_url(result, values, ages), children_ages=ages, interests=interests,
+        **_page_context(),
+    )
+    return response, 200, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
