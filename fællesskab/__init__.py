@@ -105,12 +105,14 @@ def _register_blueprints(app: Flask) -> None:
     from .directory.views import bp as directory_bp
     from .events.views import bp as events_bp
     from .main.views import bp as main_bp
+    from .matching.views import bp as matching_bp
     from .places.views import bp as places_bp
     from .search.views import bp as search_bp
+    from .outreach.views import BLUEPRINTS as outreach_bps
     from .staff.views import coordinator_bp, forum_bp
 
-    for bp in (main_bp, accounts_bp, directory_bp, events_bp, places_bp, search_bp, coordinator_bp, forum_bp,
-               api_bp):
+    for bp in (main_bp, matching_bp, accounts_bp, directory_bp, events_bp, places_bp, search_bp, coordinator_bp,
+               forum_bp, api_bp, *outreach_bps):
         app.register_blueprint(bp)
     from .extensions import csrf
 

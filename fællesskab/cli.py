@@ -81,6 +81,8 @@ def seed_demo_command() -> None:
     click.echo(f"Fora: {report.forums_changed} oprettet eller ændret.")
     click.echo(f"Foreninger: {report.associations}.")
     click.echo(f"Arrangementer: {report.events_created} oprettet.")
+    if report.newcomers:
+        click.echo(f"Tilflyttere: {report.newcomers}.")
     if production:
         click.echo("Demokonti findes; adgangskoderne vises ikke i produktion.")
     else:
@@ -152,9 +154,10 @@ def users_create_command(email: str, role: str, forum_slug: str | None, name: st
 def register_cli(app: Flask) -> None:
     from .events.cli import events_cli
     from .mail.cli import mail_cli
+    from .outreach.cli import outreach_cli
     from .search.cli import search_cli
 
-    for group in (seed_cli, import_cli, users_cli, search_cli, events_cli, mail_cli):
+    for group in (seed_cli, import_cli, users_cli, search_cli, events_cli, mail_cli, outreach_cli):
         app.cli.add_command(group)
 
 

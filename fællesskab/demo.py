@@ -36,6 +36,7 @@ class DemoReport:
     associations: str = ""
     events_created: int = 0
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # email, role, password
+    newcomers: str = ""
 
 
 def demo_password(role: str) -> str:
@@ -69,7 +70,20 @@ def load_demo(seed_dir: str, *, today: datetime | None = None, production: bool 
 
     report.events_created = _load_events(os.path.join(base, "events.csv"), today=today)
     report.accounts = _ensure_accounts(production=production)
+    if not production:  # fictional people never go into a real inbox
+        report.newcomers = _load_newcomers(os.path.join(base, "newcomers.csv"))
     return report
+
+
+def _load_newcomers(path: str) -> str:
+    """The demo arrivals list, through the same importer as the real one (idempotent)."""
+    from .outreach.importer import import_newcomers
+
+    with open(path, "rb") as fh:
+        imported = import_newcomers(fh)
+    if not imported.ok:
+        raise ValidationError([("newcomers.csv", str(p)) for p in imported.problems[:10]])
+    return imported.summary()
 
 
 def _rows(path: str) -> list[dict[str, str]]:

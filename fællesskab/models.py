@@ -5,3 +5,5 @@ from .events.models import Event, EventRevision, Registration  # noqa: F401
 from .geo.models import Address, Boundary, GeocodeCache, Street  # noqa: F401
 from .places.models import Forum, Place, Postcode  # noqa: F401
 from .mail.models import OutboxMessage  # noqa: F401
+from .core.audit import AuditEntry  # noqa: F401
+from .outreach.models import Case, CaseNote, ConsentRecord, HandOver, Newcomer, NewcomerLanguage  # noqa: F401

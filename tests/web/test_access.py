@@ -12,7 +12,8 @@ LOGIN = 302  # anonymous visitors are sent to the login page
 
 EXPECTED = {
     "main.index": PUBLIC,
-    "main.newcomer": PUBLIC,
+    "matching.newcomer": PUBLIC,
+    "matching.shared_results": PUBLIC,
     "main.privacy": PUBLIC,
     "main.accessibility": PUBLIC,
     "directory.association_list": PUBLIC,
@@ -53,10 +54,32 @@ EXPECTED = {
     "forum.event_signups": {"anonymous": LOGIN, "newcomer": 403, "forum": 403, "coordinator": 403, "admin": 403},
     "forum.event_signups_csv": {"anonymous": LOGIN, "newcomer": 403, "forum": 403, "coordinator": 403, "admin": 403},
 }
+# outreach (issue 7): personal data for coordinators and admins only; a forum sees only what was handed to it
+STAFF_ONLY = {"anonymous": LOGIN, "newcomer": 403, "forum": 403, "coordinator": 200, "admin": 200}
+EXPECTED.update({
+    "outreach.self_register": PUBLIC,
+    "outreach.thanks": PUBLIC,
+    # a GET has no profile to show: everyone is sent on to /kontakt-mig (the journey POSTs here)
+    "outreach.contact_request": {"anonymous": 302, "newcomer": 302, "forum": 302, "coordinator": 302, "admin": 302},
+    "cases.inbox": STAFF_ONLY,
+    "cases.export": STAFF_ONLY,
+    "cases.case_detail": STAFF_ONLY,
+    "cases.compose": STAFF_ONLY,
+    "cases.letter": STAFF_ONLY,
+    "cases.hand_over": STAFF_ONLY,
+    "cases.edit_profile": STAFF_ONLY,
+    "forum_cases.case_list": {"anonymous": LOGIN, "newcomer": 403, "forum": 200, "coordinator": 403, "admin": 403},
+    # object level: the sample case is handed to no forum, so a forum account gets 403 too
+    "forum_cases.case_detail": {"anonymous": LOGIN, "newcomer": 403, "forum": 403, "coordinator": 403,
+                                "admin": 403},
+})
 # Routes that change state are exercised by their own tests (POST only).
 POST_ONLY = {"accounts.logout", "main.set_language", "events.sign_up", "coordinator.approve_event",
+             "api.match_endpoint",  # answers only POST (tests/matching/test_api.py)
              "coordinator.reject_event", "coordinator.approve_revision", "coordinator.reject_revision",
-             "coordinator.forum_trust"}
+             "coordinator.forum_trust",
+             "cases.bulk", "cases.change_status", "cases.assign", "cases.add_note", "cases.next_action",
+             "cases.handover_consent", "cases.withdraw", "cases.refresh_suggestions", "forum_cases.update"}
 SKIP = {"static"}
 
 
@@ -66,7 +89,10 @@ def sample_args(make_association, make_event, make_forum):
     event = make_event(title="Adgangstest velkomstmøde")
     forum = make_forum(name="Adgangstest Lokalråd")
     own_event = {"event_id": event.id}
+    case = {"case_id": _sample_case().id}
     return {
+        **{name: case for name in ("cases.case_detail", "cases.compose", "cases.letter", "cases.hand_over",
+                                   "cases.edit_profile", "forum_cases.case_detail")},
         "events.event_ics": own_event,
         "events.place_calendar_feed": {"slug": "vamdrup"},
         "events.forum_calendar_feed": {"slug": forum.slug},
@@ -83,7 +109,20 @@ def sample_args(make_association, make_event, make_forum):
         "accounts.reset_password": {"token": "not-a-token"},
         "api.geocode": {"q": "Vamdrup"},  # without q the endpoint answers 400
         "api.geocode_autocomplete": {"q": "Vamd"},
+        "matching.shared_results": {"lat": "55.428", "lon": "9.284"},  # without them: back to the form
     }
+
+
+def _sample_case():
+    """A consenting newcomer's case, handed to no forum."""
+    from fællesskab.extensions import db
+    from fællesskab.outreach import consent, services
+
+    newcomer = services.register_newcomer(
+        {"name": "Adgangstest Tilflytter", "email": "adgangstest@example.org", "town": "Almind", "adults": 1,
+         "consent_contact": True}, source="self", consents=[(consent.CONTACT, True, consent.CURRENT["contact"])])
+    db.session.commit()
+    return newcomer.case
 
 
 def test_every_route_has_an_expectation(app):

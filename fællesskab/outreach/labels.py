@@ -1,0 +1,70 @@
+"""Words for statuses, sources and timeline entries, in the UI language (Danish first)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from . import workflow
+
+STATUS_LABELS = {
+    workflow.NEW: _l("Ny"),
+    workflow.CONTACTED: _l("Kontaktet"),
+    workflow.MATCHED: _l("Matchet"),
+    workflow.HANDED_OVER: _l("Overdraget"),
+    workflow.FOLLOWED_UP: _l("Fulgt op"),
+    workflow.ANCHORED: _l("Forankret"),
+    workflow.DECLINED: _l("Takket nej"),
+    workflow.UNREACHABLE: _l("Ikke truffet"),
+}
+
+# What the button says when moving a case to a status.
+ACTION_LABELS = {
+    workflow.CONTACTED: _l("Markér som kontaktet"),
+    workflow.MATCHED: _l("Markér som matchet"),
+    workflow.HANDED_OVER: _l("Overdrag til lokalråd"),
+    workflow.FOLLOWED_UP: _l("Markér som fulgt op"),
+    workflow.ANCHORED: _l("Forankret i et fællesskab"),
+    workflow.DECLINED: _l("Takket nej"),
+    workflow.UNREACHABLE: _l("Kan ikke træffes"),
+}
+
+SOURCE_LABELS = {
+    "import": _l("Tilflytterlisten"),
+    "journey": _l("Ny i Kolding (bad om hjælp)"),
+    "self": _l("Jeg vil gerne kontaktes"),
+}
+
+NOTE_LABELS = {
+    "created": _l("Sag oprettet"),
+    "note": _l("Note"),
+    "status": _l("Status ændret"),
+    "assignment": _l("Tildelt"),
+    "next_action": _l("Næste handling"),
+    "email": _l("E-mail sendt"),
+    "letter": _l("Brev udskrevet"),
+    "handover": _l("Overdraget til lokalråd"),
+    "forum_contacted": _l("Lokalrådet har kontaktet tilflytteren"),
+    "forum_attended": _l("Kom til et velkomstarrangement"),
+    "consent": _l("Samtykke"),
+    "profile": _l("Oplysninger ændret"),
+    "request": _l("Ny henvendelse"),
+}
+
+FIELD_LABELS = {
+    "name": _l("Navn"), "email": _l("E-mail"), "phone": _l("Telefon"), "address": _l("Adresse"),
+    "adults": _l("Voksne"), "children_ages": _l("Børnenes alder"), "languages": _l("Sprog"),
+    "interests": _l("Interesser"), "preferred_language": _l("Skriftsprog"), "move_in_date": _l("Indflytning"),
+}
+
+# Danish words for emails and CSV, outside any request.
+STATUS_WORDS_DA = {
+    workflow.NEW: "ny", workflow.CONTACTED: "kontaktet", workflow.MATCHED: "matchet",
+    workflow.HANDED_OVER: "overdraget", workflow.FOLLOWED_UP: "fulgt op", workflow.ANCHORED: "forankret",
+    workflow.DECLINED: "takket nej", workflow.UNREACHABLE: "ikke truffet",
+}
+
+
+def register(app) -> None:
+    """Make the labels available to every template."""
+    app.jinja_env.globals.update(OUTREACH_STATUS_LABELS=STATUS_LABELS, OUTREACH_SOURCE_LABELS=SOURCE_LABELS,
+                                 OUTREACH_NOTE_LABELS=NOTE_LABELS, OUTREACH_ACTION_LABELS=ACTION_LABELS,
+                                 OUTREACH_FIELD_LABELS=FIELD_LABELS)

@@ -1,0 +1,89 @@
+"""Suggested matches for a case, from the matching service (issue 5), kept on the case until refreshed."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ..core import audit
+from ..core.errors import DomainError, NotFound, ValidationError
+from ..core.time import utcnow
+from ..extensions import db
+from .models import Case
+
+MAX_KM = 15.0
+LIMIT = 10
+
+
+class MatchingUnavailable(DomainError):
+    code = "matching_unavailable"
+    status = 503
+
+
+def _matching():
+    try:
+        from ..matching import services as matching
+    except ImportError:  # the matching issue is built alongside this one
+        raise MatchingUnavailable("Forslagene kan ikke hentes: matchingen er ikke tilgængelig.") from None
+    if not hasattr(matching, "match") or not hasattr(matching, "MatchRequest"):
+        raise MatchingUnavailable("Forslagene kan ikke hentes: matchingen er ikke tilgængelig.")
+    return matching
+
+
+def item_key(item: dict) -> str:
+    return f"{item.get('type')}:{item.get('id')}"
+
+
+def _serialise(item: Any) -> dict:
+    starts_at = getattr(item, "starts_at", None)
+    distance = getattr(item, "distance_km", None)
+    score = getattr(item, "score", None)
+    return {
+        "type": str(getattr(item, "type", "")), "id": getattr(item, "id", None),
+        "external_id": getattr(item, "external_id", None), "name": str(getattr(item, "name", "")),
+        "url": str(getattr(item, "url", "") or ""),
+        "score": round(float(score), 3) if isinstance(score, (int, float)) else None,
+        "distance_km": round(float(distance), 1) if isinstance(distance, (int, float)) else None,
+        "reasons": [str(r) for r in (getattr(item, "reasons", None) or [])][:6],
+        "category": getattr(item, "category", None),
+        "starts_at": starts_at.isoformat() if isinstance(starts_at, datetime) else (starts_at or None),
+    }
+
+
+def request_for(case: Case):
+    """The matching request for the household (its point when known, else its address)."""
+    matching = _matching()
+    n = case.newcomer
+    kwargs: dict[str, Any] = dict(interests=list(n.interests or []), children_ages=list(n.children_ages or []),
+                                  adults=n.adults or 1, languages=list(n.languages or []), max_km=MAX_KM,
+                                  limit=LIMIT)
+    if n.lat is not None and n.lon is not None:
+        kwargs.update(lat=n.lat, lon=n.lon)
+    else:
+        address = ", ".join(p for p in (n.address, " ".join(x for x in (n.postcode, n.town) if x)) if p)
+        if not address and case.place is not None:
+            address = case.place.name
+        kwargs["address"] = address or None
+    return matching.MatchRequest(**kwargs)
+
+
+def refresh(case: Case, *, actor) -> list[dict]:
+    """Ask the matching service again and keep its answer on the case.
+
+    :raises DomainError: no location to match from, or matching unavailable.
+    """
+    matching = _matching()
+    try:
+        result = matching.match(request_for(case), locale=case.newcomer.preferred_language or "da")
+    except (ValidationError, NotFound) as exc:
+        raise DomainError(f"Ingen forslag: {exc.message}") from None
+    case.suggestions = [_serialise(item) for item in result.results]
+    case.suggestions_at = utcnow()
+    audit.record(actor, "update", "newcomer", case.newcomer_id, f"forslag hentet (sag #{case.id})")
+    db.session.flush()
+    return case.suggestions
+
+
+def chosen(case: Case, keys: list[str]) -> list[dict]:
+    """The stored suggestions picked by `keys` ('association:3'), in the order shown."""
+    wanted = set(keys)
+    return [item for item in (case.suggestions or []) if item_key(item) in wanted]
