@@ -8,6 +8,9 @@ from __future__ import annotations
 
 CONTACT = "contact"
 HANDOVER = "handover"
+SURVEY = "survey"
+# The purposes a person can consent to, each withdrawn on its own (privacy/consents.py).
+PURPOSES = (CONTACT, HANDOVER, SURVEY)
 
 TEXTS: dict[str, dict[str, str]] = {
     "contact-2025-1": {
@@ -26,6 +29,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": ("I consent to the coordinator passing my name, contact details, household and interests on to "
                "the village forum where I live, so they can welcome me."),
     },
+    "survey-2026-1": {
+        "da": ("Jeg giver samtykke til, at Kolding Kommune sender mig et kort, frivilligt spørgeskema om, hvordan "
+               "det er gået med at finde et fællesskab. Mine svar bruges kun til at forbedre indsatsen."),
+        "en": ("I consent to Kolding Municipality sending me a short, voluntary questionnaire about how finding a "
+               "community has gone. My answers are used only to improve the service."),
+    },
     # The municipality's arrivals list: consent given to the municipality, outside this service.
     "arrivals-list": {
         "da": "Samtykke givet til Kolding Kommune og overført med tilflytterlisten.",
@@ -40,7 +49,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
 }
 
-CURRENT = {CONTACT: "contact-2025-1", HANDOVER: "handover-2025-1"}
+CURRENT = {CONTACT: "contact-2025-1", HANDOVER: "handover-2025-1", SURVEY: "survey-2026-1"}
 ORAL_HANDOVER = "oral-2025-1"
 ARRIVALS_LIST = "arrivals-list"
 

@@ -41,6 +41,7 @@ class ContactForm(FlaskForm):
                                filters=[drop_nul], render_kw={"type": "date"})
     consent_contact = BooleanField(_l("Ja, I må kontakte mig"))
     consent_handover = BooleanField(_l("Ja, I må give mine oplysninger videre til lokalrådet, hvor jeg bor (valgfrit)"))
+    consent_survey = BooleanField(_l("Ja, I må sende mig et kort spørgeskema senere (valgfrit)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

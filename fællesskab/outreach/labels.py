@@ -31,6 +31,8 @@ SOURCE_LABELS = {
     "import": _l("Tilflytterlisten"),
     "journey": _l("Ny i Kolding (bad om hjælp)"),
     "self": _l("Jeg vil gerne kontaktes"),
+    "coordinator": _l("Registreret af koordinatoren"),
+    "self-service": _l("Selvbetjening (Mine data)"),
 }
 
 NOTE_LABELS = {

@@ -18,7 +18,7 @@ from ..places.models import Forum, Place
 from . import workflow
 
 SOURCES = ("import", "journey", "self")
-CONSENT_KINDS = ("contact", "handover")
+CONSENT_KINDS = ("contact", "handover", "survey")
 
 _STATUS_LIST = ", ".join(f"'{s}'" for s in workflow.STATUSES)
 _CLOSED_LIST = ", ".join(f"'{s}'" for s in sorted(workflow.CLOSED))
@@ -63,6 +63,8 @@ class Newcomer(db.Model):
     # Current consents; the history (text version, time, who) is in consent_records.
     consent_contact: Mapped[bool] = mapped_column(default=False, index=True)
     consent_handover: Mapped[bool] = mapped_column(default=False)
+    # Consent to be asked to answer the municipality's surveys (surveys/ reads it).
+    consent_survey: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -105,14 +107,15 @@ class ConsentRecord(db.Model):
     """A consent given or withdrawn: which text (its version), when, through which door, by whom."""
 
     __tablename__ = "consent_records"
-    __table_args__ = (sa.CheckConstraint("kind IN ('contact', 'handover')", name="kind"),)
+    __table_args__ = (sa.CheckConstraint("kind IN ('contact', 'handover', 'survey')", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     newcomer_id: Mapped[int] = mapped_column(sa.ForeignKey("newcomers.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(16))
     granted: Mapped[bool]
     text_version: Mapped[str] = mapped_column(sa.String(40))
-    source: Mapped[str] = mapped_column(sa.String(16))  # import | journey | self | coordinator
+    # How (the channel): import | journey | self | coordinator | self-service (privacy/ pages)
+    source: Mapped[str] = mapped_column(sa.String(16))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 

@@ -41,6 +41,7 @@ def _render(form: ContactForm, *, source: str, languages: list[str], status: int
         "outreach/contact.html", form=form, source=source, languages=languages,
         contact_text=consent.text(consent.CURRENT[consent.CONTACT], language),
         handover_text=consent.text(consent.CURRENT[consent.HANDOVER], language),
+        survey_text=consent.text(consent.CURRENT[consent.SURVEY], language),
         action=url_for("outreach.contact_request" if source == "journey" else "outreach.self_register"),
     ), status
 
@@ -66,7 +67,7 @@ def _contact(source: str):
     raw = {name: form[name].data for name in ("name", "email", "phone", "address", "adults", "children_ages",
                                                "move_in_date", "preferred_language")}
     raw.update(interests=_interests_text(), languages=languages, consent_contact=form.consent_contact.data,
-               consent_handover=form.consent_handover.data)
+               consent_handover=form.consent_handover.data, consent_survey=form.consent_survey.data)
     try:
         values = requests.clean_contact_request(raw)
         requests.register_contact_request(values, source=source)

@@ -53,6 +53,7 @@ def clean_contact_request(raw: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise ValidationError(errors)
     values["consent_handover"] = raw.get("consent_handover") in (True, "y", "on", "1", "true", "ja")
+    values["consent_survey"] = raw.get("consent_survey") in (True, "y", "on", "1", "true", "ja")
     return values
 
 
@@ -75,11 +76,15 @@ def register_contact_request(values: dict[str, Any], *, source: str) -> tuple[Ca
     consents = [(consent.CONTACT, True, consent.CURRENT[consent.CONTACT])]
     if values.get("consent_handover"):
         consents.append((consent.HANDOVER, True, consent.CURRENT[consent.HANDOVER]))
+    if values.get("consent_survey"):
+        consents.append((consent.SURVEY, True, consent.CURRENT[consent.SURVEY]))
     existing = _open_case_for(values.get("email"))
     if existing is not None:
         newcomer = existing.newcomer
         for kind, granted, version in consents:
             if kind == consent.HANDOVER and newcomer.consent_handover:
+                continue
+            if kind == consent.SURVEY and newcomer.consent_survey:
                 continue
             services.add_consent(newcomer, kind, granted, version=version, source=source)
         summary = {k: values.get(k) for k in ("name", "phone", "address", "adults", "children_ages", "languages",

@@ -1,0 +1,33 @@
+"""privacy: consent to surveys (a third consent purpose)
+
+Revision ID: d9b2f6a1c3e2
+Revises: 7bb2dd6a0a00
+Create Date: 2026-11-28 04:30:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'd9b2f6a1c3e2'
+down_revision = '7bb2dd6a0a00'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('newcomers', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('consent_survey', sa.Boolean(), nullable=False, server_default=sa.false()))
+    with op.batch_alter_table('consent_records', schema=None) as batch_op:
+        batch_op.drop_constraint('ck_consent_records_kind', type_='check')
+        batch_op.create_check_constraint('kind', "kind IN ('contact', 'handover', 'survey')")
+
+
+def downgrade():
+    op.execute("DELETE FROM consent_records WHERE kind = 'survey'")
+    with op.batch_alter_table('consent_records', schema=None) as batch_op:
+        batch_op.drop_constraint('ck_consent_records_kind', type_='check')
+        batch_op.create_check_constraint('kind', "kind IN ('contact', 'handover')")
+    with op.batch_alter_table('newcomers', schema=None) as batch_op:
+        batch_op.drop_column('consent_survey')
