@@ -109,10 +109,12 @@ def _register_blueprints(app: Flask) -> None:
     from .places.views import bp as places_bp
     from .search.views import bp as search_bp
     from .outreach.views import BLUEPRINTS as outreach_bps
+    from .privacy.staff_views import bp as privacy_staff_bp
+    from .privacy.views import bp as privacy_bp
     from .staff.views import coordinator_bp, forum_bp
 
     for bp in (main_bp, matching_bp, accounts_bp, directory_bp, events_bp, places_bp, search_bp, coordinator_bp,
-               forum_bp, api_bp, *outreach_bps):
+               forum_bp, api_bp, *outreach_bps, privacy_bp, privacy_staff_bp):
         app.register_blueprint(bp)
     from .extensions import csrf
 

@@ -155,9 +155,10 @@ def register_cli(app: Flask) -> None:
     from .events.cli import events_cli
     from .mail.cli import mail_cli
     from .outreach.cli import outreach_cli
+    from .privacy.cli import privacy_cli
     from .search.cli import search_cli
 
-    for group in (seed_cli, import_cli, users_cli, search_cli, events_cli, mail_cli, outreach_cli):
+    for group in (seed_cli, import_cli, users_cli, search_cli, events_cli, mail_cli, outreach_cli, privacy_cli):
         app.cli.add_command(group)
 
 

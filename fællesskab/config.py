@@ -59,6 +59,7 @@ class Config:
             RATELIMIT_STORAGE_URI=env.get("RATELIMIT_STORAGE_URI") or "memory://",
         )
         settings.update(mail_settings(env, instance_path))
+        settings.update(retention_settings(env))
         if mode == "production":
             settings.update(
                 SESSION_COOKIE_SECURE=True,
@@ -90,6 +91,24 @@ def mail_settings(env: dict[str, str], instance_path: str) -> dict:
         "MAIL_BASE_URL": ((env.get("MAIL_BASE_URL") or "").strip() or "http://127.0.0.1:5000").rstrip("/"),
         "MAIL_FOLDER": os.path.join(instance_path, "mail"),
     }
+
+
+def retention_settings(env: dict[str, str]) -> dict:
+    """The RETENTION_*_DAYS settings (core/retention.py), each a positive whole number of days.
+
+    Also PRIVACY_LINK_HOURS: how long a self-service link (privacy/access.py) works.
+
+    :raises ConfigError: a value that is not a positive whole number.
+    """
+    from .core.retention import DEFAULTS
+
+    settings = {}
+    for name, default in {**DEFAULTS, "PRIVACY_LINK_HOURS": 24}.items():
+        raw = (env.get(name) or "").strip()
+        if raw and not (raw.isdigit() and int(raw) > 0):
+            raise ConfigError(f"{name} must be a positive whole number, not {raw!r}")
+        settings[name] = int(raw) if raw else default
+    return settings
 
 
 def normalise_database_url(url: str) -> str:

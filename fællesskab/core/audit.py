@@ -14,10 +14,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from .retention import DEFAULTS as _RETENTION_DEFAULTS, period
 from .time import UTCDateTime, utcnow
 
-# Kept two years: long enough to answer a person's access request about last year.
-RETENTION = timedelta(days=730)
+# The default (RETENTION_AUDIT_DAYS, two years): long enough to answer a
+# person's access request about last year.
+RETENTION = timedelta(days=_RETENTION_DEFAULTS["RETENTION_AUDIT_DAYS"])
 MAX_DETAIL = 2000
 
 
@@ -73,8 +75,8 @@ def entries_for(subject_type: str, subject_id: int, *, limit: int = 20) -> list[
 
 
 def purge_expired(*, now: datetime | None = None) -> int:
-    """Delete audit rows older than RETENTION; return how many (flushes)."""
-    cutoff = (now or utcnow()) - RETENTION
+    """Delete audit rows older than RETENTION_AUDIT_DAYS; return how many (flushes)."""
+    cutoff = (now or utcnow()) - period("RETENTION_AUDIT_DAYS")
     result = db.session.execute(sa.delete(AuditEntry).where(AuditEntry.at < cutoff))
     db.session.flush()
     return result.rowcount or 0

@@ -21,6 +21,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..core import fields
 from ..core.cleaning import Cleaner
+from ..core.retention import period
 from ..core.errors import DomainError, InvalidTransition, NotFound, ValidationError
 from ..core.time import COPENHAGEN, to_local, utcnow
 from ..extensions import db
@@ -29,8 +30,8 @@ from .locking import lock, serialise_writes
 from .models import Event, Registration
 
 MAX_PARTY = 20
-# Retention: sign-ups are personal data, kept until this long after the event's last date.
-RETENTION = timedelta(days=30)
+# Retention: sign-ups are personal data, kept until RETENTION_SIGNUP_DAYS (core/retention.py,
+# default 3 months) after the event's last date.
 TOKEN_SALT = "registration-cancel"
 TOKEN_MAX_AGE = 400 * 24 * 3600  # seconds; every email carries a fresh token
 
@@ -309,11 +310,11 @@ def send_reminders(*, now: datetime | None = None) -> int:
 
 
 def purge_expired(*, now: datetime | None = None) -> int:
-    """Delete the sign-ups of events whose last date is more than RETENTION ago; return how many.
+    """Delete the sign-ups of events whose last date is more than RETENTION_SIGNUP_DAYS ago; return how many.
 
     Meant for the `privacy purge` command (flushes).
     """
-    cutoff = (now or utcnow()) - RETENTION
+    cutoff = (now or utcnow()) - period("RETENTION_SIGNUP_DAYS")
     candidates = db.session.scalars(sa.select(Event).where(
         Event.starts_at < cutoff,
         sa.or_(Event.recurrence.is_(None), Event.repeat_until < to_local(cutoff).date()),

@@ -80,11 +80,15 @@ def put_cached(provider: str, query: str, answer: CachedAnswer, ttl: timedelta) 
         log.warning("geocode cache: could not store an answer", exc_info=True)
 
 
-def purge_expired() -> int:
-    """Delete expired entries (flushes; the caller commits); return how many."""
+def purge_expired(*, now=None) -> int:
+    """Delete expired entries (the caller commits); return how many.
+
+    An entry's lifetime is set when it is stored (GEOCODE_CACHE_TTL_DAYS); the
+    label may be a person's typed address, so expired ones are not kept.
+    """
     table = GeocodeCache.__table__
     result = db.session.execute(sa.delete(table).where(
-        table.c.expires_at <= sa.bindparam("now", type_=GeocodeCache.expires_at.type)), {"now": utcnow()})
+        table.c.expires_at <= sa.bindparam("now", type_=GeocodeCache.expires_at.type)), {"now": now or utcnow()})
     return result.rowcount or 0
 
 

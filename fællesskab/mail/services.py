@@ -17,6 +17,7 @@ from typing import Iterable
 import sqlalchemy as sa
 from flask import current_app, render_template
 
+from ..core.retention import period
 from ..core.time import utcnow
 from ..extensions import db
 from .models import OutboxMessage
@@ -146,17 +147,28 @@ def retry_queued(*, limit: int = 500) -> tuple[int, int]:
     return deliver(messages)
 
 
-SENT_RETENTION = timedelta(days=30)
-
-
 def purge_sent(*, now=None) -> int:
-    """Delete sent messages older than SENT_RETENTION (they hold personal data); return how many.
+    """Delete messages sent more than RETENTION_SENT_MAIL_DAYS ago (they hold personal data); return how many.
 
-    Queued messages are kept until they are sent. Meant for `privacy purge` (flushes).
+    Meant for `privacy purge` (flushes).
     """
-    cutoff = (now or utcnow()) - SENT_RETENTION
+    cutoff = (now or utcnow()) - period("RETENTION_SENT_MAIL_DAYS")
     result = db.session.execute(
         sa.delete(OutboxMessage).where(OutboxMessage.status == "sent", OutboxMessage.sent_at < cutoff)
+    )
+    db.session.flush()
+    return result.rowcount or 0
+
+
+def purge_unsent(*, now=None) -> int:
+    """Delete queued messages older than RETENTION_UNSENT_MAIL_DAYS; return how many (flushes).
+
+    `mail retry` has had that long to send them; a message still queued then
+    goes to an address that does not work, and its news is long out of date.
+    """
+    cutoff = (now or utcnow()) - period("RETENTION_UNSENT_MAIL_DAYS")
+    result = db.session.execute(
+        sa.delete(OutboxMessage).where(OutboxMessage.status == "queued", OutboxMessage.created_at < cutoff)
     )
     db.session.flush()
     return result.rowcount or 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from ..extensions import db
+
 
 outreach_cli = AppGroup("outreach", help="Newcomers and the coordinator's cases.")
 
@@ -35,10 +35,9 @@ def due_command() -> None:
 
 @outreach_cli.command("purge")
 def purge_command() -> None:
-    """Apply the retention rules: erase closed cases' personal data after a year, and more."""
-    from .retention import purge_expired
+    """Apply the outreach retention rules (cases, statistics rows, audit log); `privacy purge` does all."""
+    from ..privacy.purge import purge
 
-    report = purge_expired()
-    db.session.commit()
-    click.echo(f"Tilflyttere: {report.erased} sag(er) slettet for personoplysninger, "
-               f"{report.deleted} statistikrække(r) slettet, {report.audit_rows} gamle logrækker slettet.")
+    counts = purge(only=("outreach", "audit")).counts
+    click.echo(f"Tilflyttere: {counts['closed_cases']} sag(er) slettet for personoplysninger, "
+               f"{counts['statistics_rows']} statistikrække(r) slettet, {counts['audit_rows']} gamle logrækker slettet.")

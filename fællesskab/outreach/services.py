@@ -134,7 +134,7 @@ def _apply_profile(newcomer: Newcomer, values: dict[str, Any]) -> list[str]:
 
 def add_consent(newcomer: Newcomer, kind: str, granted: bool, *, version: str, source: str, actor=None) -> None:
     """Record a consent given or withdrawn, and set the newcomer's current consent."""
-    if kind not in (consent.CONTACT, consent.HANDOVER):
+    if kind not in consent.PURPOSES:
         raise ValueError(kind)
     newcomer.consents.append(ConsentRecord(
         kind=kind, granted=granted, text_version=version, source=source, recorded_at=utcnow(),
@@ -142,8 +142,10 @@ def add_consent(newcomer: Newcomer, kind: str, granted: bool, *, version: str, s
     ))
     if kind == consent.CONTACT:
         newcomer.consent_contact = granted
-    else:
+    elif kind == consent.HANDOVER:
         newcomer.consent_handover = granted
+    else:
+        newcomer.consent_survey = granted
 
 
 def register_newcomer(values: dict[str, Any], *, source: str, actor=None,
@@ -210,6 +212,9 @@ def withdraw_contact(newcomer: Newcomer, *, actor=None, source: str = "coordinat
                 actor=actor)
     if newcomer.consent_handover:
         add_consent(newcomer, consent.HANDOVER, False, version=consent.CURRENT[consent.HANDOVER], source=source,
+                    actor=actor)
+    if newcomer.consent_survey:  # without contact details nobody can be asked
+        add_consent(newcomer, consent.SURVEY, False, version=consent.CURRENT[consent.SURVEY], source=source,
                     actor=actor)
     erase_personal_data(newcomer, actor=actor, reason="samtykke trukket tilbage")
 
@@ -423,15 +428,20 @@ def record_handover_consent(case: Case, granted: bool, *, actor) -> bool:
     add_consent(newcomer, consent.HANDOVER, granted, version=consent.ORAL_HANDOVER, source="coordinator",
                 actor=actor)
     if not granted:
-        _end_handovers(case, reason="consent withdrawn")
-        if case.status == workflow.HANDED_OVER:
-            _set_status(case, workflow.MATCHED)
+        stop_handover(case)
     add_timeline_entry(case, "consent", "", actor=actor, data={"kind": consent.HANDOVER, "granted": granted,
                                                   "version": consent.ORAL_HANDOVER})
     audit.record(actor, "update", "newcomer", newcomer.id,
                  f"samtykke til overdragelse {'givet' if granted else 'trukket tilbage'} (sag #{case.id})")
     db.session.flush()
     return True
+
+
+def stop_handover(case: Case) -> None:
+    """Consent to hand-over is gone: end active hand-overs; a handed-over case goes back to 'matched'."""
+    _end_handovers(case, reason="consent withdrawn")
+    if case.status == workflow.HANDED_OVER:
+        _set_status(case, workflow.MATCHED)
 
 
 def cases_by_ids(ids: Iterable[Any]) -> list[Case]:

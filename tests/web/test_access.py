@@ -73,13 +73,29 @@ EXPECTED.update({
     "forum_cases.case_detail": {"anonymous": LOGIN, "newcomer": 403, "forum": 403, "coordinator": 403,
                                 "admin": 403},
 })
+# privacy (issue 9): the self-service pages need an emailed link (kept in the session); without
+# one, everybody is sent back to the request form. The audit-log viewer is for admins only.
+EVERYONE = lambda status: {role: status for role in ("anonymous", "newcomer", "forum", "coordinator", "admin")}  # noqa: E731
+EXPECTED.update({
+    "privacy.request_access": PUBLIC,
+    "privacy.open_link": EVERYONE(400),  # a bad token: a plain 400 page
+    "privacy.my_data": EVERYONE(302),
+    "privacy.my_data_json": EVERYONE(302),
+    "privacy.deleted": PUBLIC,
+    "privacy_staff.audit_log_page": {"anonymous": LOGIN, "newcomer": 403, "forum": 403, "coordinator": 403,
+                                     "admin": 200},
+    "privacy_staff.audit_log_csv": {"anonymous": LOGIN, "newcomer": 403, "forum": 403, "coordinator": 403,
+                                    "admin": 200},
+})
 # Routes that change state are exercised by their own tests (POST only).
 POST_ONLY = {"accounts.logout", "main.set_language", "events.sign_up", "coordinator.approve_event",
              "api.match_endpoint",  # answers only POST (tests/matching/test_api.py)
              "coordinator.reject_event", "coordinator.approve_revision", "coordinator.reject_revision",
              "coordinator.forum_trust",
              "cases.bulk", "cases.change_status", "cases.assign", "cases.add_note", "cases.next_action",
-             "cases.handover_consent", "cases.withdraw", "cases.refresh_suggestions", "forum_cases.update"}
+             "cases.handover_consent", "cases.withdraw", "cases.refresh_suggestions", "forum_cases.update",
+             "privacy.withdraw_consent", "privacy.delete_my_data",  # tests/privacy/test_self_service.py
+             "privacy_staff.erase_case", "privacy_staff.withdraw_case_consent"}  # tests/privacy/test_erase.py
 SKIP = {"static"}
 
 
@@ -107,6 +123,7 @@ def sample_args(make_association, make_event, make_forum):
         "events.event_detail": {"event_id": event.id},
         "places.place_detail": {"slug": "vamdrup"},
         "accounts.reset_password": {"token": "not-a-token"},
+        "privacy.open_link": {"token": "ugyldig"},
         "api.geocode": {"q": "Vamdrup"},  # without q the endpoint answers 400
         "api.geocode_autocomplete": {"q": "Vamd"},
         "matching.shared_results": {"lat": "55.428", "lon": "9.284"},  # without them: back to the form
