@@ -13,9 +13,13 @@ privacy_cli = AppGroup("privacy", help="Personal data: retention and erasure.")
 @click.option("--dry-run", is_flag=True, help="Count what would be deleted; change nothing.")
 def purge_command(dry_run: bool) -> None:
     """Delete personal data past its retention (cron, e.g. nightly)."""
+    from ..cli import fail
     from .purge import LABELS, purge
 
-    result = purge(dry_run=dry_run)
+    try:
+        result = purge(dry_run=dry_run)
+    except Exception as exc:  # noqa: BLE001 - one plain line for cron's mail, nothing half-deleted
+        fail(f"sletningen stoppede, og intet er slettet: {exc}")
     prefix = "Prøvekørsel – intet er ændret. Ville blive slettet: " if dry_run else "Slettet efter opbevaringsreglerne: "
     click.echo(prefix + "; ".join(f"{result.counts.get(name, 0)} {label}" for name, label in LABELS.items()) + ".")
 

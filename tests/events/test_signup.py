@@ -253,13 +253,13 @@ def test_a_recurring_event_takes_sign_ups_for_the_series(client, db, forum_event
     assert "(hver uge til og med " in text
 
 
-def test_sign_ups_are_deleted_a_month_after_the_event(db, forum_event, sign_up):
+def test_sign_ups_are_deleted_three_months_after_the_event(db, forum_event, sign_up):
     from fællesskab.core.time import utcnow
 
     event = forum_event(starts_in=timedelta(days=2))
     sign_up(event)
     assert registrations.purge_expired() == 0
-    assert registrations.purge_expired(now=utcnow() + timedelta(days=20)) == 0
-    assert registrations.purge_expired(now=utcnow() + timedelta(days=40)) == 1
+    assert registrations.purge_expired(now=utcnow() + timedelta(days=80)) == 0
+    assert registrations.purge_expired(now=utcnow() + timedelta(days=100)) == 1
     db.session.commit()
     assert registrations_of(db, event) == []

@@ -1,4 +1,4 @@
-"""Retention: closed cases lose their personal data after a year; statistics rows and audit rows expire."""
+"""Retention: closed cases lose their personal data after 18 months; statistics rows and audit rows expire."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -13,7 +13,7 @@ def test_outreach_purge_applies_the_retention_rules(runner, db, make_case, make_
     coordinator = make_user("coordinator")
     old_closed = make_case(name="Gammel Sag")
     services.transition(old_closed, "declined", actor=coordinator)
-    old_closed.closed_at = utcnow() - timedelta(days=400)
+    old_closed.closed_at = utcnow() - timedelta(days=560)  # past 18 months
     recent_closed = make_case(name="Ny Afsluttet")
     services.transition(recent_closed, "unreachable", actor=coordinator)
     still_open = make_case(name="Åben Sag")
