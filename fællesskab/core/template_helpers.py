@@ -50,8 +50,11 @@ def has_endpoint(name: str) -> bool:
 
 
 def register(app: Flask) -> None:
+    from .markup import markdown_filter
+
     app.jinja_env.filters.update(
         local_datetime=local_datetime, local_date=local_date, local_time=local_time, number=number,
+        markdown=markdown_filter,
     )
     app.jinja_env.globals.update(
         CATEGORIES=CATEGORIES, TARGET_GROUPS=TARGET_GROUPS, EVENT_KINDS=EVENT_KINDS,
