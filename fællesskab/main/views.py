@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
 from ..core.vocab import CATEGORIES
 from ..directory import services as directory
@@ -30,7 +30,24 @@ def index():
 
 @bp.get("/privatliv")
 def privacy():
-    return render_template("main/privacy.html")
+    from ..core.retention import DEFAULTS, days
+
+    periods = {name.removeprefix("RETENTION_").removesuffix("_DAYS").lower(): _period(days(name))
+               for name in DEFAULTS}
+    return render_template("main/privacy.html", periods=periods,
+                           link_hours=current_app.config.get("PRIVACY_LINK_HOURS", 24))
+
+
+def _period(days: int) -> str:
+    """A retention period in words: whole years, else months (from 60 days), else days."""
+    from flask_babel import ngettext
+
+    if days % 365 == 0:
+        return ngettext("%(num)s år", "%(num)s år", days // 365)
+    if days >= 60:
+        months = round(days / 30.44)
+        return ngettext("%(num)s måned", "%(num)s måneder", months)
+    return ngettext("%(num)s dag", "%(num)s dage", days)
 
 
 @bp.get("/tilgaengelighed")
