@@ -20,14 +20,14 @@ def upgrade():
     with op.batch_alter_table('newcomers', schema=None) as batch_op:
         batch_op.add_column(sa.Column('consent_survey', sa.Boolean(), nullable=False, server_default=sa.false()))
     with op.batch_alter_table('consent_records', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_consent_records_kind', type_='check')
+        batch_op.drop_constraint(op.f('ck_consent_records_kind'), type_='check')
         batch_op.create_check_constraint('kind', "kind IN ('contact', 'handover', 'survey')")
 
 
 def downgrade():
     op.execute("DELETE FROM consent_records WHERE kind = 'survey'")
     with op.batch_alter_table('consent_records', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_consent_records_kind', type_='check')
+        batch_op.drop_constraint(op.f('ck_consent_records_kind'), type_='check')
         batch_op.create_check_constraint('kind', "kind IN ('contact', 'handover')")
     with op.batch_alter_table('newcomers', schema=None) as batch_op:
         batch_op.drop_column('consent_survey')
