@@ -122,3 +122,11 @@ def test_asking_is_rate_limited(app, client, db, monkeypatch):
                 for i in range(7)]
     limiter.reset()
     assert statuses[:5] == [200] * 5 and statuses[5] == 429
+
+
+def test_asking_in_english_gets_the_english_email(client, db, make_case):
+    make_case(email="english@example.org")
+    client.post("/privatliv/mine-data/?lang=en", data={"email": "english@example.org"})
+    message, link = _link(db, "english@example.org")
+    assert message.language == "en" and message.subject == "Your information at Fællesskab Kolding"
+    assert link is not None and "the link works for 24 hours" in message.text_body
