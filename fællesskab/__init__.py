@@ -110,9 +110,11 @@ def _register_blueprints(app: Flask) -> None:
     from .search.views import bp as search_bp
     from .outreach.views import BLUEPRINTS as outreach_bps
     from .staff.views import coordinator_bp, forum_bp
+    from .surveys.dashboard_views import bp as kpi_bp
+    from .surveys.views import bp as surveys_bp
 
     for bp in (main_bp, matching_bp, accounts_bp, directory_bp, events_bp, places_bp, search_bp, coordinator_bp,
-               forum_bp, api_bp, *outreach_bps):
+               forum_bp, api_bp, *outreach_bps, surveys_bp, kpi_bp):
         app.register_blueprint(bp)
     from .extensions import csrf
 

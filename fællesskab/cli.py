@@ -156,8 +156,9 @@ def register_cli(app: Flask) -> None:
     from .mail.cli import mail_cli
     from .outreach.cli import outreach_cli
     from .search.cli import search_cli
+    from .surveys.cli import surveys_cli
 
-    for group in (seed_cli, import_cli, users_cli, search_cli, events_cli, mail_cli, outreach_cli):
+    for group in (seed_cli, import_cli, users_cli, search_cli, events_cli, mail_cli, outreach_cli, surveys_cli):
         app.cli.add_command(group)
 
 
