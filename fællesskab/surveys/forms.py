@@ -47,8 +47,9 @@ class LeaverSurveyForm(FlaskForm):
         choices=choices(NPS_CHOICES), coerce=int, validators=[_required()])
     move_reason = RadioField(_l("Hvad er den vigtigste grund til, at du flytter?"), choices=choices(REASON_CHOICES),
                              validators=[_required()])
-    move_reason_other = StringField(_l("Anden grund"), validators=[Optional(), max_length(200)],
-                                    filters=[drop_nul, lambda v: (v or "").strip() or None],
+    # No Optional(): it would stop the chain before the "other needs a reason" check.
+    move_reason_other = StringField(_l("Anden grund"), validators=[max_length(200)],
+                                    filters=[drop_nul, lambda v: (v or "").strip()],
                                     render_kw={"maxlength": 200, "autocomplete": "off"})
     found_community = RadioField(_l("Fandt du et fællesskab, mens du boede her?"), choices=choices(FOUND_CHOICES),
                                  validators=[_required()])
@@ -62,7 +63,7 @@ class LeaverSurveyForm(FlaskForm):
 
     def answer(self) -> dict:
         return {"nps_score": self.nps_score.data, "move_reason": self.move_reason.data,
-                "move_reason_other": self.move_reason_other.data if self.move_reason.data == "other" else None,
+                "move_reason_other": (self.move_reason_other.data or None) if self.move_reason.data == "other" else None,
                 "found_community": self.found_community.data, "comment": self.comment.data}
 
 
