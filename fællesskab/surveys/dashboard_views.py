@@ -22,8 +22,11 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def csv_safe(value) -> str:
     """A cell a spreadsheet will not run as a formula (a leading = + - @ tab or CR gets a quote).
 
+    Numbers are written as they are: a negative NPS is data, not a formula.
     To be replaced by the shared helper in core/csvio when it lands.
     """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
 

@@ -60,10 +60,11 @@ def csv_headers(table) -> list[str]:
     return out
 
 
-def _number(value) -> str:
+def _number(value):
+    """A number stays a number (so a negative NPS is not taken for a formula), rounded to one decimal."""
     if value is None:
         return ""
-    return f"{value:.1f}" if isinstance(value, float) else str(value)
+    return round(value, 1) if isinstance(value, float) else value
 
 
 def text_value(key: str, value) -> str:
@@ -76,13 +77,13 @@ def text_value(key: str, value) -> str:
     return str(value)
 
 
-def csv_row(table, row: dict) -> list[str]:
+def csv_row(table, row: dict) -> list:
     out = []
     for key, kind in table.columns:
         value = row[key]
         if isinstance(value, kpi.Cell):
             shown = str(TOO_FEW) if value.suppressed else _number(value.value)
-            out += [shown] if key == "answers" else [str(value.answers), shown]
+            out += [shown] if key == "answers" else [value.answers, shown]
         elif kind == "text":
             out.append(text_value(key, value))
         else:
