@@ -83,6 +83,9 @@ def seed_demo_command() -> None:
     click.echo(f"Arrangementer: {report.events_created} oprettet.")
     if report.newcomers:
         click.echo(f"Tilflyttere: {report.newcomers}.")
+    if report.survey_answers or report.search_misses:
+        click.echo(f"Spørgeskemasvar: {report.survey_answers} oprettet; søgninger uden resultat: "
+                   f"{report.search_misses}.")
     if production:
         click.echo("Demokonti findes; adgangskoderne vises ikke i produktion.")
     else:

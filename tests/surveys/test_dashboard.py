@@ -147,3 +147,25 @@ def test_posters_page_shows_qr_codes(db, client, login_as, almind_forum):
     html = client.get("/koordinator/maal/plakater?omraade=almind-test").get_data(as_text=True)
     assert html.count('class="qr"') == 2 and "/spoergeskema/aaben/fraflytter?omraade=almind-test" in html
     assert client.get("/koordinator/maal/plakater?omraade=nope").status_code == 404
+
+
+def test_the_demo_has_answers_that_show_both_kpis(db, runner, client, login_as):
+    result = runner.invoke(args=["seed", "demo"])
+    assert result.exit_code == 0, result.output
+    assert "Spørgeskemasvar:" in result.output
+    again = runner.invoke(args=["seed", "demo"])
+    assert "Spørgeskemasvar" not in again.output  # idempotent: only into an empty table
+    rows = list(db.session.scalars(sa.select(dashboard.SurveyResponse)))
+    assert {r.kind for r in rows} == {"newcomer", "leaver"} and len({r.quarter for r in rows}) == 6
+    kpis = {k.key: k for k in dashboard.headline(rows)}
+    for key in ("positive", "ease", "nps"):
+        assert kpis[key].value is not None and kpis[key].answers >= 100
+    assert kpis["positive"].target == 80.0 and kpis["ease"].target == 75.0
+    assert kpis["ease"].benchmark_is_first and kpis["ease"].benchmark < kpis["ease"].value
+    areas = {r["area"]: r for r in dashboard.area_table(rows).rows}
+    assert areas["Harte Lokalråd"]["ease"].suppressed and not areas["Almind Borgerforening"]["ease"].suppressed
+
+    login_as("coordinator")
+    html = client.get("/koordinator/maal/").get_data(as_text=True)
+    assert "Mål: 80%" in html and "Mål: 75%" in html and "padel" in html and "Forankret" in html
+    assert "for få svar" in html
