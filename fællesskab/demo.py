@@ -80,6 +80,7 @@ def load_demo(seed_dir: str, *, today: datetime | None = None, production: bool 
         day = (today or datetime.now(COPENHAGEN)).astimezone(COPENHAGEN).date()
         report.survey_answers = survey_demo.load_answers(os.path.join(base, "survey_answers.csv"), today=day)
         report.search_misses = survey_demo.load_search_misses(os.path.join(base, "search_misses.csv"), today=day)
+        survey_demo.advance_demo_cases(now=(today or datetime.now(COPENHAGEN)).astimezone(COPENHAGEN))
     return report
 
 

@@ -39,8 +39,9 @@ def overview():
     kpis = {k.key: k for k in data["kpis"]}
     recommend, ease = tables["anbefaling-kvartal"], tables["let-at-finde-kvartal"]
     chart_positive = charts.bar_chart(
-        [(r["quarter"], r["positive"].shown) for r in recommend.rows], target=kpis["positive"].target)
-    chart_ease = charts.bar_chart([(r["quarter"], r["ease"].shown) for r in ease.rows], target=kpis["ease"].target)
+        [(labels.quarter(r["quarter"]), r["positive"].shown) for r in recommend.rows], target=kpis["positive"].target)
+    chart_ease = charts.bar_chart([(labels.quarter(r["quarter"]), r["ease"].shown) for r in ease.rows],
+                                  target=kpis["ease"].target)
     funnel_rows = tables["tragt"].rows
     top = max((r["count"] for r in funnel_rows), default=0) or 1
     chart_funnel = charts.bar_chart([(labels.step(r["step"]), 100.0 * r["count"] / top) for r in funnel_rows],

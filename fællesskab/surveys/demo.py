@@ -33,6 +33,12 @@ def _spread(n: int, shares: list[tuple[float, tuple]]) -> list:
     return out
 
 
+def _even(n: int, pct: float, hit, miss) -> list:
+    """n values with pct % `hit`, spread evenly (so every reason gets its share)."""
+    p = pct / 100
+    return [hit if int((i + 1) * p + 0.5) > int(i * p + 0.5) else miss for i in range(n)]
+
+
 def _quarter_moment(today: date, quarters_ago: int) -> datetime:
     """Noon on the middle of the quarter `quarters_ago` back (today itself for the current quarter)."""
     if quarters_ago == 0:
@@ -73,7 +79,7 @@ def load_answers(path: str, *, today: date) -> int:
                 for part in row["reasons"].split(";"):
                     key, count = part.split(":")
                     reasons += [key] * int(count)
-                found = _spread(n, [(_pct(row, "found_yes_pct"), ("yes",)), (0, ("no",))])
+                found = _even(n, _pct(row, "found_yes_pct"), "yes", "no")
                 answers = [{"nps_score": s, "move_reason": reasons[i % len(reasons)], "found_community": f,
                             "move_reason_other": "Tættere på familien" if reasons[i % len(reasons)] == "other" else None}
                            for i, (s, f) in enumerate(zip(nps, found))]
@@ -94,3 +100,53 @@ def load_search_misses(path: str, *, today: date) -> int:
                                   count=int(row["count"])))
     db.session.flush()
     return len(rows)
+
+
+# Demo households taken some way along the outreach workflow, so the funnel has something to show:
+# (external id, days since arrival, [(status, days after arrival)]). Sofie (DEMO-N-001) is left
+# for the demo walk, and nobody is anchored or handed to Almind (the walk counts those).
+DEMO_JOURNEYS = (
+    ("DEMO-N-002", 40, [("contacted", 6)]),
+    ("DEMO-N-003", 75, [("contacted", 4), ("matched", 12)]),
+    ("DEMO-N-004", 90, [("contacted", 3), ("matched", 9), ("handed_over", 15)]),
+    ("DEMO-N-005", 120, [("contacted", 5), ("matched", 11), ("followed_up", 45)]),
+    ("DEMO-N-006", 20, [("contacted", 8)]),
+    ("DEMO-N-012", 60, [("contacted", 2), ("matched", 10), ("handed_over", 13)]),
+)
+
+
+def advance_demo_cases(*, now: datetime) -> int:
+    """Move the demo cases still 'new' along DEMO_JOURNEYS through the outreach services, dated back."""
+    from ..accounts.models import User
+    from ..outreach import handover, services as outreach
+    from ..outreach.models import Case, CaseNote, HandOver, Newcomer
+
+    actor = db.session.scalar(sa.select(User).where(User.email == "koordinator@example.org"))
+    moved = 0
+    for external_id, age, steps in DEMO_JOURNEYS:
+        newcomer = db.session.scalar(sa.select(Newcomer).where(Newcomer.external_id == external_id))
+        case = newcomer.case if newcomer is not None else None
+        if actor is None or case is None or case.status != "new":
+            continue
+        arrived = now - timedelta(days=age)
+        for status, after in steps:
+            if status == "handed_over":
+                if not newcomer.consent_handover:
+                    outreach.record_handover_consent(case, True, actor=actor)
+                if handover.can_hand_over(case) is not None:
+                    break
+                handover.hand_over(case, actor=actor)
+                db.session.execute(sa.update(HandOver).where(HandOver.case_id == case.id)
+                                   .values(handed_at=arrived + timedelta(days=after)))
+            else:
+                outreach.transition(case, status, actor=actor)
+            db.session.flush()
+            db.session.execute(sa.update(CaseNote).where(
+                CaseNote.case_id == case.id, CaseNote.kind == "status", CaseNote.created_at > arrived + timedelta(days=after))
+                .values(created_at=arrived + timedelta(days=after)))
+            case.status_changed_at = arrived + timedelta(days=after)
+        newcomer.created_at = arrived
+        case.created_at = arrived
+        moved += 1
+    db.session.flush()
+    return moved
