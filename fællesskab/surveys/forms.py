@@ -23,13 +23,30 @@ def _required():
     return InputRequired(message=_l("Vælg et svar."))
 
 
+class Radio(RadioField):
+    """A radio group whose errors are in Danish (WTForms has no Danish catalogue)."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Vælg et af svarene.")) from None
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(_l("Vælg et af svarene.")) from None
+
+
 class NewcomerSurveyForm(FlaskForm):
-    ease_score = RadioField(
+    ease_score = Radio(
         _l("Hvor let har det været at finde information om fællesskaber, der er relevante for dig?"),
         choices=choices(EASE_CHOICES), coerce=int, validators=[_required()])
-    belonging = RadioField(_l("Er du blevet en del af et fællesskab?"), choices=choices(BELONGING_CHOICES),
+    belonging = Radio(_l("Er du blevet en del af et fællesskab?"), choices=choices(BELONGING_CHOICES),
                            validators=[_required()])
-    nps_score = RadioField(
+    nps_score = Radio(
         _l("Hvor sandsynligt er det, at du vil anbefale Kolding Kommune som et sted at bo?"),
         choices=choices(NPS_CHOICES), coerce=int, validators=[_required()])
     comment = TextAreaField(_l("Vil du fortælle os mere? (valgfrit)"), validators=[Optional(), max_length(2000)],
@@ -42,16 +59,16 @@ class NewcomerSurveyForm(FlaskForm):
 
 
 class LeaverSurveyForm(FlaskForm):
-    nps_score = RadioField(
+    nps_score = Radio(
         _l("Hvor sandsynligt er det, at du vil anbefale Kolding Kommune som et sted at bo?"),
         choices=choices(NPS_CHOICES), coerce=int, validators=[_required()])
-    move_reason = RadioField(_l("Hvad er den vigtigste grund til, at du flytter?"), choices=choices(REASON_CHOICES),
+    move_reason = Radio(_l("Hvad er den vigtigste grund til, at du flytter?"), choices=choices(REASON_CHOICES),
                              validators=[_required()])
     # No Optional(): it would stop the chain before the "other needs a reason" check.
     move_reason_other = StringField(_l("Anden grund"), validators=[max_length(200)],
                                     filters=[drop_nul, lambda v: (v or "").strip()],
                                     render_kw={"maxlength": 200, "autocomplete": "off"})
-    found_community = RadioField(_l("Fandt du et fællesskab, mens du boede her?"), choices=choices(FOUND_CHOICES),
+    found_community = Radio(_l("Fandt du et fællesskab, mens du boede her?"), choices=choices(FOUND_CHOICES),
                                  validators=[_required()])
     comment = TextAreaField(_l("Vil du fortælle os mere? (valgfrit)"), validators=[Optional(), max_length(2000)],
                             filters=[drop_nul, lambda v: (v or "").strip() or None],

@@ -76,7 +76,8 @@ def test_errors_are_shown_and_linked_to_their_question(db, client):
     assert response.status_code == 400
     assert 'href="#found_community"' in html and 'id="found_community-error"' in html
     assert 'aria-describedby="found_community-error"' in html
-    assert "Skriv kort, hvad grunden er." in html
+    assert "Skriv kort, hvad grunden er." in html and "Vælg et af svarene." in html
+    assert "Not a valid" not in html and "coerce" not in html
     assert _responses(db) == []
 
 
