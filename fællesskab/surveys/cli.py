@@ -71,4 +71,5 @@ def purge_command() -> None:
 
     report = purge_expired()
     db.session.commit()
-    click.echo(f"Spørgeskemaer: {report.tokens} udløbne link(s) slettet, {report.search_days} gamle søgerækker slettet.")
+    click.echo(f"Spørgeskemaer: {report.tokens} udløbne link(s) slettet, {report.comments} gamle kommentarer "
+               f"fjernet, {report.search_days} gamle søgerækker slettet.")

@@ -262,10 +262,20 @@ def searches_table(days: int = 90) -> Table:
     return table
 
 
+def recent_comments(responses: list[SurveyResponse], *, limit: int = 30) -> list[tuple[str, str, str]]:
+    """(quarter, survey kind, text) of the newest comments over the last four quarters; no area, so a
+    comment from a small place does not point at its writer."""
+    recent = set(kpi.previous_quarters(current_quarter(), 4))
+    rows = sorted((r for r in responses if r.comment and r.quarter in recent), key=lambda r: (r.quarter, r.id),
+                  reverse=True)
+    return [(r.quarter, r.kind, r.comment) for r in rows[:limit]]
+
+
 def build() -> dict:
     """Everything the dashboard shows."""
     responses = _answers()
     recommend, ease = quarter_tables(responses)
     tables = [recommend, ease, area_table(responses), reason_table(responses), funnel_table(), welcome_table(),
               families_table(), searches_table()]
-    return {"kpis": headline(responses), "tables": {t.name: t for t in tables}, "answers": len(responses)}
+    return {"kpis": headline(responses), "tables": {t.name: t for t in tables}, "answers": len(responses),
+            "comments": recent_comments(responses)}

@@ -47,6 +47,7 @@ def overview():
     chart_funnel = charts.bar_chart([(labels.step(r["step"]), 100.0 * r["count"] / top) for r in funnel_rows],
                                     ticks=())
     return render_template("surveys/dashboard.html", kpis=kpis, tables=tables, answers=data["answers"],
+                           comments=data["comments"],
                            chart_positive=chart_positive, chart_ease=chart_ease, chart_funnel=chart_funnel,
                            labels=labels)
 

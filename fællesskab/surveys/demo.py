@@ -18,6 +18,15 @@ from ..places.models import Forum
 from . import services
 from .models import SearchMiss, SurveyResponse
 
+# A comment on every ninth newcomer answer, in the words people use.
+COMMENTS = (
+    "Velkomstmødet i byen var rigtig godt – nu kender vi naboerne.",
+    "Svært at finde ud af, hvilke foreninger der tager imod voksne begyndere.",
+    "Hjemmesiden var let at bruge, men der manglede noget for teenagere.",
+    "It would help to have more information in English.",
+    "Koordinatoren ringede og hjalp os i gang med håndbold til børnene.",
+    "Vi savner et sted at mødes om hverdagen for småbørnsforældre.",
+)
 LOW_EASE, HIGH_EASE = (2, 3, 1, 3), (4, 5, 4, 5, 5)
 PROMOTER, PASSIVE, DETRACTOR = (9, 10, 9), (8, 7, 8), (6, 5, 3, 6, 4, 0)
 
@@ -73,7 +82,9 @@ def load_answers(path: str, *, today: date) -> int:
                 ease = _spread(n, [(_pct(row, "ease_high_pct"), HIGH_EASE), (0, LOW_EASE)])
                 yes = _pct(row, "belonging_yes_pct")
                 belonging = _spread(n, [(yes, ("yes",)), ((100 - yes) / 2, ("on_way",)), (0, ("no",))])
-                answers = [{"ease_score": e, "belonging": b, "nps_score": s} for e, b, s in zip(ease, belonging, nps)]
+                answers = [{"ease_score": e, "belonging": b, "nps_score": s,
+                            "comment": COMMENTS[(created + i) // 9 % len(COMMENTS)] if (created + i) % 9 == 0 else None}
+                           for i, (e, b, s) in enumerate(zip(ease, belonging, nps))]
             else:
                 reasons = []
                 for part in row["reasons"].split(";"):

@@ -26,6 +26,8 @@ from .models import KINDS, SearchMiss, SurveyResponse, SurveyToken
 
 # The zero-result search log holds no personal data; two years covers year-on-year comparison.
 SEARCH_LOG_RETENTION = timedelta(days=2 * 365)
+# Free text on an answer may name someone despite the hint: it is cleared after two years (the scores stay).
+FREE_TEXT_RETENTION = timedelta(days=2 * 365)
 SENT_NOTE = "newcomer-survey"
 
 
@@ -46,6 +48,7 @@ class SendReport:
 class PurgeReport:
     tokens: int = 0
     search_days: int = 0
+    comments: int = 0
 
 
 def case_area(case: Case) -> str | None:
@@ -107,7 +110,9 @@ def due_for_survey(after_weeks: int, *, now: datetime | None = None) -> list[Cas
     cutoff = now - timedelta(weeks=after_weeks)
     candidates = list(db.session.scalars(
         sa.select(Case).join(Newcomer, Newcomer.id == Case.newcomer_id)
-        .where(Case.is_contactable.is_(True), Newcomer.consent_contact.is_(True), Case.status != workflow.NEW)
+        # not before first contact, and not to someone who said no thanks
+        .where(Case.is_contactable.is_(True), Newcomer.consent_contact.is_(True),
+               Case.status.not_in((workflow.NEW, workflow.DECLINED)))
         .order_by(Case.id)
     ))
     ids = [c.id for c in candidates]
@@ -220,7 +225,7 @@ def erase_for_newcomer(newcomer_id: int) -> int:
 
 
 def purge_expired(now: datetime | None = None) -> PurgeReport:
-    """Delete expired survey links and zero-result search rows older than two years."""
+    """Delete expired survey links and zero-result search rows older than two years; clear old free text."""
     now = now or utcnow()
     report = PurgeReport()
     report.tokens = db.session.execute(
@@ -229,5 +234,12 @@ def purge_expired(now: datetime | None = None) -> PurgeReport:
     cutoff = (now - SEARCH_LOG_RETENTION).date()
     report.search_days = db.session.execute(
         sa.delete(SearchMiss).where(SearchMiss.day < cutoff).execution_options(synchronize_session=False)
+    ).rowcount or 0
+    old_quarter = kpi.quarter_of(now - FREE_TEXT_RETENTION)
+    report.comments = db.session.execute(
+        sa.update(SurveyResponse).where(
+            SurveyResponse.quarter < old_quarter,
+            sa.or_(SurveyResponse.comment.is_not(None), SurveyResponse.move_reason_other.is_not(None)))
+        .values(comment=None, move_reason_other=None).execution_options(synchronize_session=False)
     ).rowcount or 0
     return report

@@ -144,8 +144,13 @@ def test_purge_expired_removes_old_tokens_and_search_rows(db):
     db.session.add_all([SearchMiss(day=(now - timedelta(days=800)).date(), query="gammel", count=2),
                         SearchMiss(day=(now - timedelta(days=10)).date(), query="ny", count=1)])
     db.session.commit()
+    services.record_answer("newcomer", {"ease_score": 4, "comment": "Hej, jeg hedder Ida"}, language="da",
+                           now=now - timedelta(days=800))
+    services.record_answer("newcomer", {"ease_score": 2, "comment": "Ny kommentar"}, language="da", now=now)
+    db.session.commit()
     report = services.purge_expired(now)
     db.session.commit()
-    assert (report.tokens, report.search_days) == (1, 1)
+    assert (report.tokens, report.search_days, report.comments) == (1, 1, 1)
+    assert [(r.ease_score, r.comment) for r in _responses(db)] == [(4, None), (2, "Ny kommentar")]
     assert list(db.session.scalars(sa.select(SurveyToken.id))) == [fresh.id]
     assert list(db.session.scalars(sa.select(SearchMiss.query))) == ["ny"]

@@ -19,7 +19,7 @@ def _seed_answers(add_answers):
     for ease, nps in ((5, 9), (4, 9), (4, 9), (2, 9), (3, 7), (1, 3)):
         add_answers("newcomer", 1, area="Almind", ease_score=ease, belonging="yes", nps_score=nps)
     # this quarter, Vamdrup: only 2 answers → suppressed everywhere it is broken down
-    add_answers("newcomer", 2, area="Vamdrup", ease_score=5, belonging="no", nps_score=10)
+    add_answers("newcomer", 2, area="Vamdrup", ease_score=5, belonging="no", nps_score=10, comment="Godt & let")
     # last quarter: 5 leavers, all detractors
     add_answers("leaver", 5, when=LAST_QUARTER, area="Almind", nps_score=2, move_reason="work", found_community="no")
 
@@ -36,6 +36,7 @@ def test_dashboard_shows_both_kpis_against_targets(app, db, client, login_as, ad
     assert kpis["ease"].answers == 8 and kpis["ease"].value == 62.5 and kpis["ease"].target == 75.0
     assert "Mål: 80%" in html and "Mål: 75%" in html and "ikke nået" in html
     assert "for få svar" in html
+    assert "Godt &amp; let" in html  # comments, escaped, without their area
     assert 'role="img"' in html and "<title id=\"graf-let-title\">" in html and "kpi-chart__target" in html
     assert "style=" not in html and "<script>" not in html
 

@@ -21,6 +21,12 @@ def test_send_once_to_each_case_after_n_weeks(db, runner, contacted_case, make_c
     contacted_case(weeks_ago=2, name="Ole Recent")  # contacted too recently
     make_case(name="Nina New")  # never contacted
     make_case(name="Per Private", consent_contact=False)  # no consent, no case
+    declined = contacted_case(weeks_ago=9, name="Dorte Declined")
+    from fællesskab.outreach import services as outreach, workflow
+    from fællesskab.accounts.models import User
+
+    outreach.transition(declined, workflow.DECLINED, actor=db.session.scalar(sa.select(User)))
+    db.session.commit()
 
     result = runner.invoke(args=["surveys", "send", "--after-weeks", "4"])
     assert result.exit_code == 0, result.output
