@@ -56,7 +56,7 @@ def overview():
 @role_required("coordinator")
 def export(name: str):
     """One dashboard table as CSV (UTF-8 with BOM for Excel; suppressed cells say so)."""
-    table = dashboard.build()["tables"].get(name) or abort(404)
+    table = dashboard.table(name) or abort(404)
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
