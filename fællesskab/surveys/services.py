@@ -84,23 +84,23 @@ def survey_url(raw: str, language: str = "da") -> str:
 def first_contacts(case_ids: list[int]) -> dict[int, datetime]:
     """The first time each case was marked as contacted, from its timeline."""
     out: dict[int, datetime] = {}
+    to = CaseNote.data["to"].as_string()
     for start in range(0, len(case_ids), 500):
-        rows = db.session.execute(
-            sa.select(CaseNote.case_id, CaseNote.created_at, CaseNote.data)
-            .where(CaseNote.kind == "status", CaseNote.case_id.in_(case_ids[start:start + 500]))
-        )
-        for case_id, at, data in rows:
-            if (data or {}).get("to") == workflow.CONTACTED and (case_id not in out or at < out[case_id]):
-                out[case_id] = at
+        out.update(db.session.execute(
+            sa.select(CaseNote.case_id, sa.func.min(CaseNote.created_at))
+            .where(CaseNote.kind == "status", to == workflow.CONTACTED,
+                   CaseNote.case_id.in_(case_ids[start:start + 500]))
+            .group_by(CaseNote.case_id)
+        ).all())
     return out
 
 
 def _already_sent(case_ids: list[int]) -> set[int]:
     sent = set()
+    survey = CaseNote.data["survey"].as_string()
     for start in range(0, len(case_ids), 500):
-        rows = db.session.execute(sa.select(CaseNote.case_id, CaseNote.data).where(
-            CaseNote.kind == "email", CaseNote.case_id.in_(case_ids[start:start + 500])))
-        sent.update(case_id for case_id, data in rows if (data or {}).get("survey") == SENT_NOTE)
+        sent.update(db.session.scalars(sa.select(CaseNote.case_id).where(
+            CaseNote.kind == "email", survey == SENT_NOTE, CaseNote.case_id.in_(case_ids[start:start + 500]))))
     return sent
 
 
