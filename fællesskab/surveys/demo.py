@@ -32,7 +32,10 @@ PROMOTER, PASSIVE, DETRACTOR = (9, 10, 9), (8, 7, 8), (6, 5, 3, 6, 4, 0)
 
 
 def _spread(n: int, shares: list[tuple[float, tuple]]) -> list:
-    """n values: each (percent, pool) gets round(percent·n) values drawn in turn from its pool; the last takes the rest."""
+    """n values: each (percent, pool) gets round(percent·n) values drawn in turn from its pool.
+
+    The last pool takes the rest.
+    """
     out = []
     for pct, pool in shares[:-1]:
         k = min(n - len(out), round(pct * n / 100))
@@ -91,9 +94,10 @@ def load_answers(path: str, *, today: date) -> int:
                     key, count = part.split(":")
                     reasons += [key] * int(count)
                 found = _even(n, _pct(row, "found_yes_pct"), "yes", "no")
-                answers = [{"nps_score": s, "move_reason": reasons[i % len(reasons)], "found_community": f,
-                            "move_reason_other": "Tættere på familien" if reasons[i % len(reasons)] == "other" else None}
-                           for i, (s, f) in enumerate(zip(nps, found))]
+                picked = [reasons[i % len(reasons)] for i in range(n)]
+                answers = [{"nps_score": s, "move_reason": r, "found_community": f,
+                            "move_reason_other": "Tættere på familien" if r == "other" else None}
+                           for s, r, f in zip(nps, picked, found)]
             for values in answers:
                 services.record_answer(kind, values, language="da", area=area, now=when)
                 created += 1
@@ -130,7 +134,7 @@ def advance_demo_cases(*, now: datetime) -> int:
     """Move the demo cases still 'new' along DEMO_JOURNEYS through the outreach services, dated back."""
     from ..accounts.models import User
     from ..outreach import handover, services as outreach
-    from ..outreach.models import Case, CaseNote, HandOver, Newcomer
+    from ..outreach.models import CaseNote, HandOver, Newcomer
 
     actor = db.session.scalar(sa.select(User).where(User.email == "koordinator@example.org"))
     moved = 0
@@ -152,9 +156,10 @@ def advance_demo_cases(*, now: datetime) -> int:
             else:
                 outreach.transition(case, status, actor=actor)
             db.session.flush()
+            when = arrived + timedelta(days=after)
             db.session.execute(sa.update(CaseNote).where(
-                CaseNote.case_id == case.id, CaseNote.kind == "status", CaseNote.created_at > arrived + timedelta(days=after))
-                .values(created_at=arrived + timedelta(days=after)))
+                CaseNote.case_id == case.id, CaseNote.kind == "status", CaseNote.created_at > when)
+                .values(created_at=when))
             case.status_changed_at = arrived + timedelta(days=after)
         newcomer.created_at = arrived
         case.created_at = arrived

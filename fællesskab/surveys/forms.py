@@ -14,7 +14,8 @@ BELONGING_CHOICES = [("yes", _l("Ja")), ("on_way", _l("På vej")), ("no", _l("Ne
 FOUND_CHOICES = [("yes", _l("Ja")), ("no", _l("Nej"))]
 REASON_CHOICES = [
     ("work", _l("Arbejde")), ("study", _l("Uddannelse")), ("family", _l("Familie eller kæreste")),
-    ("housing", _l("Bolig")), ("nature", _l("Natur og omgivelser")), ("services", _l("Skoler, dagtilbud eller andre tilbud")),
+    ("housing", _l("Bolig")), ("nature", _l("Natur og omgivelser")),
+    ("services", _l("Skoler, dagtilbud eller andre tilbud")),
     ("community", _l("Savnede fællesskab eller netværk")), ("other", _l("Andet")),
 ]
 
@@ -79,8 +80,9 @@ class LeaverSurveyForm(FlaskForm):
             raise ValidationError(_l("Skriv kort, hvad grunden er."))
 
     def answer(self) -> dict:
+        other = self.move_reason_other.data or None
         return {"nps_score": self.nps_score.data, "move_reason": self.move_reason.data,
-                "move_reason_other": (self.move_reason_other.data or None) if self.move_reason.data == "other" else None,
+                "move_reason_other": other if self.move_reason.data == "other" else None,
                 "found_community": self.found_community.data, "comment": self.comment.data}
 
 

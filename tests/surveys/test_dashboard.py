@@ -5,7 +5,6 @@ import csv
 import io
 from datetime import timedelta
 
-import sqlalchemy as sa
 
 from fællesskab.core.time import utcnow
 from fællesskab.surveys import dashboard, kpi
