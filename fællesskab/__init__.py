@@ -112,9 +112,11 @@ def _register_blueprints(app: Flask) -> None:
     from .privacy.staff_views import bp as privacy_staff_bp
     from .privacy.views import bp as privacy_bp
     from .staff.views import coordinator_bp, forum_bp
+    from .surveys.dashboard_views import bp as kpi_bp
+    from .surveys.views import bp as surveys_bp
 
     for bp in (main_bp, matching_bp, accounts_bp, directory_bp, events_bp, places_bp, search_bp, coordinator_bp,
-               forum_bp, api_bp, *outreach_bps, privacy_bp, privacy_staff_bp):
+               forum_bp, api_bp, *outreach_bps, privacy_bp, privacy_staff_bp, surveys_bp, kpi_bp):
         app.register_blueprint(bp)
     from .extensions import csrf
 

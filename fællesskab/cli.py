@@ -83,6 +83,9 @@ def seed_demo_command() -> None:
     click.echo(f"Arrangementer: {report.events_created} oprettet.")
     if report.newcomers:
         click.echo(f"Tilflyttere: {report.newcomers}.")
+    if report.survey_answers or report.search_misses:
+        click.echo(f"Spørgeskemasvar: {report.survey_answers} oprettet; søgninger uden resultat: "
+                   f"{report.search_misses}.")
     if production:
         click.echo("Demokonti findes; adgangskoderne vises ikke i produktion.")
     else:
@@ -157,8 +160,10 @@ def register_cli(app: Flask) -> None:
     from .outreach.cli import outreach_cli
     from .privacy.cli import privacy_cli
     from .search.cli import search_cli
+    from .surveys.cli import surveys_cli
 
-    for group in (seed_cli, import_cli, users_cli, search_cli, events_cli, mail_cli, outreach_cli, privacy_cli):
+    for group in (seed_cli, import_cli, users_cli, search_cli, events_cli, mail_cli, outreach_cli, privacy_cli,
+                  surveys_cli):
         app.cli.add_command(group)
 
 

@@ -37,6 +37,8 @@ class DemoReport:
     events_created: int = 0
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # email, role, password
     newcomers: str = ""
+    survey_answers: int = 0
+    search_misses: int = 0
 
 
 def demo_password(role: str) -> str:
@@ -72,6 +74,13 @@ def load_demo(seed_dir: str, *, today: datetime | None = None, production: bool 
     report.accounts = _ensure_accounts(production=production)
     if not production:  # fictional people never go into a real inbox
         report.newcomers = _load_newcomers(os.path.join(base, "newcomers.csv"))
+        # anonymous survey answers and zero-result searches, so the KPI dashboard has something to show
+        from .surveys import demo as survey_demo
+
+        day = (today or datetime.now(COPENHAGEN)).astimezone(COPENHAGEN).date()
+        report.survey_answers = survey_demo.load_answers(os.path.join(base, "survey_answers.csv"), today=day)
+        report.search_misses = survey_demo.load_search_misses(os.path.join(base, "search_misses.csv"), today=day)
+        survey_demo.advance_demo_cases(now=(today or datetime.now(COPENHAGEN)).astimezone(COPENHAGEN))
     return report
 
 

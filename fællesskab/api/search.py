@@ -5,6 +5,7 @@ from flask import jsonify, request, url_for
 
 from ..search.params import parse_params
 from ..search.services import Hit, SearchResult, search
+from ..surveys.search_log import record_if_empty
 from . import bp
 
 
@@ -40,4 +41,7 @@ def result_json(result: SearchResult) -> dict:
 @bp.get("/search")
 def search_endpoint():
     """Full-text search over associations and events, with filters, facets and distance."""
-    return jsonify(result_json(search(parse_params(request.args))))
+    params = parse_params(request.args)
+    result = search(params)
+    record_if_empty(params, result)  # the zero-result search log (surveys/search_log.py)
+    return jsonify(result_json(result))

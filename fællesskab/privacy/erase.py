@@ -166,8 +166,16 @@ def _replace_folded(text: str, needle: str, replacement: str) -> str:
     return "".join(out) + text[start:]
 
 
+def erase_survey_tokens(subject: Subject) -> int:
+    """The person's unanswered survey links (answers are anonymous and stay)."""
+    from ..surveys.services import erase_for_newcomer
+
+    return per_newcomer(erase_for_newcomer)(subject)
+
+
 # The order matters: what points at a row goes before the row.
 STEPS: list[tuple[str, Step]] = [
+    ("survey_tokens", erase_survey_tokens),
     ("handovers", erase_handovers),
     ("case_notes", erase_case_notes),
     ("cases", erase_cases),

@@ -29,6 +29,9 @@ LABELS = {
     "sent_mail": "afsendte e-mails slettet",
     "geocode_cache": "udløbne adresseopslag slettet",
     "audit_rows": "gamle logrækker slettet",
+    "survey_tokens": "udløbne spørgeskemalinks slettet",
+    "survey_search_days": "gamle dage i loggen over søgninger uden resultat slettet",
+    "survey_comments": "gamle fritekstsvar ryddet",
 }
 
 
@@ -64,7 +67,15 @@ def _audit(now, counts) -> None:
     counts["audit_rows"] = purge_expired(now=now)
 
 
-STEPS = {"outreach": _outreach, "registrations": _registrations, "mail": _mail, "geocode_cache": _geocode_cache,
+def _surveys(now, counts) -> None:
+    from ..surveys.services import purge_expired
+
+    report = purge_expired(now)
+    counts["survey_tokens"], counts["survey_search_days"] = report.tokens, report.search_days
+    counts["survey_comments"] = report.comments
+
+
+STEPS = {"outreach": _outreach, "surveys": _surveys, "registrations": _registrations, "mail": _mail, "geocode_cache": _geocode_cache,
          "audit": _audit}
 
 

@@ -1,7 +1,7 @@
 """privacy: consent to surveys (a third consent purpose)
 
 Revision ID: d9b2f6a1c3e2
-Revises: 7bb2dd6a0a00
+Revises: c8a1e5f0b2d1
 Create Date: 2026-11-28 04:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd9b2f6a1c3e2'
-down_revision = '7bb2dd6a0a00'
+down_revision = 'c8a1e5f0b2d1'
 branch_labels = None
 depends_on = None
 

@@ -111,20 +111,34 @@ def test_a_failing_step_leaves_everything_in_place(db, make_case, monkeypatch):
     assert db.session.get(Newcomer, newcomer_id).name == "Rulle Tilbage"
 
 
-def test_another_package_plugs_in_a_step_that_runs_before_the_outreach_rows(db, make_case, monkeypatch):
+def test_survey_links_go_before_the_outreach_rows(db, make_case):
+    from fællesskab.surveys.models import SurveyToken
+    from fællesskab.surveys.services import issue_token
+
     case = make_case(name="Sofie Survey", email="sofie@example.org")
+    other = make_case(name="Otto Other", email="otto@example.org")
+    issue_token("newcomer", newcomer_id=case.newcomer_id)
+    issue_token("newcomer", newcomer_id=other.newcomer_id)
+    db.session.commit()
+    counts = erase.erase_person(actor=None, reason="test", newcomer=case.newcomer)
+    assert counts["survey_tokens"] == 1
+    assert [t.newcomer_id for t in db.session.scalars(sa.select(SurveyToken))] == [other.newcomer_id]
+    names = [name for name, _s in erase.STEPS]
+    assert names.index("survey_tokens") < names.index("cases")
+
+
+def test_another_package_plugs_in_a_step(db, make_case, monkeypatch):
+    case = make_case(name="Pia Plugin", email="pia@example.org")
     seen = []
 
-    def erase_for_newcomer(newcomer_id):  # the shape surveys/ will expose
-        still_there = db.session.get(Newcomer, newcomer_id) is not None
-        seen.append((newcomer_id, still_there))
+    def erase_for_newcomer(newcomer_id):
+        seen.append((newcomer_id, db.session.get(Newcomer, newcomer_id) is not None))
         return 2
 
     monkeypatch.setattr(erase, "STEPS", list(erase.STEPS))
-    erase.register_step("survey_tokens", erase.per_newcomer(erase_for_newcomer))
+    erase.register_step("extra", erase.per_newcomer(erase_for_newcomer))
     counts = erase.erase_person(actor=None, reason="test", newcomer=case.newcomer)
-    assert seen == [(case.newcomer_id, True)] and counts["survey_tokens"] == 2
-    assert [name for name, _s in erase.STEPS].index("survey_tokens") < [n for n, _s in erase.STEPS].index("cases")
+    assert seen == [(case.newcomer_id, True)] and counts["extra"] == 2
 
 
 def test_coordinator_erases_from_the_case_page(client, db, make_case, coordinator):

@@ -87,6 +87,17 @@ EXPECTED.update({
     "privacy_staff.audit_log_csv": {"anonymous": LOGIN, "newcomer": 403, "forum": 403, "coordinator": 403,
                                     "admin": 200},
 })
+# surveys and the KPI dashboard (issue 8): answering is public; the dashboard is for coordinators and admins
+EXPECTED.update({
+    # a link that is no token: a polite 404 page for everyone
+    "surveys.answer": {"anonymous": 404, "newcomer": 404, "forum": 404, "coordinator": 404, "admin": 404},
+    "surveys.open_survey": PUBLIC,
+    "surveys.open_qr": PUBLIC,
+    "surveys.thanks": PUBLIC,
+    "kpi.overview": STAFF_ONLY,
+    "kpi.export": STAFF_ONLY,
+    "kpi.posters": STAFF_ONLY,
+})
 # Routes that change state are exercised by their own tests (POST only).
 POST_ONLY = {"accounts.logout", "main.set_language", "events.sign_up", "coordinator.approve_event",
              "api.match_endpoint",  # answers only POST (tests/matching/test_api.py)
@@ -113,6 +124,10 @@ def sample_args(make_association, make_event, make_forum):
         "events.place_calendar_feed": {"slug": "vamdrup"},
         "events.forum_calendar_feed": {"slug": forum.slug},
         "events.cancel_registration": {"token": "ugyldig"},
+        "surveys.answer": {"token": "ikke-et-gyldigt-link-til-et-spoergeskema"},
+        "surveys.open_survey": {"kind_slug": "tilflytter"},
+        "surveys.open_qr": {"kind_slug": "fraflytter"},
+        "kpi.export": {"name": "tragt"},
         "forum.event_copy": own_event,
         "forum.event_edit": own_event,
         "forum.event_cancel": own_event,

@@ -1,0 +1,1 @@
+"""Newcomer and leaver surveys, the KPI dashboard and the log of searches that found nothing."""
