@@ -7,6 +7,7 @@ from flask import Flask, abort, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.routing import IntegerConverter
 
 from .errors import DomainError
 
@@ -23,6 +24,17 @@ MESSAGES = {
     500: "Der skete en fejl hos os. Prøv igen om lidt.",
     503: "Tjenesten er midlertidigt utilgængelig. Prøv igen om lidt.",
 }
+
+
+MAX_DB_ID = 2**31 - 1  # PostgreSQL INTEGER; SQLite overflows past 2**63 - 1
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:…>` limited to what an INTEGER primary key can hold (larger ids are a 404)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_DB_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def wants_json() -> bool:
