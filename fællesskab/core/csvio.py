@@ -13,6 +13,8 @@ from typing import IO, Any, Iterable, Iterator
 
 # Large enough for long descriptions, small enough to stop a runaway cell.
 MAX_FIELD_SIZE = 100_000
+# A whole file is read into memory (one transaction); far above any municipal list.
+MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
 @dataclass
@@ -60,9 +62,12 @@ def read_rows(
     Missing required or unknown columns and a wrong encoding raise CSVFormatError;
     a ragged row is yielded with the key '__ragged__' so the caller can report it.
     """
-    raw = stream.read()
+    raw = stream.read(MAX_FILE_BYTES + 1)
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
+    if len(raw) > MAX_FILE_BYTES:
+        raise CSVFormatError([Problem(0, "", f"filen er for stor (højst {MAX_FILE_BYTES // 1024 // 1024} MB); "
+                                             "del den i flere filer.")])
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

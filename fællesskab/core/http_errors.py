@@ -62,6 +62,17 @@ def _forget_connections() -> None:
         pass
 
 
+def too_large_message() -> str:
+    """Say how much may be sent, in the request's language."""
+    from flask import current_app
+
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    if request.content_length and limit and request.content_length <= limit:  # one form field too long
+        return _("Et af felterne er for langt. Gør teksten kortere, og prøv igen.")
+    return _("Det sendte er for stort (højst %(size)s). Gør teksten kortere, og prøv igen.",
+             size=f"{limit / 1024 / 1024:g} MB")
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -92,8 +103,10 @@ def register_error_handlers(app: Flask) -> None:
             logging.getLogger("fællesskab.security").warning(
                 "%s on %s %s from %s", status, request.method, request.path, request.remote_addr)
         message = _(MESSAGES.get(status, exc.name))
+        if status == 413:
+            message = too_large_message()
         if wants_json():
-            detail = exc.description if status in (400, 404, 405, 413, 429) and exc.description else message
+            detail = exc.description if status in (400, 404, 405, 429) and exc.description else message
             return json_error(status, exc.name.lower().replace(" ", "_"), str(detail))
         if isinstance(exc, CSRFError):
             message = _("Formularen var for gammel eller ufuldstændig. Gå tilbage, genindlæs siden, og prøv igen.")
