@@ -26,7 +26,8 @@ def pytest_terminal_summary(terminalreporter):
 
     load, api = module("test_load"), module("test_openapi")
     down, kill, smtp = module("test_database_down"), module("test_kill"), module("test_smtp_faults")
-    if not any((load, api, down, kill, smtp)):
+    geo = module("test_geocoder_faults")
+    if not any((load, api, down, kill, smtp, geo)):
         return
     figures = []
     if load:
@@ -34,8 +35,8 @@ def pytest_terminal_summary(terminalreporter):
                        f"{load.FIGURES['sign_ups']} sign-ups, {load.FIGURES['failures']} answered 5xx")
     if api:
         figures.append(f"schemathesis: {api.REQUESTS['made']} generated API requests")
-    faults = sum(m.FAULTS["injected"] if hasattr(m, "FAULTS") else m.KILLS["injected"] for m in (down, kill, smtp) if m)
-    figures.append(f"faults injected: {faults} (database outages, SIGKILLs, SMTP outages)")
+    faults = sum((m.FAULTS if hasattr(m, "FAULTS") else m.KILLS)["injected"] for m in (down, kill, smtp, geo) if m)
+    figures.append(f"faults injected: {faults} (database outages, SIGKILLs, SMTP outages, hanging geocoders)")
     terminalreporter.write_sep("-", "reliability figures")
     for line in figures:
         terminalreporter.write_line(line)
