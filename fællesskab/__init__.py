@@ -100,6 +100,11 @@ def _select_locale() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .core.http_errors import DatabaseIdConverter
+
+    # Before any route is added: `<int:id>` then only matches ids the database can hold,
+    # so /arrangementer/99999999999999999999 is a 404 instead of an overflow error.
+    app.url_map.converters["int"] = DatabaseIdConverter
     from .accounts.views import bp as accounts_bp
     from .api import bp as api_bp
     from .directory.views import bp as directory_bp

@@ -23,7 +23,11 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Limits on what a request may send (413 when exceeded). Nothing is uploaded through the
+    # web (CSV lists are imported with the CLI), so forms and JSON stay small.
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # the whole body
+    MAX_FORM_MEMORY_SIZE = 500_000  # one form field (Werkzeug's default, said out loud)
+    MAX_FORM_PARTS = 1000  # fields in one form
     # Sessions: staff are logged out after 30 idle minutes and 12 hours at most;
     # "remember me" keeps a login for 14 days (until logout or a password change).
     SESSION_IDLE_MINUTES = 30

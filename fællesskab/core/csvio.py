@@ -1,17 +1,20 @@
-"""Read UTF-8 CSV files strictly, with line numbers for every problem.
+"""Read UTF-8 CSV files strictly, with line numbers for every problem; write safe CSV exports.
 
 Shared by every importer so that a municipal employee gets the same kind of
-report whichever list they load.
+report whichever list they load, and by every export so that no cell is ever
+run as a formula when the file is opened in a spreadsheet.
 """
 from __future__ import annotations
 
 import csv
 import io
 from dataclasses import dataclass, field
-from typing import IO, Iterator
+from typing import IO, Any, Iterable, Iterator
 
 # Large enough for long descriptions, small enough to stop a runaway cell.
 MAX_FIELD_SIZE = 100_000
+# A whole file is read into memory (one transaction); far above any municipal list.
+MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
 @dataclass
@@ -59,9 +62,12 @@ def read_rows(
     Missing required or unknown columns and a wrong encoding raise CSVFormatError;
     a ragged row is yielded with the key '__ragged__' so the caller can report it.
     """
-    raw = stream.read()
+    raw = stream.read(MAX_FILE_BYTES + 1)
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
+    if len(raw) > MAX_FILE_BYTES:
+        raise CSVFormatError([Problem(0, "", f"filen er for stor (højst {MAX_FILE_BYTES // 1024 // 1024} MB); "
+                                             "del den i flere filer.")])
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -105,3 +111,69 @@ def read_rows(
             yield line, {"__error__": f"har {len(values)} felter, men overskriften har {len(header)}."}
             continue
         yield line, dict(zip(header, values))
+
+
+# ---------- writing (exports) ----------
+
+# A cell that starts like this is run as a formula by spreadsheet programs (CSV
+# injection, e.g. `=cmd|' /C calc'!A0`); full-width forms too, as Excel folds them.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "＝", "＋", "－", "＠")
+BOM = "\ufeff"  # lets Excel recognise UTF-8
+
+
+def neutralise(value: Any) -> str:
+    """Make a cell safe to open in a spreadsheet: text that looks like a formula gets a leading '.
+
+    Numbers stay as they are: a negative NPS is data, not a formula.
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    text = "" if value is None else str(value)
+    if text.lstrip(" ").startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def csv_lines(header: Iterable[Any], rows: Iterable[Iterable[Any]], *, delimiter: str = ",",
+              chunk_rows: int = 500) -> Iterator[str]:
+    """Yield a CSV file (BOM, header, rows) in chunks, every cell neutralised.
+
+    Chunks keep a long export streaming without holding it all in memory.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([neutralise(v) for v in header])
+    yield BOM + buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    for n, row in enumerate(rows, 1):
+        writer.writerow([neutralise(v) for v in row])
+        if n % chunk_rows == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
+
+
+def csv_text(header: Iterable[Any], rows: Iterable[Iterable[Any]], *, delimiter: str = ",") -> str:
+    """The whole CSV file as one string (small exports)."""
+    return "".join(csv_lines(header, rows, delimiter=delimiter))
+
+
+def csv_response(body: str | Iterable[str], filename: str, *, stream: bool = False):
+    """A download response for a CSV export: UTF-8, attachment, never cached (personal data).
+
+    :param body: the text from `csv_text`, or the chunks from `csv_lines`.
+    :param stream: stream `body` inside the request context (long exports).
+    """
+    from flask import Response, stream_with_context
+
+    if stream and not isinstance(body, str):
+        body = stream_with_context(body)
+    response = Response(body, mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -6,7 +6,9 @@ import logging
 from flask import Flask, abort, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.routing import IntegerConverter
 
 from .errors import DomainError
 
@@ -23,6 +25,52 @@ MESSAGES = {
     500: "Der skete en fejl hos os. Prøv igen om lidt.",
     503: "Tjenesten er midlertidigt utilgængelig. Prøv igen om lidt.",
 }
+
+
+RETRY_AFTER_SECONDS = 30
+MAX_DB_ID = 2**31 - 1  # PostgreSQL INTEGER; SQLite overflows past 2**63 - 1
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:…>` limited to what an INTEGER primary key can hold (larger ids are a 404)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_DB_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True when `exc` says the database cannot be reached (down, restarting, pool exhausted)."""
+    if isinstance(exc, sa_exc.TimeoutError):  # no connection free in the pool in time
+        return True
+    if isinstance(exc, sa_exc.DBAPIError):
+        return exc.connection_invalidated or isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError))
+    return False
+
+
+def _forget_connections() -> None:
+    """Drop the request's session so the next request starts on a fresh (pre-pinged) connection."""
+    from ..extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone; the pool has already invalidated it
+        pass
+    try:
+        db.session.remove()
+    except Exception:  # pragma: no cover - nothing more can be done here
+        pass
+
+
+def too_large_message() -> str:
+    """Say how much may be sent, in the request's language."""
+    from flask import current_app
+
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    if request.content_length and limit and request.content_length <= limit:  # one form field too long
+        return _("Et af felterne er for langt. Gør teksten kortere, og prøv igen.")
+    return _("Det sendte er for stort (højst %(size)s). Gør teksten kortere, og prøv igen.",
+             size=f"{limit / 1024 / 1024:g} MB")
 
 
 def wants_json() -> bool:
@@ -55,8 +103,10 @@ def register_error_handlers(app: Flask) -> None:
             logging.getLogger("fællesskab.security").warning(
                 "%s on %s %s from %s", status, request.method, request.path, request.remote_addr)
         message = _(MESSAGES.get(status, exc.name))
+        if status == 413:
+            message = too_large_message()
         if wants_json():
-            detail = exc.description if status in (400, 404, 405, 413, 429) and exc.description else message
+            detail = exc.description if status in (400, 404, 405, 429) and exc.description else message
             return json_error(status, exc.name.lower().replace(" ", "_"), str(detail))
         if isinstance(exc, CSRFError):
             message = _("Formularen var for gammel eller ufuldstændig. Gå tilbage, genindlæs siden, og prøv igen.")
@@ -74,10 +124,29 @@ def register_error_handlers(app: Flask) -> None:
             return json_error(exc.status, exc.code, exc.message, **extra)
         return render_template("errors/error.html", status=exc.status, message=exc.message), exc.status
 
+    def handle_database_down(exc: Exception):
+        # Not a bug in the request: the database is down or restarting. Say so plainly;
+        # pool_pre_ping (config.py) makes the first request after it returns work again.
+        log.error("database unavailable on %s %s: %s", request.method, request.path,
+                  str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        _forget_connections()
+        message = _("Tjenesten er midlertidigt utilgængelig, fordi vi ikke kan nå vores database. "
+                    "Prøv igen om et par minutter.")
+        if wants_json():
+            response, status = json_error(503, "service_unavailable", message)
+        else:
+            response = app.make_response((render_template("errors/error.html", status=503, message=message), 503))
+            status = 503
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response.headers["Cache-Control"] = "no-store"
+        return response, status
+
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):
         if isinstance(exc, HTTPException):
             return handle_http(exc)
+        if database_unavailable(exc):
+            return handle_database_down(exc)
         log.exception("Unhandled error on %s %s", request.method, request.path)
         try:
             from ..extensions import db

@@ -8,8 +8,6 @@ fits gets them, and is emailed.
 """
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -21,8 +19,9 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..core import fields
 from ..core.cleaning import Cleaner
-from ..core.retention import period
+from ..core.csvio import csv_text
 from ..core.errors import DomainError, InvalidTransition, NotFound, ValidationError
+from ..core.retention import period
 from ..core.time import COPENHAGEN, to_local, utcnow
 from ..extensions import db
 from . import emails
@@ -330,24 +329,10 @@ def purge_expired(*, now: datetime | None = None) -> int:
 
 CSV_COLUMNS = ("navn", "e-mail", "antal personer", "status", "nr. på venteliste", "besked", "tilmeldt")
 STATUS_WORDS = {"confirmed": "tilmeldt", "waiting": "venteliste", "cancelled": "afmeldt"}
-# A cell that starts like this is run as a formula by spreadsheet programs (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
-
-
-def neutralise(value: Any) -> str:
-    """Make a cell safe to open in a spreadsheet: text that looks like a formula gets a leading '."""
-    text = "" if value is None else str(value)
-    if text.lstrip(" ").startswith(FORMULA_START):
-        return "'" + text
-    return text
-
-
 def export_csv(event: Event) -> str:
     """The event's sign-ups as CSV for Excel (UTF-8 with BOM, `;`-separated)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
     order = sa.case({"confirmed": 0, "waiting": 1}, value=Registration.status, else_=2)
+    rows = []
     position = 0
     for r in db.session.scalars(
         sa.select(Registration).where(Registration.event_id == event.id)
@@ -355,9 +340,9 @@ def export_csv(event: Event) -> str:
     ):
         if r.status == "waiting":
             position += 1
-        writer.writerow([neutralise(v) for v in (
+        rows.append((
             r.name, r.email, r.party_size, STATUS_WORDS.get(r.status, r.status),
             position if r.status == "waiting" else "", r.message,
             to_local(r.created_at).strftime("%Y-%m-%d %H:%M"),
-        )])
-    return "\ufeff" + out.getvalue()
+        ))
+    return csv_text(CSV_COLUMNS, rows, delimiter=";")

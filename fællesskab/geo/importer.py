@@ -105,7 +105,11 @@ def _import(text, stream, progress, batch_size, municipality_code) -> AddressImp
         report.add(1, "", "filen er ikke UTF-8 (gem den som 'CSV UTF-8').")
         return report
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    header = [h.strip().lower() for h in next(csv.reader([first], delimiter=delimiter), [])]
+    try:
+        header = [h.strip().lower() for h in next(csv.reader([first], delimiter=delimiter), [])]
+    except csv.Error as exc:  # e.g. a runaway header cell
+        report.add(1, "", f"overskriftslinjen kan ikke læses ({exc}).")
+        return report
     if not header:
         report.add(1, "", "filen er tom; den skal have en overskriftslinje.")
         return report

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.decorators import role_required
 from ..core import audit
+from ..core.csvio import csv_response
 from ..core.errors import DomainError, InvalidTransition, ValidationError
 from ..core.vocab import LANGUAGE_NAMES
 from ..events.forms import apply_errors
@@ -129,12 +130,8 @@ def export():
                  f"CSV {'med' if personal else 'uden'} personoplysninger; filtre: {f.as_args()}")
     db.session.commit()
     body = queries.export_csv(f, user=user, today=services.today(), personal=personal)
-    response = Response(stream_with_context(body), mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
     name = "tilflyttere-personoplysninger.csv" if personal else "tilflyttere.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return csv_response(body, name, stream=True)
 
 
 # ---------- a case ----------

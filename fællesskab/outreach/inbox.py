@@ -8,8 +8,6 @@ query along an index. Only contactable cases are ever listed.
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterator
@@ -17,6 +15,7 @@ from typing import Any, Iterator
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from ..core.csvio import csv_lines
 from ..core.pagination import Page, clamp_page
 from ..core.text import fold
 from ..extensions import db
@@ -228,21 +227,17 @@ PERSONAL_COLUMNS = ("navn", "email", "telefon", "adresse", "postnummer", "by", "
 
 def export_csv(f: InboxFilters, *, user, today: date, personal: bool) -> Iterator[str]:
     """The filtered cases as CSV lines; personal columns only when `personal` (admins)."""
-    from ..events.registrations import neutralise
-
     columns = BASE_COLUMNS + (PERSONAL_COLUMNS if personal else ())
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    yield "\ufeff" + buffer.getvalue()
+    return csv_lines(columns, _export_rows(f, user=user, today=today, personal=personal))
+
+
+def _export_rows(f: InboxFilters, *, user, today: date, personal: bool) -> Iterator[list]:
     forums = dict(db.session.execute(sa.select(Forum.id, Forum.name)).all())
     places = dict(db.session.execute(sa.select(Place.id, Place.name)).all())
     stmt, by = select_ids(f, user=user, today=today)
     ids = list(db.session.scalars(stmt))
     for start in range(0, len(ids), 1000):  # in chunks: a 50,000-row export never holds every case in memory
         chunk = load_cases(ids[start:start + 1000], by)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
         for case in chunk:
             n = case.newcomer
             row = [case.id, case.status, places.get(case.place_id, ""), forums.get(case.forum_id, ""),
@@ -255,8 +250,7 @@ def export_csv(f: InboxFilters, *, user, today: date, personal: bool) -> Iterato
             if personal:
                 row += [n.name, n.email, n.phone, n.address, n.postcode, n.town,
                         n.move_in_date.isoformat() if n.move_in_date else ""]
-            writer.writerow([neutralise(v) for v in row])
+            yield row
         for case in chunk:  # let go of what was written
             db.session.expunge(case.newcomer)
             db.session.expunge(case)
-        yield buffer.getvalue()

@@ -1,8 +1,6 @@
 """Filtering the audit log for the admin's viewer: who saw or changed whose data, when."""
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Iterable, Mapping
@@ -10,9 +8,9 @@ from typing import Any, Iterable, Mapping
 import sqlalchemy as sa
 
 from ..core.audit import AuditEntry
+from ..core.csvio import csv_text
 from ..core.time import COPENHAGEN, to_local
 from ..extensions import db
-from ..events.registrations import neutralise
 
 MAX_CSV_ROWS = 50_000
 
@@ -87,11 +85,7 @@ CSV_COLUMNS = ("tidspunkt", "bruger", "handling", "emnetype", "emne-id", "detalj
 
 
 def to_csv(entries: Iterable[AuditEntry]) -> str:
-    """The entries as CSV (Copenhagen time; cells that look like formulas neutralised)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for e in entries:
-        writer.writerow([to_local(e.at).strftime("%Y-%m-%d %H:%M:%S"), neutralise(e.actor_label), e.action,
-                         e.subject_type, "" if e.subject_id is None else e.subject_id, neutralise(e.detail)])
-    return out.getvalue()
+    """The entries as CSV (Copenhagen time; BOM; cells that look like formulas neutralised)."""
+    return csv_text(CSV_COLUMNS, ([to_local(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_label, e.action,
+                                   e.subject_type, "" if e.subject_id is None else e.subject_id, e.detail]
+                                  for e in entries))

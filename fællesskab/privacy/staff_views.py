@@ -1,12 +1,13 @@
 """Staff doors: the coordinator's erasure and consent withdrawal on a case, the admin's audit-log viewer."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.decorators import role_required
 from ..core import audit
+from ..core.csvio import csv_response
 from ..core.errors import ValidationError
 from ..core.pagination import clamp_page, paginate
 from ..extensions import db
@@ -77,6 +78,4 @@ def audit_log_csv():
     body = audit_log.to_csv(entries)
     audit.record(current_user, "export", "audit_log", None, "CSV")
     db.session.commit()
-    return Response("\ufeff" + body, mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="auditlog.csv"',
-                             "Cache-Control": "no-store"})
+    return csv_response(body, "auditlog.csv")

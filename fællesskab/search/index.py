@@ -176,7 +176,11 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        try:
+            writer.commit()
+        except BaseException:
+            _release(writer)  # a failed commit must not keep the write lock for the life of the process
+            raise
         if isinstance(writer, AsyncWriter) and writer.is_alive():
             _pending.append(writer)
 
@@ -257,6 +261,19 @@ class SearchIndex:
                 self._searcher.close()
             self._searcher = None
             self._snapshot = None
+
+
+def _release(writer) -> None:
+    """Give back a writer's lock after its commit failed half-way."""
+    try:
+        writer.cancel()
+    except Exception:  # already half-finished: release the lock directly
+        lock = getattr(writer, "writelock", None)
+        if lock is not None:
+            try:
+                lock.release()
+            except Exception:  # pragma: no cover - nothing more can be done
+                pass
 
 
 def _segment_ids(reader) -> tuple[str, ...]:

@@ -7,11 +7,12 @@ from __future__ import annotations
 import logging
 from datetime import time
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.decorators import role_required
+from ..core.csvio import csv_response
 from ..core.errors import InvalidTransition, ValidationError
 from ..core.time import to_local
 from ..events import publishing, registrations
@@ -170,8 +171,5 @@ def event_signups_csv(event_id: int):
     event = publishing.get_own_event(event_id, actor=current_user)
     log.info("sign-ups of event %s exported by user %s", event.id, current_user.id)
     day = to_local(event.starts_at).strftime("%Y-%m-%d")
-    response = Response(registrations.export_csv(event), mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="tilmeldinger-{event.id}-{day}.csv"'
-    response.headers["Cache-Control"] = "no-store"  # personal data: never in a shared cache
-    return response
+    # personal data: csv_response keeps it out of shared caches
+    return csv_response(registrations.export_csv(event), f"tilmeldinger-{event.id}-{day}.csv")

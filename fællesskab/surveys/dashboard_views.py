@@ -1,35 +1,18 @@
 """The KPI dashboard for coordinators and admins: `/koordinator/maal`, its CSV exports and the posters."""
 from __future__ import annotations
 
-import csv
-import io
-
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 
 from ..accounts.decorators import role_required
+from ..core.csvio import csv_response, csv_text
 from ..extensions import db
 from ..places.models import Forum
 from . import charts, dashboard, labels
 from .views import open_url, qr_svg
 
 bp = Blueprint("kpi", __name__, url_prefix="/koordinator/maal")
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """A cell a spreadsheet will not run as a formula (a leading = + - @ tab or CR gets a quote).
-
-    Numbers are written as they are: a negative NPS is data, not a formula.
-    To be replaced by the shared helper in core/csvio when it lands.
-    """
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
 
 @bp.get("/")
 @role_required("coordinator")
@@ -57,16 +40,8 @@ def overview():
 def export(name: str):
     """One dashboard table as CSV (UTF-8 with BOM for Excel; suppressed cells say so)."""
     table = dashboard.table(name) or abort(404)
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow([csv_safe(h) for h in labels.csv_headers(table)])
-    for row in table.rows:
-        writer.writerow([csv_safe(v) for v in labels.csv_row(table, row)])
-    response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    rows = (labels.csv_row(table, row) for row in table.rows)
+    return csv_response(csv_text(labels.csv_headers(table), rows), f"{name}.csv")
 
 
 @bp.get("/plakater")

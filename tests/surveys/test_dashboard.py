@@ -135,8 +135,8 @@ def test_csv_export_neutralises_formulas_and_says_too_few(db, client, login_as, 
         assert response.status_code == 200 and response.mimetype == "text/csv"
 
 
-def test_csv_safe():
-    from fællesskab.surveys.dashboard_views import csv_safe
+def test_csv_cells_are_formula_safe_and_numbers_stay_numbers():
+    from fællesskab.core.csvio import neutralise as csv_safe
 
     assert [csv_safe(v) for v in ("=1+1", "+45", "-3", "@a", "\tx", "\rx", "ok", None, 12.5, -100.0)] == \
         ["'=1+1", "'+45", "'-3", "'@a", "'\tx", "'\rx", "ok", "", "12.5", "-100.0"]
