@@ -57,6 +57,8 @@ class Config:
             or os.path.join(instance_path, "search-index"),
             GEOCODER=(env.get("GEOCODER") or "gazetteer").strip().lower(),
             RATELIMIT_STORAGE_URI=env.get("RATELIMIT_STORAGE_URI") or "memory://",
+            SEARCH_SYNC_INTERVAL=float(env.get("SEARCH_SYNC_INTERVAL") or 1.0),
+            SEARCH_CHANGE_RETENTION_HOURS=float(env.get("SEARCH_CHANGE_RETENTION_HOURS") or 24),
         )
         settings.update(mail_settings(env, instance_path))
         if mode == "production":

@@ -7,3 +7,4 @@ from .places.models import Forum, Place, Postcode  # noqa: F401
 from .mail.models import OutboxMessage  # noqa: F401
 from .core.audit import AuditEntry  # noqa: F401
 from .outreach.models import Case, CaseNote, ConsentRecord, HandOver, Newcomer, NewcomerLanguage  # noqa: F401
+from .search.models import SearchChange  # noqa: F401
