@@ -43,6 +43,6 @@ clean:
 # The national-scale benchmark (docs/performance.md): SCALE=2000 for a quick check.
 SCALE ?= 100000
 bench: install
-	$(BIN)/pip install --quiet gunicorn
+	$(BIN)/pip install --quiet -e '.[prod]'
 	command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk"; exit 1; }
 	$(BIN)/python -m bench.national --scale $(SCALE) $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL),)

@@ -3,9 +3,12 @@
 Associations come from `bench/search.py:varied_rows` (Danish names and text
 over the real Kolding street list), cases from `bench/inbox.py:build`, and
 events are generated here in the same style. Every row sits on a real Danish
-street coordinate; all of Denmark's associations packed into one
-municipality's streets is denser than reality, so geo queries and matching
-see more candidates per kilometre than they would nationally (a harder test).
+street coordinate of Kolding, then most rows are moved, with their street
+layout, to one of 30 Danish towns (weighted roughly by population; `TOWNS`),
+so the data covers the country as a national directory would, with
+Kolding keeping about its share. Moved rows get that town's name and postcode
+and no place (our reference places are Kolding's); their names and texts
+still mention Kolding's villages.
 """
 from __future__ import annotations
 
@@ -44,6 +47,39 @@ EVENT_TEXT = [
     "Tag gerne naboen med.", "Vi mødes {day} kl. {time} ved indgangen.",
     "Udstyr kan lånes, og det koster ikke noget at prøve.", "Der er gratis parkering ved hallen.",
 ]
+
+
+KOLDING = (55.4904, 9.4722)
+# (town, postcode, lat, lon, weight ≈ population in thousands of the municipality)
+TOWNS = [
+    ("København", "1550", 55.6761, 12.5683, 650), ("Aarhus", "8000", 56.1572, 10.2107, 360),
+    ("Odense", "5000", 55.4038, 10.4024, 205), ("Aalborg", "9000", 57.0488, 9.9217, 220),
+    ("Esbjerg", "6700", 55.4765, 8.4594, 115), ("Randers", "8900", 56.4607, 10.0364, 98),
+    ("Kolding", "6000", 55.4904, 9.4722, 95), ("Horsens", "8700", 55.8607, 9.8503, 92),
+    ("Vejle", "7100", 55.7093, 9.5357, 120), ("Roskilde", "4000", 55.6415, 12.0803, 90),
+    ("Herning", "7400", 56.1393, 8.9738, 90), ("Silkeborg", "8600", 56.1697, 9.5451, 95),
+    ("Næstved", "4700", 55.2299, 11.7609, 84), ("Fredericia", "7000", 55.5657, 9.7527, 52),
+    ("Viborg", "8800", 56.4532, 9.4020, 97), ("Køge", "4600", 55.4580, 12.1821, 62),
+    ("Holstebro", "7500", 56.3601, 8.6161, 59), ("Slagelse", "4200", 55.4028, 11.3546, 79),
+    ("Hillerød", "3400", 55.9267, 12.3109, 52), ("Sønderborg", "6400", 54.9091, 9.7922, 73),
+    ("Svendborg", "5700", 55.0598, 10.6068, 59), ("Hjørring", "9800", 57.4640, 9.9823, 64),
+    ("Holbæk", "4300", 55.7175, 11.7128, 72), ("Frederikshavn", "9900", 57.4407, 10.5366, 59),
+    ("Haderslev", "6100", 55.2494, 9.4875, 55), ("Skive", "7800", 56.5667, 9.0272, 46),
+    ("Aabenraa", "6200", 55.0443, 9.4174, 58), ("Thisted", "7700", 56.9570, 8.6944, 43),
+    ("Rønne", "3700", 55.1009, 14.7066, 39), ("Nykøbing F", "4800", 54.7691, 11.8743, 43),
+]
+
+
+def spread(rows: list[dict], *, seed: int) -> None:
+    """Move rows from Kolding's streets to towns all over Denmark (in place)."""
+    rnd = random.Random(seed)
+    weights = [t[4] for t in TOWNS]
+    for row in rows:
+        town, postcode, lat, lon, _w = rnd.choices(TOWNS, weights=weights)[0]
+        if town == "Kolding":
+            continue
+        row.update(lat=row["lat"] + lat - KOLDING[0], lon=row["lon"] + lon - KOLDING[1], town=town,
+                   postcode=postcode, place_id=None)
 
 
 def event_rows(n: int, n_associations: int, places: dict[str, int], *, seed: int = 2026) -> list[dict]:
@@ -98,6 +134,7 @@ def build(associations: int, events: int, cases: int) -> dict:
     now = datetime.now(timezone.utc)
     for row in rows:
         row.update(place_id=places.get(row["town"]), created_at=now, updated_at=now)
+    spread(rows, seed=11)
     conn = db.session.connection()
     for start in range(0, len(rows), 5000):  # Core inserts: no ORM events, so no sync writes
         conn.execute(sa.insert(Association.__table__), rows[start:start + 5000])
@@ -106,6 +143,7 @@ def build(associations: int, events: int, cases: int) -> dict:
 
     started = time.perf_counter()
     erows = event_rows(events, associations, places)
+    spread(erows, seed=12)
     for start in range(0, len(erows), 5000):
         conn.execute(sa.insert(Event.__table__), erows[start:start + 5000])
     db.session.commit()

@@ -157,7 +157,9 @@ def register_cli(app: Flask) -> None:
     from .outreach.cli import outreach_cli
     from .search.cli import search_cli
 
-    for group in (seed_cli, import_cli, users_cli, search_cli, events_cli, mail_cli, outreach_cli):
+    from .core.backup import backup_command
+
+    for group in (seed_cli, import_cli, users_cli, search_cli, events_cli, mail_cli, outreach_cli, backup_command):
         app.cli.add_command(group)
 
 
