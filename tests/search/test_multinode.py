@@ -162,3 +162,28 @@ def test_missing_ranges():
     assert changelog._missing_ranges(1, 10, [1, 2, 5, 10], 7.0) == [[3, 4, 7.0], [6, 9, 7.0]]
     assert changelog._missing_ranges(4, 6, [], 1.0) == [[4, 6, 1.0]]
     assert changelog._missing_ranges(4, 6, [4, 5, 6], 1.0) == []
+
+
+def test_settings_from_the_environment():
+    from fællesskab.config import Config, ConfigError
+
+    settings = Config.from_env("/tmp", {"SEARCH_SYNC_INTERVAL": "0.5", "TRUSTED_PROXIES": "1"})
+    assert settings["SEARCH_SYNC_INTERVAL"] == 0.5 and settings["SEARCH_CHANGE_RETENTION_HOURS"] == 24.0
+    assert settings["TRUSTED_PROXIES"] == 1
+    with pytest.raises(ConfigError, match="SEARCH_SYNC_INTERVAL"):
+        Config.from_env("/tmp", {"SEARCH_SYNC_INTERVAL": "snart"})
+
+
+def test_behind_a_trusted_proxy_the_client_address_comes_from_x_forwarded_for(app):
+    config = {k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "SEARCH_INDEX_DIR", "SEED_DIR")}
+    proxied = create_app({"TESTING": True, "SECRET_KEY": "t", "TRUSTED_PROXIES": 1, **config})
+
+    @proxied.get("/_addr")
+    def _addr():
+        from flask import request
+
+        return f"{request.remote_addr} {request.scheme}"
+
+    response = proxied.test_client().get("/_addr", headers={"X-Forwarded-For": "203.0.113.7",
+                                                            "X-Forwarded-Proto": "https"})
+    assert response.get_data(as_text=True) == "203.0.113.7 https"
