@@ -17,7 +17,7 @@ import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
 
-from bench.timing import rss_mb
+from bench.timing import cpu_seconds, rss_mb
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PEER_VENV = os.path.join(REPO, "bench", ".peer-venv")
@@ -67,6 +67,15 @@ def _lua_str(s: str) -> str:
     return json.dumps(s)
 
 
+def measured(server, requests, duration: float) -> dict:
+    """`wrk` against a server, plus the server's CPU milliseconds per request (which, unlike
+    requests/s, does not depend on what else the shared machine is doing)."""
+    before = server.cpu()
+    result = wrk(server.base, requests, duration)
+    result["cpu_ms_per_request"] = (server.cpu() - before) * 1000 / max(1, result["requests"])
+    return result
+
+
 def wrk(base: str, requests: list[tuple[str, str, dict, str | None]], duration: float,
         connections: int = 8, threads: int = 2) -> dict:
     """Run wrk against `base` with (method, path, headers, body) requests round-robin."""
@@ -103,6 +112,10 @@ class Gunicorn:
     def worker_pids(self) -> list[int]:
         out = subprocess.run(["ps", "--ppid", str(self.proc.pid), "-o", "pid="], capture_output=True, text=True)
         return [int(p) for p in out.stdout.split()]
+
+    def cpu(self) -> float:
+        """CPU seconds used so far by the workers."""
+        return sum(cpu_seconds(pid) for pid in self.worker_pids())
 
     def worker_rss(self) -> list[tuple[float, float]]:
         return [rss_mb(pid) for pid in self.worker_pids()]
@@ -150,6 +163,9 @@ class Datasette:
 
     def rss(self) -> tuple[float, float]:
         return rss_mb(self.proc.pid)
+
+    def cpu(self) -> float:
+        return cpu_seconds(self.proc.pid)
 
     def stop(self) -> None:
         self.proc.terminate()

@@ -79,13 +79,14 @@ def run_peer(app, tmp: str, duration: float, ours: dict) -> dict:
     try:
         res["version"] = server.version()
         load.wrk(server.base, peer_requests(), min(duration, 5))  # warm
-        res["http"] = load.wrk(server.base, peer_requests(), duration)
+        res["http"] = load.measured(server, peer_requests(), duration)
         res["rss"] = server.rss()
     finally:
         server.stop()
     mine = ours.get("search API, the peer's queries")
     if mine and res["http"]["rps"]:
         res["ratio"] = mine["rps"] / res["http"]["rps"]
+        res["cpu_ratio"] = res["http"]["cpu_ms_per_request"] / mine["cpu_ms_per_request"]
     print(f"peer: {res}", file=sys.stderr, flush=True)
     return res
 

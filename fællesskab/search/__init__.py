@@ -156,7 +156,8 @@ class SearchState:
         if docs:
             self.index.write({k: v for k, v in docs.items() if v is not None},
                              [k for k, v in docs.items() if v is None])
-        changelog.save_state(self.index.path, new_state)
+        if new_state != state:
+            changelog.save_state(self.index.path, new_state)
         if time.monotonic() >= self.next_prune:
             self.next_prune = time.monotonic() + PRUNE_EVERY
             hours = float(self.app.config.get("SEARCH_CHANGE_RETENTION_HOURS", 24))
