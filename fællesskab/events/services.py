@@ -14,6 +14,7 @@ from itertools import islice
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from ..core import fields
 from ..core.cleaning import Cleaner
@@ -252,6 +253,11 @@ class Occurrence:
         return f"<Occurrence {self.event.external_id} {self.starts_at.isoformat()}>"
 
 
+# What an event card shows besides the event (its host's name, its place): one query each per
+# list, not one per card.
+_CARD_LOADS = (selectinload(Event.association), selectinload(Event.forum), selectinload(Event.place))
+
+
 def list_upcoming(
     page: int = 1, per_page: int = 20, *, start: datetime | None = None, end: datetime | None = None,
     statuses: tuple[str, ...] = ("approved",), with_total: bool = True, **filters,
@@ -277,13 +283,14 @@ def list_upcoming(
         if found and (end is None or found[0] < end):
             nexts.append((found[0], event_id))
     wanted = heapq.nsmallest(offset + per_page, nexts)
-    loaded = {e.id: e for e in db.session.scalars(sa.select(Event).where(Event.id.in_([i for _s, i in wanted])))} \
-        if wanted else {}
+    loaded = {e.id: e for e in db.session.scalars(
+        sa.select(Event).options(*_CARD_LOADS).where(Event.id.in_([i for _s, i in wanted])))} if wanted else {}
     series = [Occurrence(loaded[i], when) for when, i in wanted]
     one_off_total = db.session.scalar(sa.select(sa.func.count()).select_from(one_off.subquery())) or 0 \
         if with_total else 0
     # The page's one-off events are among the first offset+per_page of them (series are few).
-    firsts = db.session.scalars(one_off.order_by(Event.starts_at, Event.id).limit(offset + per_page))
+    firsts = db.session.scalars(one_off.options(*_CARD_LOADS).order_by(Event.starts_at, Event.id)
+                                .limit(offset + per_page))
     merged = heapq.merge((Occurrence(e, e.starts_at) for e in firsts), series, key=Occurrence.sort_key)
     items = list(islice(merged, offset, offset + per_page))
     total = one_off_total + len(nexts) if with_total else offset + len(items)
