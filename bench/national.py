@@ -163,13 +163,34 @@ def run(args) -> dict:
 
         env = {"DATABASE_URL": url, "SEARCH_INDEX_DIR": f"{tmp}/index", "SECRET_KEY": "bench",
                "FAELLESSKAB_ENV": "development"}
-        res["http"], res["worker_rss"] = http_load(env, slugs, args.duration)
+        res["http"], res["worker_rss"] = http_load(env, slugs, args.duration, warm_s(n_assoc))
         res["peer"] = national_peer.run_peer(app, tmp, args.duration, res["http"])
         if res["database"] == "postgresql":
             res["pg_fts"] = national_peer.pg_fts(app, args.passes)
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
+    return res
+
+
+def rerun_http(args) -> dict:
+    """The HTTP rows again, on the data and index a `--keep` run left (its other numbers are kept)."""
+    from fællesskab import create_app
+    from fællesskab.extensions import db
+
+    with open(os.path.join(REPO, "bench", "out", f"national-{args.scale}.json"), encoding="utf-8") as fh:
+        res = json.load(fh)
+    tmp = args.http_only
+    app = create_app(config(args.database_url, tmp))
+    with app.app_context():
+        slugs = sample_slugs(40)
+        db.engine.dispose()
+    env = {"DATABASE_URL": args.database_url, "SEARCH_INDEX_DIR": f"{tmp}/index", "SECRET_KEY": "bench",
+           "FAELLESSKAB_ENV": "development"}
+    res["http"], res["worker_rss"] = http_load(env, slugs, args.duration, warm_s(args.scale))
+    res["peer"] = national_peer.run_peer(app, tmp, args.duration, res["http"])
+    res["duration"] = args.duration
+    res["http_when"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return res
 
 
@@ -194,13 +215,19 @@ def _existing(n_assoc: int, n_events: int) -> dict | None:
     return {"associations_s": 0.0, "events_s": 0.0, "cases_s": 0.0, "reused": True}
 
 
-def http_load(env: dict, slugs: list[str], duration: float) -> tuple[dict, list]:
+def warm_s(n_assoc: int) -> float:
+    """Seconds of search load before measuring: each worker's first search loads its snapshot of the
+    index and applies the change log (tens of seconds at national scale on a busy machine)."""
+    return max(5.0, n_assoc / 2500)
+
+
+def http_load(env: dict, slugs: list[str], duration: float, warm: float = 5.0) -> tuple[dict, list]:
     results = {}
     server = load.Gunicorn(env, workers=2)
     try:
         cookie = server.login_cookie(COORDINATOR, PASSWORD)
         reqs = endpoints(slugs)
-        load.wrk(server.base, reqs["search API `GET /api/v1/search`"], min(duration, 5))  # warm both workers
+        load.wrk(server.base, reqs["search API `GET /api/v1/search`"], warm)  # warm both workers
         for name, requests in reqs.items():
             if name.startswith("inbox"):
                 requests = [(m, p, {**h, "Cookie": cookie}, b) for m, p, h, b in requests]
@@ -214,7 +241,7 @@ def http_load(env: dict, slugs: list[str], duration: float) -> tuple[dict, list]
     server = load.Gunicorn(env, workers=1)
     try:
         search = endpoints(slugs)["search API `GET /api/v1/search`"]
-        load.wrk(server.base, search, min(duration, 5))
+        load.wrk(server.base, search, warm)
         results["search API, 1 worker"] = load.measured(server, search, duration)
     finally:
         server.stop()
@@ -244,6 +271,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--reuse", action="store_true",
                         help="keep the data of an earlier run on the same --database-url if its size matches")
+    parser.add_argument("--http-only", metavar="TMPDIR",
+                        help="repeat only the HTTP and peer measurements of a --keep run, on its database and index")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # the child process: the database URL
     parser.add_argument("--tmp", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -256,7 +285,7 @@ def main() -> None:
         args.database_url = normalise_database_url(args.database_url)
         if args.database_url.startswith("postgresql") and "/bench_" not in args.database_url:
             sys.exit("refusing to empty a PostgreSQL database whose name does not start with bench_")
-    res = run(args)
+    res = rerun_http(args) if args.http_only else run(args)
     from bench.national_report import report
 
     text = report(res)

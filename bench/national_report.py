@@ -15,7 +15,9 @@ def report(r: dict) -> str:
     n_assoc, n_events, n_cases = r["scale"]
     ip = r["in_process"]
     lines = [f"National run, {r['when']}: {n_assoc:,} associations, {n_events:,} events, {n_cases:,} cases "
-             f"on {r['database']}; {r['duration']:g} s of load per HTTP row.", ""]
+             f"on {r['database']}; {r['duration']:g} s of load per HTTP row"
+             + (f" (HTTP and peer rows measured again at {r['http_when']} on the same data and index)"
+                if r.get("http_when") else "") + ".", ""]
     b = r["build"]
     rows, secs = r["import"]
     lines += ["| step | result |", "| --- | ---: |",
