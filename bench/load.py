@@ -67,9 +67,23 @@ def _lua_str(s: str) -> str:
     return json.dumps(s)
 
 
+def wait_idle(server, timeout: float = 120.0) -> None:
+    """Wait until the server has finished the requests a previous wrk run left queued (wrk stops
+    sending at its deadline, but requests already accepted are still worked off)."""
+    deadline = time.monotonic() + timeout
+    last = server.cpu()
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = server.cpu()
+        if now - last < 0.05:
+            return
+        last = now
+
+
 def measured(server, requests, duration: float) -> dict:
     """`wrk` against a server, plus the server's CPU milliseconds per request (which, unlike
     requests/s, does not depend on what else the shared machine is doing)."""
+    wait_idle(server)
     before = server.cpu()
     result = wrk(server.base, requests, duration)
     result["cpu_ms_per_request"] = (server.cpu() - before) * 1000 / max(1, result["requests"])

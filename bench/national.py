@@ -218,7 +218,7 @@ def _existing(n_assoc: int, n_events: int) -> dict | None:
 def warm_s(n_assoc: int) -> float:
     """Seconds of search load before measuring: each worker's first search loads its snapshot of the
     index and applies the change log (tens of seconds at national scale on a busy machine)."""
-    return max(5.0, n_assoc / 2500)
+    return max(5.0, n_assoc / 800)
 
 
 def http_load(env: dict, slugs: list[str], duration: float, warm: float = 5.0) -> tuple[dict, list]:
