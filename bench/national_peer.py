@@ -48,6 +48,8 @@ def build_peer_db(app, path: str) -> float:
     from fællesskab.extensions import db
 
     started = time.perf_counter()
+    if os.path.exists(path):  # from an earlier run on the same directory (--http-only)
+        os.unlink(path)
     out = sqlite3.connect(path)
     out.execute("create table associations (id integer primary key, name text, summary text, description text, "
                 "tags text, category text, town text, postcode text, lat real, lon real)")
