@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install migrate demo clean bench-import
+.PHONY: run test install migrate demo clean bench-import bench
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -39,3 +39,10 @@ bench-import: install
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
+
+# The national-scale benchmark (docs/performance.md): SCALE=2000 for a quick check.
+SCALE ?= 100000
+bench: install
+	$(BIN)/pip install --quiet -e '.[prod]'
+	command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk"; exit 1; }
+	$(BIN)/python -m bench.national --scale $(SCALE) $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL),)

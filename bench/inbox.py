@@ -24,6 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import sqlalchemy as sa  # noqa: E402
 
+from bench.timing import percentile  # noqa: E402
 from fællesskab import create_app  # noqa: E402
 from fællesskab.core.text import fold  # noqa: E402
 from fællesskab.extensions import db  # noqa: E402
@@ -163,7 +164,7 @@ def run(url: str, label: str) -> list[tuple[str, str, float, float, int]]:
             assert response.status_code == 200, (query, response.status_code)
             rows = response.get_data(as_text=True).count('name="sag"')
         times.sort()
-        p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+        p95 = percentile(times, 0.95)
         out.append((label, name, statistics.median(times), p95, rows))
     with app.app_context():
         db.drop_all()

@@ -39,7 +39,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import sqlalchemy as sa  # noqa: E402
 
 from bench.datagen import load_streets  # noqa: E402
-from bench.search import memory_mb, summarise, varied_rows  # noqa: E402
+from bench.search import varied_rows  # noqa: E402
+from bench.timing import memory_mb, summarise  # noqa: E402
 from fællesskab import create_app  # noqa: E402
 from fællesskab.directory.models import Association  # noqa: E402
 from fællesskab.events.models import Event  # noqa: E402

@@ -29,7 +29,6 @@ import os
 import random
 import shutil
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,6 +40,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import sqlalchemy as sa  # noqa: E402
 
 from bench.datagen import ACTIVITIES, KINDS, TARGETS, load_streets  # noqa: E402
+from bench.timing import dir_size_mb, memory_mb, summarise  # noqa: E402,F401
 from fællesskab import create_app  # noqa: E402
 from fællesskab.core.text import slugify  # noqa: E402
 from fællesskab.directory.models import Association  # noqa: E402
@@ -182,27 +182,6 @@ def fts_query(q: str, params: dict) -> tuple[str, list]:
 
 
 # --- measuring -----------------------------------------------------------------------
-
-
-def memory_mb() -> tuple[float, float]:
-    """(current RSS, peak RSS) of this process in MiB."""
-    values = {}
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith(("VmRSS:", "VmHWM:")):
-                key, value = line.split(":")
-                values[key] = int(value.split()[0]) / 1024
-    return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
-
-
-def dir_size_mb(path: str) -> float:
-    return sum(os.path.getsize(os.path.join(path, f)) for f in os.listdir(path)) / 1e6
-
-
-def summarise(times: list[float]) -> tuple[float, float]:
-    times = sorted(times)
-    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
-    return statistics.median(times) * 1000, p95 * 1000
 
 
 def raw_search(app, q: str, params: dict, *, cold: bool = False) -> list[int]:

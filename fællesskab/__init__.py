@@ -37,6 +37,11 @@ def create_app(config: dict | None = None) -> Flask:
     _init_templates(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:  # behind nginx: the client's address and scheme come from its X-Forwarded-* headers
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     return app
 
 

@@ -162,8 +162,10 @@ def register_cli(app: Flask) -> None:
     from .search.cli import search_cli
     from .surveys.cli import surveys_cli
 
+    from .core.backup import backup_command
+
     for group in (seed_cli, import_cli, users_cli, search_cli, events_cli, mail_cli, outreach_cli, privacy_cli,
-                  surveys_cli):
+                  surveys_cli, backup_command):
         app.cli.add_command(group)
 
 

@@ -61,6 +61,9 @@ class Config:
             or os.path.join(instance_path, "search-index"),
             GEOCODER=(env.get("GEOCODER") or "gazetteer").strip().lower(),
             RATELIMIT_STORAGE_URI=env.get("RATELIMIT_STORAGE_URI") or "memory://",
+            TRUSTED_PROXIES=_int(env, "TRUSTED_PROXIES", 0),
+            SEARCH_SYNC_INTERVAL=_number(env, "SEARCH_SYNC_INTERVAL", 1.0),
+            SEARCH_CHANGE_RETENTION_HOURS=_number(env, "SEARCH_CHANGE_RETENTION_HOURS", 24.0),
         )
         settings.update(mail_settings(env, instance_path))
         settings.update(retention_settings(env))
@@ -72,6 +75,21 @@ class Config:
                 HSTS=True,
             )
         return settings
+
+
+def _number(env: dict[str, str], name: str, default: float) -> float:
+    raw = (env.get(name) or "").strip()
+    try:
+        return float(raw) if raw else default
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {raw!r}") from None
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = (env.get(name) or "").strip()
+    if raw and not raw.isdigit():
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}")
+    return int(raw) if raw else default
 
 
 def mail_settings(env: dict[str, str], instance_path: str) -> dict:

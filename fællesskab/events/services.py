@@ -14,6 +14,7 @@ from itertools import islice
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from ..core import fields
 from ..core.cleaning import Cleaner
@@ -252,11 +253,19 @@ class Occurrence:
         return f"<Occurrence {self.event.external_id} {self.starts_at.isoformat()}>"
 
 
+# What an event card shows besides the event (its host's name, its place): one query each per
+# list, not one per card.
+_CARD_LOADS = (selectinload(Event.association), selectinload(Event.forum), selectinload(Event.place))
+
+
 def list_upcoming(
     page: int = 1, per_page: int = 20, *, start: datetime | None = None, end: datetime | None = None,
-    statuses: tuple[str, ...] = ("approved",), **filters,
+    statuses: tuple[str, ...] = ("approved",), with_total: bool = True, **filters,
 ) -> Page[Occurrence]:
-    """Approved events with a date in [start, end), each once at its first such date, soonest first."""
+    """Approved events with a date in [start, end), each once at its first such date, soonest first.
+
+    with_total=False skips counting every matching event (the front page needs no page count).
+    """
     start = start or utcnow() - RECENT
     base = _filtered(sa.select(Event).where(Event.status.in_(statuses)), **filters)
     one_off = base.where(Event.recurrence.is_(None), Event.starts_at >= start)
@@ -264,24 +273,33 @@ def list_upcoming(
     if end:
         one_off = one_off.where(Event.starts_at < end)
         series_stmt = series_stmt.where(Event.starts_at < end)
-    series = []
-    for event in db.session.scalars(series_stmt):
-        found = event.occurrences(after=start, limit=1)
-        if found and (end is None or found[0] < end):
-            series.append(Occurrence(event, found[0]))
-    series.sort(key=Occurrence.sort_key)
-    one_off_total = db.session.scalar(sa.select(sa.func.count()).select_from(one_off.subquery())) or 0
     offset = (page - 1) * per_page
+    # Series: their next dates from plain rows (there may be thousands at national scale), then
+    # Event objects only for the few that can be on this page.
+    nexts = []
+    for event_id, first, rule, until in db.session.execute(series_stmt.with_only_columns(
+            Event.id, Event.starts_at, Event.recurrence, Event.repeat_until)):
+        found = recurrence.starts_between(first, rule, until, after=start, limit=1)
+        if found and (end is None or found[0] < end):
+            nexts.append((found[0], event_id))
+    wanted = heapq.nsmallest(offset + per_page, nexts)
+    loaded = {e.id: e for e in db.session.scalars(
+        sa.select(Event).options(*_CARD_LOADS).where(Event.id.in_([i for _s, i in wanted])))} if wanted else {}
+    series = [Occurrence(loaded[i], when) for when, i in wanted]
+    one_off_total = db.session.scalar(sa.select(sa.func.count()).select_from(one_off.subquery())) or 0 \
+        if with_total else 0
     # The page's one-off events are among the first offset+per_page of them (series are few).
-    firsts = db.session.scalars(one_off.order_by(Event.starts_at, Event.id).limit(offset + per_page))
+    firsts = db.session.scalars(one_off.options(*_CARD_LOADS).order_by(Event.starts_at, Event.id)
+                                .limit(offset + per_page))
     merged = heapq.merge((Occurrence(e, e.starts_at) for e in firsts), series, key=Occurrence.sort_key)
     items = list(islice(merged, offset, offset + per_page))
-    return Page(items=items, page=page, per_page=per_page, total=one_off_total + len(series))
+    total = one_off_total + len(nexts) if with_total else offset + len(items)
+    return Page(items=items, page=page, per_page=per_page, total=total)
 
 
 def upcoming(limit: int = 6, **filters) -> list[Occurrence]:
     """The next `limit` events (repeating ones once, at their next date)."""
-    return list_upcoming(1, limit, **filters).items
+    return list_upcoming(1, limit, with_total=False, **filters).items
 
 
 def next_occurrence(event: Event, after: datetime | None = None) -> datetime | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from datetime import timedelta
 from typing import Callable
 
 from flask import Flask
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 
 EXTENSION = "faellesskab_search"
 RETRY_SECONDS = 5.0  # wait before checking again when the database is not ready
+PRUNE_EVERY = 3600.0  # seconds between prunes of the change log by one process
 FORCED_REBUILD_INTERVAL = 300.0  # seconds between rebuilds forced by read errors
 
 
@@ -36,6 +38,9 @@ class SearchState:
         self.force_rebuild = False
         self.last_forced = 0.0
         self.start_status = self.index.status()
+        self.sync_lock = threading.Lock()
+        self.next_poll = 0.0
+        self.next_prune = time.monotonic() + 60.0
 
     def ensure_ready(self) -> bool:
         """Rebuild the index if it is missing, outdated, corrupt or stale (once per process).
@@ -103,6 +108,63 @@ class SearchState:
         return True
 
 
+    def poll(self, *, force: bool = False) -> int:
+        """Apply the change log's new rows to this node's index; return how many documents.
+
+        Throttled to once per SEARCH_SYNC_INTERVAL seconds; skipped while
+        another thread or worker process of this node is applying.
+        """
+        interval = float(self.app.config.get("SEARCH_SYNC_INTERVAL", 1.0))
+        if not force and (interval < 0 or time.monotonic() < self.next_poll):
+            return 0
+        if not self.ready or not self.sync_lock.acquire(blocking=False):
+            return 0
+        try:
+            self.next_poll = time.monotonic() + interval
+            lock = self.index.sync_lock()
+            if not lock.acquire(blocking=False):
+                return 0
+            try:
+                return self._apply_log()
+            finally:
+                lock.release()
+        except Exception:
+            log.exception("search: could not apply the change log to %s", self.index.path)
+            return 0
+        finally:
+            self.sync_lock.release()
+
+    def _apply_log(self) -> int:
+        from sqlalchemy.orm import Session
+
+        from . import changelog
+        from .source import documents_for
+
+        engine = self._engine()
+        state = changelog.load_state(self.index.path)
+        with Session(engine) as session:
+            if state is None:  # an index from before the change log: start from here
+                changelog.save_state(self.index.path, changelog.SyncState(changelog.bounds(session)[1] or 0))
+                return 0
+            try:
+                doc_ids, new_state = changelog.pending(session.connection(), state)
+            except changelog.NeedsRebuild as exc:
+                log.warning("search: %s; rebuilding", exc)
+                session.close()
+                return rebuild(self.app)
+            docs = documents_for(session, set(doc_ids)) if doc_ids else {}
+        if docs:
+            self.index.write({k: v for k, v in docs.items() if v is not None},
+                             [k for k, v in docs.items() if v is None])
+        if new_state != state:
+            changelog.save_state(self.index.path, new_state)
+        if time.monotonic() >= self.next_prune:
+            self.next_prune = time.monotonic() + PRUNE_EVERY
+            hours = float(self.app.config.get("SEARCH_CHANGE_RETENTION_HOURS", 24))
+            changelog.prune(engine, timedelta(hours=hours))
+        return len(docs)
+
+
 class _NoTables(Exception):
     pass
 
@@ -128,18 +190,32 @@ def get_index(app: Flask) -> SearchIndex:
     """The app's index, checked (and if need be rebuilt) first."""
     state = get_state(app)
     state.ensure_ready()
+    state.poll()
     return state.index
 
 
 def rebuild(app: Flask, progress: Callable[[int], None] | None = None) -> int:
     """Rebuild the app's index from its database; return the number of documents."""
     from ..extensions import db
+    from . import changelog
     from .source import count_documents, iter_documents
 
     with app.app_context():
         engine = db.engine
-    return get_state(app).index.rebuild(iter_documents(engine), progress=progress,
-                                        expected=count_documents(engine))
+    index = get_state(app).index
+    with engine.connect() as conn:  # taken before reading rows: later changes are replayed
+        watermark = (changelog.bounds(conn)[1] or 0) if _has_log(engine) else None
+    n = index.rebuild(iter_documents(engine), progress=progress, expected=count_documents(engine))
+    if watermark is not None:
+        with engine.connect() as conn:
+            changelog.save_state(index.path, changelog.state_after_rebuild(conn, watermark))
+    return n
+
+
+def _has_log(engine) -> bool:
+    import sqlalchemy as sa
+
+    return sa.inspect(engine).has_table("search_changes")
 
 
 def apply_changes(app: Flask, changes: dict[str, dict | None]) -> None:

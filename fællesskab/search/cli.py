@@ -28,3 +28,23 @@ def reindex_command() -> None:
                            file=sys.stderr) as bar:
         written = rebuild(app, progress=bar.update)
     click.echo(f"Søgeindekset er genopbygget: {written} dokumenter på {time.perf_counter() - started:.1f} s.")
+
+
+@search_cli.command("sync")
+@click.option("--prune/--no-prune", default=True, help="Also delete change-log rows older than the retention.")
+def sync_command(prune: bool) -> None:
+    """Apply the change log to this node's index now (nodes also do it before searches)."""
+    from datetime import timedelta
+
+    from ..extensions import db
+    from . import changelog, get_state
+
+    app = current_app._get_current_object()
+    state = get_state(app)
+    state.ensure_ready()
+    applied = state.poll(force=True)
+    click.echo(f"Søgeindekset er opdateret fra ændringsloggen: {applied} dokumenter.")
+    if prune:
+        hours = float(app.config.get("SEARCH_CHANGE_RETENTION_HOURS", 24))
+        removed = changelog.prune(db.engine, timedelta(hours=hours))
+        click.echo(f"Ændringsloggen er ryddet: {removed} rækker ældre end {hours:g} timer slettet.")

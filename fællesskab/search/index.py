@@ -106,6 +106,10 @@ class SearchIndex:
         os.makedirs(self.path, exist_ok=True)
         return FileStorage(self.path)
 
+    def sync_lock(self):
+        """A cross-process lock held while applying the change log (one worker per node at a time)."""
+        return self._storage().lock(f"{self.indexname}_SYNC")
+
     def rebuild_lock(self, timeout: float = REBUILD_TIMEOUT):
         """A cross-process lock held while checking and rebuilding."""
         return _HeldLock(self._storage().lock(f"{self.indexname}_REBUILD"), timeout)
@@ -220,7 +224,7 @@ class SearchIndex:
     def _remove_files(self, storage: FileStorage, *, keep_current: bool) -> None:
         """Delete index files of other schema stamps (and ours unless keep_current)."""
         for name in list(storage.list()):
-            if name.endswith("WRITELOCK") or name.endswith("_REBUILD") or name.startswith("."):
+            if name.endswith(("WRITELOCK", "_REBUILD")) or name == f"{self.indexname}_SYNC" or name.startswith("."):
                 continue
             ours = name.startswith(self.indexname + "_") or name.startswith("_" + self.indexname + "_")
             if ours and keep_current:

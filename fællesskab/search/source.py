@@ -94,3 +94,38 @@ def iter_documents(engine) -> Iterator[dict]:
                     yield doc
             last_id = batch[-1].id
             session.expunge_all()
+
+
+def documents_for(session: Session, doc_ids) -> dict[str, dict | None]:
+    """Return {doc_id: current document, or None to delete} for these doc_ids (change-log replay)."""
+    wanted: dict[str, set[int]] = {"association": set(), "event": set()}
+    for key in doc_ids:
+        kind, _, raw = key.partition(":")
+        if kind in wanted and raw.isdigit():
+            wanted[kind].add(int(raw))
+    result: dict[str, dict | None] = {}
+    assoc_ids, event_ids = sorted(wanted["association"]), sorted(wanted["event"])
+    events = _in_batches(session, Event, event_ids)
+    host_ids = {e.association_id for e in events if e.association_id} | set(assoc_ids)
+    hosts = {a.id: a for a in _in_batches(session, Association, sorted(host_ids))}
+    place_ids = {o.place_id for o in [*events, *hosts.values()] if o.place_id}
+    places = {p.id: p for p in _in_batches(session, Place, sorted(place_ids))}
+    forum_ids = {e.forum_id for e in events if e.forum_id}
+    forums = {f.id: f for f in _in_batches(session, Forum, sorted(forum_ids))}
+    for pk in assoc_ids:
+        a = hosts.get(pk)
+        result[f"association:{pk}"] = association_document(a, place=places.get(a.place_id)) if a else None
+    found = {e.id: e for e in events}
+    for pk in event_ids:
+        e = found.get(pk)
+        result[f"event:{pk}"] = event_document(
+            e, place=places.get(e.place_id), association=hosts.get(e.association_id),
+            forum=forums.get(e.forum_id)) if e else None
+    return result
+
+
+def _in_batches(session: Session, model, ids: list[int]) -> list:
+    rows = []
+    for i in range(0, len(ids), BATCH):
+        rows.extend(session.scalars(sa.select(model).where(model.id.in_(ids[i:i + BATCH]))))
+    return rows

@@ -5,7 +5,9 @@ Hooks on `db.session`:
 * `after_flush` builds the documents of every Association and Event that was
   added, changed or deleted (and of events whose host association changed),
   and keeps them with the innermost transaction (root or SAVEPOINT);
-* `after_commit` of the root transaction writes them to the index;
+  and inserts one `search_changes` row per document in the same transaction
+  (changelog.py: every other app node replays those into its own index);
+* `after_commit` of the root transaction writes them to this node's index;
 * a released SAVEPOINT hands its changes to the enclosing transaction, a
   rolled-back one (or a rolled-back root) drops them, so a rollback never
   reaches the index.
@@ -25,6 +27,7 @@ from ..directory.models import Association
 from ..events.models import Event
 from ..extensions import db
 from ..places.models import Forum, Place
+from . import changelog
 from .documents import association_document, doc_id, event_document
 
 log = logging.getLogger(__name__)
@@ -60,6 +63,9 @@ def _after_flush(session, _flush_context) -> None:
         return
     if changes:
         session.info.setdefault(PENDING, {}).setdefault(_current(session), {}).update(changes)
+        # The change log for the other app nodes, in this same transaction: if
+        # this fails, the caller's change must fail too (else a node misses it).
+        changelog.record(session.connection(), list(changes))
 
 
 def collect_changes(session) -> dict[str, dict | None]:
