@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install migrate demo clean bench-import
+.PHONY: run test install migrate demo clean bench-import translations compile-translations
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -18,9 +18,27 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	# whoosh-reloaded 2.7.5 must be the only distribution that provides `whoosh`
 	$(BIN)/python -c 'import importlib.metadata as m, sys; d = m.packages_distributions().get("whoosh", []); sys.exit(0 if [x.lower() for x in d] == ["whoosh-reloaded"] and m.version("whoosh-reloaded") == "2.7.5" else f"whoosh is provided by {d}; only whoosh-reloaded==2.7.5 may be installed")'
+	$(MAKE) compile-translations
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Translations (README, "Translations"). msgids are Danish; English is in
+# fællesskab/translations/en/LC_MESSAGES/messages.po. `make translations`
+# re-extracts every string into messages.pot and merges new ones into the .po
+# (then translate the empty msgstr entries and run `make test`);
+# compile-translations builds the .mo files, which are not in git.
+POT := fællesskab/translations/messages.pot
+TRANSLATIONS := fællesskab/translations
+BABEL_KEYWORDS := -k N_ -k _l
+
+translations: $(BIN)/python
+	$(BIN)/pybabel extract --no-location --sort-by-file -F babel.cfg $(BABEL_KEYWORDS) --project Fællesskab -o $(POT) .
+	$(BIN)/pybabel update --no-location -i $(POT) -d $(TRANSLATIONS) --ignore-obsolete
+	$(MAKE) compile-translations
+
+compile-translations:
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)
 
 migrate: install
 	$(FLASK) db upgrade
@@ -31,7 +49,7 @@ demo: migrate
 run: demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install
+test: install compile-translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench-import: install

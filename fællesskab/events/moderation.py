@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from flask_babel import gettext as _
 from ..core import fields
 from ..core.errors import Forbidden, InvalidTransition, ValidationError
 from ..core.time import utcnow
@@ -20,7 +21,7 @@ REASON_MAX = 1000
 
 def _check_coordinator(actor) -> None:
     if actor is None or not actor.has_role("coordinator"):
-        raise Forbidden("Kun fællesskabskoordinatoren kan godkende arrangementer.")
+        raise Forbidden(_("Kun fællesskabskoordinatoren kan godkende arrangementer."))
 
 
 def _clean_reason(reason) -> str:
@@ -114,11 +115,11 @@ def approve_revision(revision: EventRevision, *, actor) -> list[str]:
     event = lock(Event, revision.event_id)
     db.session.refresh(revision)
     if revision.status != "pending":
-        raise InvalidTransition("Ændringen er allerede behandlet.")
+        raise InvalidTransition(_("Ændringen er allerede behandlet."))
     if event.status != "approved":
         revision.status = "withdrawn"
         db.session.flush()
-        raise InvalidTransition("Arrangementet er aflyst, så ændringen er trukket tilbage.")
+        raise InvalidTransition(_("Arrangementet er aflyst, så ændringen er trukket tilbage."))
     changed = publishing.apply_changes(event, publishing.revision_values(revision), actor=actor)
     revision.status, revision.reviewed_at, revision.reviewed_by_id = "approved", utcnow(), actor.id
     event.moderated_at, event.moderated_by_id = revision.reviewed_at, actor.id
@@ -133,7 +134,7 @@ def reject_revision(revision: EventRevision, reason: str, *, actor) -> None:
     lock(Event, revision.event_id)
     db.session.refresh(revision)
     if revision.status != "pending":
-        raise InvalidTransition("Ændringen er allerede behandlet.")
+        raise InvalidTransition(_("Ændringen er allerede behandlet."))
     revision.status, revision.rejection_reason = "rejected", reason
     revision.reviewed_at, revision.reviewed_by_id = utcnow(), actor.id
     db.session.flush()

@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from flask_babel import gettext as _
 from ..core.cleaning import Cleaner
 from ..core.errors import Forbidden, InvalidTransition, NotFound, ValidationError
 from ..core.time import COPENHAGEN, to_local, utcnow
@@ -36,7 +37,7 @@ NEAR_PLACE_KM = 8  # an address further from the chosen place is taken to be a m
 def forum_of(actor) -> Forum:
     """:raises Forbidden: the actor is not a forum account."""
     if actor is None or getattr(actor, "role", None) != "forum" or actor.forum is None:
-        raise Forbidden("Kun et lokalråds konto kan gøre dette.")
+        raise Forbidden(_("Kun et lokalråds konto kan gøre dette."))
     return actor.forum
 
 
@@ -45,9 +46,9 @@ def get_own_event(event_id: int, *, actor) -> Event:
     forum = forum_of(actor)
     event = db.session.get(Event, event_id) if services.valid_id(event_id) else None
     if event is None:
-        raise NotFound("Arrangementet findes ikke.")
+        raise NotFound(_("Arrangementet findes ikke."))
     if event.forum_id != forum.id:
-        raise Forbidden("Arrangementet hører til et andet lokalråd.")
+        raise Forbidden(_("Arrangementet hører til et andet lokalråd."))
     return event
 
 
@@ -146,7 +147,7 @@ def create_forum_event(values: dict[str, Any], *, actor, submission_key: str | N
     """
     forum = forum_of(actor)
     if values.get("forum_id") != forum.id:
-        raise Forbidden("Arrangementet hører til et andet lokalråd.")
+        raise Forbidden(_("Arrangementet hører til et andet lokalråd."))
     if submission_key:
         lock(Forum, forum.id)  # two submits of one form run one after the other
         existing = db.session.scalar(sa.select(Event).where(Event.submission_key == submission_key))
@@ -219,10 +220,10 @@ def edit_forum_event(event: Event, values: dict[str, Any], *, actor) -> str:
     """
     forum = forum_of(actor)
     if event.forum_id != forum.id:
-        raise Forbidden("Arrangementet hører til et andet lokalråd.")
+        raise Forbidden(_("Arrangementet hører til et andet lokalråd."))
     event = lock(Event, event.id)
     if event.status == "cancelled":
-        raise InvalidTransition("Et aflyst arrangement kan ikke ændres. Kopiér det, og opret et nyt.")
+        raise InvalidTransition(_("Et aflyst arrangement kan ikke ændres. Kopiér det, og opret et nyt."))
     values = {**values, "forum_id": forum.id}
     if event.status == "approved" and not forum.is_trusted:
         revision = pending_revision(event)
@@ -258,7 +259,7 @@ def cancel_forum_event(event: Event, *, actor) -> bool:
     """Cancel (or, before it was ever public, withdraw) the forum's event; False if it already was."""
     forum = forum_of(actor)
     if event.forum_id != forum.id:
-        raise Forbidden("Arrangementet hører til et andet lokalråd.")
+        raise Forbidden(_("Arrangementet hører til et andet lokalråd."))
     event = lock(Event, event.id)
     return services.cancel_event(event, actor=actor)
 

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from flask_babel import gettext as _
 from ..core import fields
 from ..core.cleaning import Cleaner
 from ..core.errors import DomainError, InvalidTransition, NotFound, ValidationError
@@ -134,10 +135,10 @@ def sign_up(event_id: int, raw: dict[str, Any], *, language: str = "da",
     values = clean_sign_up(raw)
     event = lock(Event, event_id)
     if event is None or not event.is_public:
-        raise NotFound("Arrangementet findes ikke.")
+        raise NotFound(_("Arrangementet findes ikke."))
     now = now or utcnow()
     if not accepts_sign_ups(event, now):
-        raise InvalidTransition("Der er lukket for tilmelding til dette arrangement.")
+        raise InvalidTransition(_("Der er lukket for tilmelding til dette arrangement."))
     if event.capacity is not None and values["party_size"] > event.capacity:
         raise ValidationError([("party_size", f"Der er højst plads til {event.capacity} personer i alt.")])
     registration = db.session.scalar(
@@ -212,14 +213,14 @@ def registration_for_token(token: str) -> Registration:
     try:
         data = serializer.loads(token, max_age=TOKEN_MAX_AGE)
     except SignatureExpired:
-        raise TokenError("Linket er udløbet. Skriv til arrangøren, hvis du vil afmelde dig.") from None
+        raise TokenError(_("Linket er udløbet. Skriv til arrangøren, hvis du vil afmelde dig.")) from None
     except BadSignature:
-        raise TokenError("Linket er ugyldigt. Brug linket fra din seneste e-mail, og kopiér det helt.") from None
+        raise TokenError(_("Linket er ugyldigt. Brug linket fra din seneste e-mail, og kopiér det helt.")) from None
     if not isinstance(data, dict) or not isinstance(data.get("r"), int) or not isinstance(data.get("k"), str):
-        raise TokenError("Linket er ugyldigt. Brug linket fra din seneste e-mail, og kopiér det helt.")
+        raise TokenError(_("Linket er ugyldigt. Brug linket fra din seneste e-mail, og kopiér det helt."))
     registration = db.session.get(Registration, data["r"])
     if registration is None or not secrets.compare_digest(registration.token_key, data["k"]):
-        raise TokenError("Tilmeldingen findes ikke længere.")
+        raise TokenError(_("Tilmeldingen findes ikke længere."))
     return registration
 
 
@@ -233,10 +234,10 @@ def cancel_registration(token: str, *, now: datetime | None = None) -> Registrat
     event = lock(Event, registration.event_id)
     db.session.refresh(registration)
     if registration.status == "cancelled":
-        raise InvalidTransition("Du er allerede afmeldt.")
+        raise InvalidTransition(_("Du er allerede afmeldt."))
     now = now or utcnow()
     if event.status == "approved" and not event.occurrences(after=now, limit=1):
-        raise InvalidTransition("Arrangementet er allerede afholdt.")
+        raise InvalidTransition(_("Arrangementet er allerede afholdt."))
     registration.status = "cancelled"
     registration.cancelled_at = now
     db.session.flush()

@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from flask_babel import gettext as _
 from ..core import fields
 from ..core.cleaning import Cleaner
 from ..core.errors import NotFound
@@ -184,7 +185,7 @@ def get_event(event_id: int) -> Event:
     """:raises NotFound: no event has that id."""
     event = db.session.get(Event, event_id) if valid_id(event_id) else None
     if event is None:
-        raise NotFound("Arrangementet findes ikke.")
+        raise NotFound(_("Arrangementet findes ikke."))
     return event
 
 
@@ -192,7 +193,7 @@ def get_public_event(event_id: int) -> Event:
     """:raises NotFound: no approved, or published and cancelled, event has that id."""
     event = db.session.get(Event, event_id) if valid_id(event_id) else None
     if event is None or not event.is_public:
-        raise NotFound("Arrangementet findes ikke.")
+        raise NotFound(_("Arrangementet findes ikke."))
     return event
 
 
