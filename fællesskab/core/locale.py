@@ -7,7 +7,8 @@ JavaScript. The JSON API takes no cookies: `?lang=` → Accept-Language → Dani
 """
 from __future__ import annotations
 
-from flask import Flask, Response, request, session
+import flask_babel
+from flask import Flask, Response, has_request_context, request, session
 
 LANGUAGES = ("da", "en")
 DEFAULT = "da"
@@ -16,6 +17,8 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
 def select_locale() -> str:
+    if not has_request_context():  # services called from the CLI or a job: Danish
+        return DEFAULT
     chosen = request.args.get("lang")
     if chosen in LANGUAGES:
         return chosen
@@ -34,6 +37,12 @@ def remember(response: Response, lang: str) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def choose_language_afresh() -> None:
+        # Flask-Babel caches the locale on `g`, which outlives a request when an
+        # app context was already pushed (CLI, tests); each request decides anew.
+        flask_babel.refresh()
+
     @app.after_request
     def remember_chosen_language(response: Response) -> Response:
         chosen = request.args.get("lang")
