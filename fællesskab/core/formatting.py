@@ -87,9 +87,10 @@ def number_text(value, locale=None, fmt: str | None = None) -> str:
     return format_decimal(value, format=fmt, locale=BABEL_LOCALES[language(locale)])
 
 
-def distance_number(km: float, locale=None) -> str:
-    """A distance in km without the unit: one decimal under 10 km ('1,2' / '1.2'), whole km above ('12')."""
-    if km < 10:
+def distance_number(km: float, locale=None, *, precise: bool = False) -> str:
+    """A distance in km without the unit: one decimal under 10 km ('1,2' / '1.2'), whole km above ('12');
+    `precise` keeps the decimal at any distance (the map's labels)."""
+    if km < 10 or precise:
         return format_decimal(round(km, 1), format="#,##0.0", locale=BABEL_LOCALES[language(locale)])
     return format_decimal(round(km), format="#,##0", locale=BABEL_LOCALES[language(locale)])
 

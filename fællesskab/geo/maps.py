@@ -60,7 +60,7 @@ def build_map(location: Any = None, results: Iterable[Any] = (), *, map_id: str 
         if lat is None or lon is None:
             continue
         km = _get(result, "distance_km")
-        text = _("%(km)s km", km=formatting.distance_number(km)) if km is not None else None
+        text = _("%(km)s km", km=formatting.distance_number(km, precise=True)) if km is not None else None
         items.append(MapItem(number, str(_get(result, "name", "title", "label", default="")), float(lat), float(lon),
                              km, text, _get(result, "url")))
     home = None
