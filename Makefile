@@ -33,8 +33,9 @@ TRANSLATIONS := fællesskab/translations
 BABEL_KEYWORDS := -k N_ -k _l
 
 translations: $(BIN)/python
-	$(BIN)/pybabel extract --no-location --sort-by-file -F babel.cfg $(BABEL_KEYWORDS) --project Fællesskab -o $(POT) .
-	$(BIN)/pybabel update --no-location -i $(POT) -d $(TRANSLATIONS) --ignore-obsolete
+	$(BIN)/pybabel extract --no-location --sort-by-file -F babel.cfg $(BABEL_KEYWORDS) \
+		--project Fællesskab --version 0.1.0 --copyright-holder "Kolding Kommune" -o $(POT) .
+	$(BIN)/pybabel update -i $(POT) -d $(TRANSLATIONS) --ignore-obsolete
 	$(MAKE) compile-translations
 
 compile-translations:

@@ -1,7 +1,7 @@
 """Jinja filters and globals shared by every template."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, request, url_for
@@ -16,8 +16,9 @@ def local_datetime(value: datetime | None, style: str = "long") -> str:
     return formatting.datetime_text(value, style)
 
 
-def local_date(value: datetime | None, style: str = "long") -> str:
-    return formatting.date_text(value, style)
+def local_date(value: date | datetime | None, style: str = "long", locale: str | None = None) -> str:
+    """A date in the UI language, or in `locale` (a letter in the recipient's language)."""
+    return formatting.date_text(value, style, locale)
 
 
 def local_time(value: datetime | None) -> str:

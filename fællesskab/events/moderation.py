@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from ..core import fields
 from ..core.errors import Forbidden, InvalidTransition, ValidationError
 from ..core.time import utcnow
@@ -26,7 +26,7 @@ def _check_coordinator(actor) -> None:
 
 def _clean_reason(reason) -> str:
     try:
-        cleaned = fields.text(reason, max_length=REASON_MAX, required=True, label="Begrundelsen")
+        cleaned = fields.text(reason, max_length=REASON_MAX, required=True, label=_l("Begrundelsen"))
     except fields.FieldError as exc:
         raise ValidationError([("reason", str(exc))]) from None
     return cleaned
@@ -152,7 +152,7 @@ def set_forum_trust(forum: Forum, trusted: bool, *, actor) -> bool:
 
 def _not_pending(event: Event) -> str:
     return {
-        "approved": "Arrangementet er allerede godkendt.",
-        "rejected": "Arrangementet er allerede afvist.",
-        "cancelled": "Arrangementet er aflyst af lokalrådet.",
-    }.get(event.status, "Arrangementet venter ikke på godkendelse.")
+        "approved": _("Arrangementet er allerede godkendt."),
+        "rejected": _("Arrangementet er allerede afvist."),
+        "cancelled": _("Arrangementet er aflyst af lokalrådet."),
+    }.get(event.status) or _("Arrangementet venter ikke på godkendelse.")

@@ -83,7 +83,7 @@ def clean_forum_event(raw: dict[str, Any], *, forum: Forum, now: datetime | None
     places = {p.slug: p for p in forum.places}
     place: Place | None = places.get((raw.get("place") or "").strip())
     if place is None:
-        c.error("place", "Vælg et af lokalrådets steder.")
+        c.error("place", _("Vælg et af lokalrådets steder."))
     day, day_ok = _parse(raw.get("date"), date.fromisoformat)
     if day is not None and not now.year - 1 <= day.year <= now.year + 5:
         day, day_ok = None, False
@@ -91,20 +91,20 @@ def clean_forum_event(raw: dict[str, Any], *, forum: Forum, now: datetime | None
     end_clock, end_ok = _parse(raw.get("end_time"), time.fromisoformat)
     starts_at, ends_at = _at(day, start_clock), _at(day, end_clock)
     if not day_ok:
-        c.error("date", "Datoen kan ikke læses, eller den ligger mere end fem år ude i fremtiden. "
-                        "Skriv den som ÅÅÅÅ-MM-DD.")
+        c.error("date", _("Datoen kan ikke læses, eller den ligger mere end fem år ude i fremtiden. "
+                          "Skriv den som ÅÅÅÅ-MM-DD."))
     elif day is None:
-        c.error("date", "Vælg en dato.")
+        c.error("date", _("Vælg en dato."))
     if not start_ok:
-        c.error("start_time", "Starttidspunktet kan ikke læses. Skriv det som TT:MM.")
+        c.error("start_time", _("Starttidspunktet kan ikke læses. Skriv det som TT:MM."))
     elif start_clock is None:
-        c.error("start_time", "Angiv et starttidspunkt.")
+        c.error("start_time", _("Angiv et starttidspunkt."))
     if not end_ok:
-        c.error("end_time", "Sluttidspunktet kan ikke læses. Skriv det som TT:MM.")
+        c.error("end_time", _("Sluttidspunktet kan ikke læses. Skriv det som TT:MM."))
     if starts_at is not None and starts_at <= now:
-        c.error("date", "Starttidspunktet ligger i fortiden. Vælg en dato og et tidspunkt frem i tiden.")
+        c.error("date", _("Starttidspunktet ligger i fortiden. Vælg en dato og et tidspunkt frem i tiden."))
     if starts_at is not None and ends_at is not None and ends_at < starts_at:
-        c.error("end_time", "Sluttidspunktet ligger før starttidspunktet.")
+        c.error("end_time", _("Sluttidspunktet ligger før starttidspunktet."))
         ends_at = None
     generic = {
         "title": raw.get("title"), "kind": raw.get("kind"), "description": raw.get("description"),

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from ..core import fields
 from ..core.cleaning import Cleaner
 from ..core.errors import DomainError, InvalidTransition, NotFound, ValidationError
@@ -64,14 +64,14 @@ def clean_sign_up(raw: dict[str, Any]) -> dict[str, Any]:
     """:raises ValidationError: every problem with name, email, party_size and message."""
     c = Cleaner(raw)
     out = {
-        "name": c.field("name", fields.text, max_length=120, required=True, label="Navnet"),
+        "name": c.field("name", fields.text, max_length=120, required=True, label=_l("Navnet")),
         "email": c.field("email", fields.email),
         "party_size": c.field("party_size", fields.integer, minimum=1, maximum=MAX_PARTY,
-                              label="Antal personer"),
-        "message": c.field("message", fields.text, max_length=1000, label="Beskeden") or "",
+                              label=_l("Antal personer")),
+        "message": c.field("message", fields.text, max_length=1000, label=_l("Beskeden")) or "",
     }
     if out["email"] is None and not any(f == "email" for f, _m in c.errors):
-        c.error("email", "E-mail skal udfyldes.")
+        c.error("email", _("E-mail skal udfyldes."))
     if out["party_size"] is None and not any(f == "party_size" for f, _m in c.errors):
         out["party_size"] = 1
     c.raise_if_errors()
@@ -140,7 +140,8 @@ def sign_up(event_id: int, raw: dict[str, Any], *, language: str = "da",
     if not accepts_sign_ups(event, now):
         raise InvalidTransition(_("Der er lukket for tilmelding til dette arrangement."))
     if event.capacity is not None and values["party_size"] > event.capacity:
-        raise ValidationError([("party_size", f"Der er højst plads til {event.capacity} personer i alt.")])
+        raise ValidationError([("party_size", _("Der er højst plads til %(n)s personer i alt.",
+                                                n=event.capacity))])
     registration = db.session.scalar(
         sa.select(Registration).where(Registration.event_id == event.id, Registration.email == values["email"])
     )
@@ -155,8 +156,8 @@ def sign_up(event_id: int, raw: dict[str, Any], *, language: str = "da",
             if others + values["party_size"] > event.capacity:
                 left = event.capacity - others
                 raise ValidationError([("party_size",
-                                        f"Der er kun plads til {left} af jer. Din tilmelding til "
-                                        f"{registration.party_size} er uændret.")])
+                                        _("Der er kun plads til %(left)s af jer. Din tilmelding til "
+                                          "%(n)s er uændret.", left=left, n=registration.party_size))])
         if registration.status == "cancelled":
             registration.status, registration.queued_at, registration.cancelled_at = "waiting", now, None
         for key, value in values.items():

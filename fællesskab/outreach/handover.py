@@ -29,11 +29,11 @@ FORUM_UPDATES = ("contacted", "attended")
 def can_hand_over(case: Case) -> str | None:
     """Why the case cannot be handed over now, or None when it can."""
     if not case.newcomer.consent_handover:
-        return "Tilflytteren har ikke givet samtykke til, at oplysningerne gives videre til lokalrådet."
+        return _("Tilflytteren har ikke givet samtykke til, at oplysningerne gives videre til lokalrådet.")
     if case.forum is None:
-        return "Intet lokalråd dækker tilflytterens sted."
+        return _("Intet lokalråd dækker tilflytterens sted.")
     if not workflow.can_transition(case.status, workflow.HANDED_OVER):
-        return "Sagen skal være matchet, før den kan overdrages."
+        return _("Sagen skal være matchet, før den kan overdrages.")
     return None
 
 

@@ -16,7 +16,7 @@ from typing import Any, Iterable
 import sqlalchemy as sa
 from flask import current_app
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from ..accounts.models import User
 from ..core import audit
 from ..core.errors import Forbidden, InvalidTransition, NotFound, ValidationError
@@ -397,7 +397,7 @@ def set_next_action(case: Case, day: Any, *, actor) -> bool:
     from ..core.fields import FieldError
 
     try:
-        parsed = local_date(day, label="Datoen")
+        parsed = local_date(day, label=_l("Datoen"))
     except FieldError as exc:
         raise ValidationError(str(exc), field="next_action_on") from None
     if parsed is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from ..core import fields
 from ..core.errors import ValidationError
 from ..core.pagination import clamp_page
@@ -118,7 +118,8 @@ def parse_params(args: Any) -> SearchParams:
     q = " ".join((args.get("q") or "").split())
     if len(q) > MAX_QUERY_LENGTH:
         raise ValidationError(
-            _("Søgningen er for lang (%(n)s tegn); den må højst være %(max)s tegn.", n=len(q), max=MAX_QUERY_LENGTH),
+            _("Søgningen er for lang (%(n)s tegn); den må højst være %(max)s tegn.",
+              n=len(q), max=MAX_QUERY_LENGTH),
             field="q")
     near = " ".join(_one(args, "near").split())
     if len(near) > MAX_QUERY_LENGTH:
@@ -146,7 +147,7 @@ def parse_params(args: Any) -> SearchParams:
     kind = _one(args, "type").lower() or None
     if kind is not None and kind not in TYPES:
         errors.append(("type", _("type skal være association eller event.")))
-    age = check("age", fields.integer, args.get("age"), minimum=0, maximum=120, label="Alderen")
+    age = check("age", fields.integer, args.get("age"), minimum=0, maximum=120, label=_l("Alderen"))
     sort = _one(args, "sort").lower() or None
     if sort is not None and sort not in SORTS:
         errors.append(("sort", _("sort skal være relevance, distance eller blend.")))
