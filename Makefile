@@ -58,3 +58,4 @@ bench-import: install
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
+	find fællesskab/translations -name "*.mo" -delete
