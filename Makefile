@@ -26,7 +26,8 @@ install: $(STAMP)
 # Translations (README, "Translations"). msgids are Danish; English is in
 # fællesskab/translations/en/LC_MESSAGES/messages.po. `make translations`
 # re-extracts every string into messages.pot and merges new ones into the .po
-# (then translate the empty msgstr entries and run `make test`);
+# (new msgids get an empty msgstr, no fuzzy guesses: translate them and run
+# `pytest tests/i18n`, which lists any still missing);
 # compile-translations builds the .mo files, which are not in git.
 POT := fællesskab/translations/messages.pot
 TRANSLATIONS := fællesskab/translations
@@ -34,8 +35,9 @@ BABEL_KEYWORDS := -k N_ -k _l
 
 translations: $(BIN)/python
 	$(BIN)/pybabel extract --no-location --sort-by-file -F babel.cfg $(BABEL_KEYWORDS) \
-		--project Fællesskab --version 0.1.0 --copyright-holder "Kolding Kommune" -o $(POT) .
-	$(BIN)/pybabel update -i $(POT) -d $(TRANSLATIONS) --ignore-obsolete
+		--project Fællesskab --version 0.1.0 --copyright-holder "Kolding Kommune" \
+		--msgid-bugs-address kommunen@example.org -o $(POT) .
+	$(BIN)/pybabel update -i $(POT) -d $(TRANSLATIONS) --ignore-obsolete --no-fuzzy-matching
 	$(MAKE) compile-translations
 
 compile-translations:
