@@ -1,9 +1,11 @@
 """Which UI language a request gets, and remembering the reader's choice.
 
-Pages: `?lang=` (the header's language links) → the `lang` cookie → the
-Accept-Language header → Danish. A `?lang=` choice is stored in the cookie for
-a year, so the next page and the next visit keep it; the switch needs no
-JavaScript. The JSON API takes no cookies: `?lang=` → Accept-Language → Danish.
+`?lang=` (the header's language links) → the `lang` cookie → the
+Accept-Language header → Danish. A `?lang=` choice on a page is stored in the
+cookie for a year, so the next page and the next visit keep it; the switch
+needs no JavaScript. The JSON API reads the same order but never sets the
+cookie: the site's own scripts get the chosen language, other clients (no
+cookie) get their Accept-Language.
 """
 from __future__ import annotations
 
@@ -22,10 +24,9 @@ def select_locale() -> str:
     chosen = request.args.get("lang")
     if chosen in LANGUAGES:
         return chosen
-    if not request.path.startswith("/api/"):
-        for remembered in (request.cookies.get(COOKIE), session.get("lang")):
-            if remembered in LANGUAGES:
-                return remembered
+    for remembered in (request.cookies.get(COOKIE), session.get("lang")):
+        if remembered in LANGUAGES:
+            return remembered
     return request.accept_languages.best_match(LANGUAGES) or DEFAULT
 
 

@@ -94,10 +94,14 @@ def test_the_old_form_post_still_switches(client):
     assert '<html lang="en">' in client.get("/foreninger").get_data(as_text=True)
 
 
-def test_the_api_ignores_the_cookie_and_follows_accept_language(client):
-    client.get("/?lang=en")
-    body = {"address": "Almind"}
-    assert client.post("/api/v1/match", json={}, headers={"Accept-Language": "da"}).get_json()["error"]["message"] \
-        .startswith("Skriv din adresse")
-    message = client.post("/api/v1/match", json={}, headers={"Accept-Language": "en"}).get_json()["error"]["message"]
-    assert message.startswith("Enter your address") and body
+def api_message(client, **headers) -> str:
+    return client.post("/api/v1/match", json={}, headers=headers).get_json()["error"]["message"]
+
+
+def test_the_api_follows_accept_language_and_the_sites_choice(client):
+    assert api_message(client, **{"Accept-Language": "da"}).startswith("Skriv din adresse")
+    assert api_message(client, **{"Accept-Language": "en"}).startswith("Enter your address")
+    response = client.get("/api/v1/places?lang=en")
+    assert "Set-Cookie" not in response.headers  # the API never sets the language
+    client.get("/?lang=en")  # the site's own scripts get the language chosen on the site
+    assert api_message(client, **{"Accept-Language": "da"}).startswith("Enter your address")
