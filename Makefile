@@ -32,9 +32,11 @@ install: $(STAMP)
 POT := fællesskab/translations/messages.pot
 TRANSLATIONS := fællesskab/translations
 BABEL_KEYWORDS := -k N_ -k _l
+# Babel skips directories starting with "_" by default, which would leave out templates/_macros/.
+BABEL_IGNORE_DIRS := --ignore-dirs=".* __pycache__"
 
 translations: $(BIN)/python
-	$(BIN)/pybabel extract --no-location --sort-by-file -F babel.cfg $(BABEL_KEYWORDS) \
+	$(BIN)/pybabel extract --no-location --sort-by-file -F babel.cfg $(BABEL_KEYWORDS) $(BABEL_IGNORE_DIRS) \
 		--project Fællesskab --version 0.1.0 --copyright-holder "Kolding Kommune" \
 		--msgid-bugs-address kommunen@example.org -o $(POT) .
 	$(BIN)/pybabel update -i $(POT) -d $(TRANSLATIONS) --ignore-obsolete --no-fuzzy-matching

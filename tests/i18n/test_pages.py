@@ -35,6 +35,7 @@ def test_public_pages_in_english(client, content):
     page = english(client, f"/foreninger/{assoc.slug}")
     assert "Sport and exercise" in page and "Almind Fodboldklub" in page
     assert "Subscribe to the calendar" in english(client, "/arrangementer")
+    assert "Welcomes newcomers" in english(client, "/foreninger")  # a badge from _macros/
     page = english(client, f"/arrangementer/{event.id}")
     assert "Welcome meeting" in page and re.search(r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) "
                                                    r"\d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d", page)
@@ -44,6 +45,7 @@ def test_public_pages_in_english(client, content):
 def test_the_newcomer_journey_in_english(client, content):
     page = english(client, "/ny-i-kolding")
     assert "1. Where do you live?" in page and "Music and singing" in page
+    assert 'data-msg-none="No suggestions."' in page  # the address field macro in _macros/
     client.get("/?lang=en")
     response = client.post("/ny-i-kolding", data={"address": "Almind", "adults": "1", "max_km": "15"})
     page = response.get_data(as_text=True)
