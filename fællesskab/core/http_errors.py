@@ -29,6 +29,8 @@ MESSAGES = {
     500: N_("Der skete en fejl hos os. Prøv igen om lidt."),
     503: N_("Tjenesten er midlertidigt utilgængelig. Prøv igen om lidt."),
 }
+# Any other status: words in the UI language rather than werkzeug's English name.
+OTHER_CLIENT_ERROR = N_("Forespørgslen kunne ikke gennemføres.")
 
 
 def wants_json() -> bool:
@@ -60,7 +62,7 @@ def register_error_handlers(app: Flask) -> None:
         if status in (403, 429):
             logging.getLogger("fællesskab.security").warning(
                 "%s on %s %s from %s", status, request.method, request.path, request.remote_addr)
-        message = _(MESSAGES.get(status, exc.name))
+        message = _(MESSAGES.get(status) or (MESSAGES[500] if status >= 500 else OTHER_CLIENT_ERROR))
         if wants_json():
             detail = exc.description if status in (400, 404, 405, 413, 429) and exc.description else message
             return json_error(status, exc.name.lower().replace(" ", "_"), str(detail))

@@ -107,3 +107,13 @@ def test_the_api_follows_accept_language_and_the_sites_choice(client):
     assert "Set-Cookie" not in response.headers  # the API never sets the language
     client.get("/?lang=en")  # the site's own scripts get the language chosen on the site
     assert api_message(client, **{"Accept-Language": "da"}).startswith("Enter your address")
+
+
+def test_an_unlisted_error_status_is_explained_in_the_ui_language(app):
+    from werkzeug.exceptions import ImATeapot
+
+    for query, words in (("", "Forespørgslen kunne ikke gennemføres."), ("?lang=en", "The request could not be completed.")):
+        with app.test_request_context("/" + query):
+            app.preprocess_request()
+            response = app.make_response(app.handle_http_exception(ImATeapot()))
+            assert response.status_code == 418 and words in response.get_data(as_text=True)
