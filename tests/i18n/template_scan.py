@@ -28,7 +28,8 @@ _TRANS = re.compile(r"\{%-?\s*trans\b.*?%\}.*?\{%-?\s*endtrans\s*-?%\}", re.S)
 _EMAIL = re.compile(r"\S+@\S+|https?://\S+|\b[\w.-]+\.(?:dk|org|com|eu)(?:/\S*)?")
 # `{% if language == 'en' %}…{% else %}…{% endif %}`: written out per language on purpose (emails, letters).
 _ATTRIBUTES_ONLY = re.compile(r'^\s*(?:[\w-]+="[^"]*"\s*)+$')
-_LANGUAGE_BRANCH = re.compile(r"\{%-?\s*if\s+[\w.]*language\s*==\s*['\"]en['\"]\s*-?%\}.*?\{%-?\s*endif\s*-?%\}", re.S)
+_LANGUAGE_BRANCH = re.compile(
+    r"\{%-?\s*if\s+[\w.]*language\s*==\s*['\"]en['\"]\s*-?%\}.*?\{%-?\s*endif\s*-?%\}", re.S)
 
 
 def _visible(text: str) -> str | None:

@@ -112,7 +112,8 @@ def test_the_api_follows_accept_language_and_the_sites_choice(client):
 def test_an_unlisted_error_status_is_explained_in_the_ui_language(app):
     from werkzeug.exceptions import ImATeapot
 
-    for query, words in (("", "Forespørgslen kunne ikke gennemføres."), ("?lang=en", "The request could not be completed.")):
+    for query, words in (("", "Forespørgslen kunne ikke gennemføres."),
+                         ("?lang=en", "The request could not be completed.")):
         with app.test_request_context("/" + query):
             app.preprocess_request()
             response = app.make_response(app.handle_http_exception(ImATeapot()))
