@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install migrate demo clean bench-import bench
+.PHONY: run test install migrate demo clean bench-import bench translations compile-translations
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -18,9 +18,32 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	# whoosh-reloaded 2.7.5 must be the only distribution that provides `whoosh`
 	$(BIN)/python -c 'import importlib.metadata as m, sys; d = m.packages_distributions().get("whoosh", []); sys.exit(0 if [x.lower() for x in d] == ["whoosh-reloaded"] and m.version("whoosh-reloaded") == "2.7.5" else f"whoosh is provided by {d}; only whoosh-reloaded==2.7.5 may be installed")'
+	$(MAKE) compile-translations
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Translations (README, "Translations"). msgids are Danish; English is in
+# fællesskab/translations/en/LC_MESSAGES/messages.po. `make translations`
+# re-extracts every string into messages.pot and merges new ones into the .po
+# (new msgids get an empty msgstr, no fuzzy guesses: translate them and run
+# `pytest tests/i18n`, which lists any still missing);
+# compile-translations builds the .mo files, which are not in git.
+POT := fællesskab/translations/messages.pot
+TRANSLATIONS := fællesskab/translations
+BABEL_KEYWORDS := -k N_ -k _l
+# Babel skips directories starting with "_" by default, which would leave out templates/_macros/.
+BABEL_IGNORE_DIRS := --ignore-dirs=".* __pycache__"
+
+translations: $(BIN)/python
+	$(BIN)/pybabel extract --no-location --sort-by-file -F babel.cfg $(BABEL_KEYWORDS) $(BABEL_IGNORE_DIRS) \
+		--project Fællesskab --version 0.1.0 --copyright-holder "Kolding Kommune" \
+		--msgid-bugs-address kommunen@example.org -o $(POT) .
+	$(BIN)/pybabel update -i $(POT) -d $(TRANSLATIONS) --ignore-obsolete --no-fuzzy-matching
+	$(MAKE) compile-translations
+
+compile-translations:
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)
 
 migrate: install
 	$(FLASK) db upgrade
@@ -31,7 +54,7 @@ demo: migrate
 run: demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install
+test: install compile-translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench-import: install
@@ -39,6 +62,7 @@ bench-import: install
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
+	find fællesskab/translations -name "*.mo" -delete
 
 # The national-scale benchmark (docs/performance.md): SCALE=2000 for a quick check.
 SCALE ?= 100000

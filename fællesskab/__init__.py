@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import os
 
-from flask import Flask, request
+from flask import Flask
 
 from .config import Config
 
@@ -66,7 +66,10 @@ def _init_extensions(app: Flask) -> None:
         compare_type=True,
     )
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Europe/Copenhagen")
+    from .core import locale
+
+    babel.init_app(app, locale_selector=locale.select_locale, timezone_selector=lambda: "Europe/Copenhagen")
+    locale.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None  # the login page says why by itself
@@ -91,17 +94,6 @@ def _init_extensions(app: Flask) -> None:
     from .accounts.security import init_security
 
     init_security(app)
-
-
-def _select_locale() -> str:
-    from flask import session
-
-    chosen = request.args.get("lang") or session.get("lang")
-    if chosen in ("da", "en"):
-        return chosen
-    if request.path.startswith("/api/"):
-        return request.accept_languages.best_match(["da", "en"]) or "da"
-    return "da"
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -6,21 +6,24 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(_l("Skriv din e-mail.")), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(_l("Skriv din e-mail.")),
+                                                 Length(max=254, message=_l("Højst %(max)d tegn."))])
     password = PasswordField(_l("Adgangskode"), validators=[DataRequired(_l("Skriv din adgangskode.")),
-                                                            Length(max=500)])
+                                                            Length(max=500, message=_l("Højst %(max)d tegn."))])
     remember = BooleanField(_l("Husk mig på denne computer"))
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(_l("Skriv din e-mail.")), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(_l("Skriv din e-mail.")),
+                                                 Length(max=254, message=_l("Højst %(max)d tegn."))])
 
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
         _l("Ny adgangskode"),
         description=_l("Mindst 12 tegn. En sætning eller flere tilfældige ord er lettest at huske."),
-        validators=[DataRequired(_l("Skriv en ny adgangskode.")), Length(max=200)],
+        validators=[DataRequired(_l("Skriv en ny adgangskode.")),
+                    Length(max=200, message=_l("Højst %(max)d tegn."))],
     )
     confirm = PasswordField(
         _l("Gentag den nye adgangskode"),

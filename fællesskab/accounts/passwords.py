@@ -6,6 +6,8 @@ import os
 import re
 from functools import lru_cache
 
+from flask_babel import gettext as _
+
 MIN_LENGTH = 12
 MAX_LENGTH = 200  # hashing cost grows with length; no person needs more
 
@@ -18,7 +20,7 @@ def common_passwords() -> frozenset[str]:
 
 
 def password_problem(password: str, *, email: str | None = None) -> str | None:
-    """Return why `password` is not acceptable (Danish, for the person), or None.
+    """Return why `password` is not acceptable (in the UI language, for the person), or None.
 
     Besides the length, it refuses passwords from the bundled list of common
     passwords, also when padded with digits or symbols ('password12345!') or
@@ -26,9 +28,9 @@ def password_problem(password: str, *, email: str | None = None) -> str | None:
     and passwords built from the person's own e-mail name.
     """
     if len(password) < MIN_LENGTH:
-        return f"Adgangskoden skal være mindst {MIN_LENGTH} tegn."
+        return _("Adgangskoden skal være mindst %(n)s tegn.", n=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Adgangskoden må højst være {MAX_LENGTH} tegn."
+        return _("Adgangskoden må højst være %(n)s tegn.", n=MAX_LENGTH)
     lowered = password.lower()
     common = common_passwords()
     core = re.sub(r"^[^a-zæøå]+|[^a-zæøå]+$", "", lowered)
@@ -38,13 +40,14 @@ def password_problem(password: str, *, email: str | None = None) -> str | None:
         or (core and core in common)
         or (repeated and (repeated.group(1) in common or len(repeated.group(1)) <= 3))
     ):
-        return "Adgangskoden er for almindelig og let at gætte. Vælg en længere sætning eller flere tilfældige ord."
+        return _("Adgangskoden er for almindelig og let at gætte. "
+                 "Vælg en længere sætning eller flere tilfældige ord.")
     if lowered.isdigit():
-        return "Adgangskoden må ikke kun bestå af tal. Brug ord."
+        return _("Adgangskoden må ikke kun bestå af tal. Brug ord.")
     if len(set(lowered)) <= 2:
-        return "Adgangskoden er for ensformig. Brug flere forskellige tegn eller ord."
+        return _("Adgangskoden er for ensformig. Brug flere forskellige tegn eller ord.")
     if email:
         local = email.split("@")[0].lower()
         if len(local) >= 4 and (local in lowered and len(lowered) - len(local) < 6):
-            return "Adgangskoden må ikke bygge på din e-mailadresse."
+            return _("Adgangskoden må ikke bygge på din e-mailadresse.")
     return None

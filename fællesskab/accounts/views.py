@@ -4,7 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter
@@ -105,7 +105,7 @@ def forgot_password():
 
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        lang = session.get("lang", "da")
+        lang = str(get_locale())  # the mail goes out in the language the page was in
         queued = services.request_password_reset(
             form.email.data,
             reset_url=lambda token: url_for("accounts.reset_password", token=token, _external=True),

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 
 from ..core.errors import ValidationError
 from ..core.pagination import clamp_page, paginate
@@ -31,7 +32,8 @@ def _date_arg(name: str) -> datetime | None:
     try:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
-        raise ValidationError(f"{name} skal være en dato (ÅÅÅÅ-MM-DD) eller ISO 8601-tid.", field=name) from None
+        raise ValidationError(_("%(name)s skal være en dato (ÅÅÅÅ-MM-DD) eller ISO 8601-tid.", name=name),
+                              field=name) from None
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 

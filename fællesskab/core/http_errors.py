@@ -14,17 +14,25 @@ from .errors import DomainError
 
 log = logging.getLogger(__name__)
 
+
+def N_(msgid: str) -> str:
+    """Mark a msgid for extraction; `_()` translates it when the page is shown."""
+    return msgid
+
+
 MESSAGES = {
-    400: "Forespørgslen kunne ikke forstås.",
-    401: "Du skal logge ind for at se denne side.",
-    403: "Du har ikke adgang til denne side.",
-    404: "Siden findes ikke.",
-    405: "Metoden er ikke tilladt her.",
-    413: "Det sendte er for stort.",
-    429: "For mange forespørgsler. Vent lidt, og prøv igen.",
-    500: "Der skete en fejl hos os. Prøv igen om lidt.",
-    503: "Tjenesten er midlertidigt utilgængelig. Prøv igen om lidt.",
+    400: N_("Forespørgslen kunne ikke forstås."),
+    401: N_("Du skal logge ind for at se denne side."),
+    403: N_("Du har ikke adgang til denne side."),
+    404: N_("Siden findes ikke."),
+    405: N_("Metoden er ikke tilladt her."),
+    413: N_("Det sendte er for stort."),
+    429: N_("For mange forespørgsler. Vent lidt, og prøv igen."),
+    500: N_("Der skete en fejl hos os. Prøv igen om lidt."),
+    503: N_("Tjenesten er midlertidigt utilgængelig. Prøv igen om lidt."),
 }
+# Any other status: words in the UI language rather than werkzeug's English name.
+OTHER_CLIENT_ERROR = N_("Forespørgslen kunne ikke gennemføres.")
 
 
 RETRY_AFTER_SECONDS = 30
@@ -102,7 +110,7 @@ def register_error_handlers(app: Flask) -> None:
         if status in (403, 429):
             logging.getLogger("fællesskab.security").warning(
                 "%s on %s %s from %s", status, request.method, request.path, request.remote_addr)
-        message = _(MESSAGES.get(status, exc.name))
+        message = _(MESSAGES.get(status) or (MESSAGES[500] if status >= 500 else OTHER_CLIENT_ERROR))
         if status == 413:
             message = too_large_message()
         if wants_json():

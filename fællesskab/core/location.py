@@ -1,6 +1,8 @@
 """Resolve the location fields shared by associations and events."""
 from __future__ import annotations
 
+from flask_babel import gettext as _, lazy_gettext as _l
+
 from ..core import fields
 from ..core.cleaning import Cleaner
 from ..geo.gazetteer import PlaceIndex
@@ -15,14 +17,16 @@ def clean_location(c: Cleaner, index: PlaceIndex) -> dict:
 
     Either lat+lon or an address the gazetteer resolves is required.
     """
-    address = c.field("address", fields.text, max_length=200, label="Adressen")
+    address = c.field("address", fields.text, max_length=200, label=_l("Adressen"))
     postcode = c.field("postcode", fields.postcode)
-    town = c.field("town", fields.text, max_length=80, label="Byen")
-    lat = c.field("lat", fields.decimal, minimum=LAT_RANGE[0], maximum=LAT_RANGE[1], label="Breddegraden (lat)")
-    lon = c.field("lon", fields.decimal, minimum=LON_RANGE[0], maximum=LON_RANGE[1], label="Længdegraden (lon)")
+    town = c.field("town", fields.text, max_length=80, label=_l("Byen"))
+    lat = c.field("lat", fields.decimal, minimum=LAT_RANGE[0], maximum=LAT_RANGE[1],
+                  label=_l("Breddegraden (lat)"))
+    lon = c.field("lon", fields.decimal, minimum=LON_RANGE[0], maximum=LON_RANGE[1],
+                  label=_l("Længdegraden (lon)"))
     out = {"address": address, "postcode": postcode, "town": town, "lat": lat, "lon": lon, "place_id": None}
     if postcode and postcode not in index.postcodes:
-        c.error("postcode", f"Postnummeret {postcode} ligger ikke i Kolding Kommune.")
+        c.error("postcode", _("Postnummeret %(postcode)s ligger ikke i Kolding Kommune.", postcode=postcode))
         return out
     raw_has_lat = bool(str(c.raw.get("lat") or "").strip())
     raw_has_lon = bool(str(c.raw.get("lon") or "").strip())
@@ -36,11 +40,11 @@ def clean_location(c: Cleaner, index: PlaceIndex) -> dict:
     if raw_has_lat:  # given but invalid: already reported
         return out
     if not (address or postcode or town):
-        c.error("address", "Angiv en adresse (adresse, postnummer, by) eller lat og lon.")
+        c.error("address", _("Angiv en adresse (adresse, postnummer, by) eller lat og lon."))
         return out
     located = index.locate(address, postcode, town)
     if located is None:
-        c.error("address", "Adressen kunne ikke findes. Angiv postnummer og by, eller lat og lon.")
+        c.error("address", _("Adressen kunne ikke findes. Angiv postnummer og by, eller lat og lon."))
         return out
     out.update(lat=located.lat, lon=located.lon, place_id=located.place_id)
     if postcode is None and located.postcode:

@@ -1,36 +1,44 @@
 """Jinja filters and globals shared by every template."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from urllib.parse import urlencode
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import get_locale
 
-from .time import to_local
+from . import formatting
 from .vocab import CATEGORIES, EVENT_KINDS, LANGUAGE_NAMES, TARGET_GROUPS
 
 
-def local_datetime(value: datetime | None, fmt: str = "EEEE d. MMMM y 'kl.' HH:mm") -> str:
-    """Format a UTC datetime in Copenhagen time, in the UI language."""
-    if value is None:
-        return ""
-    if str(get_locale()) == "en" and "'kl.'" in fmt:
-        fmt = fmt.replace("'kl.'", "'at'").replace("d. MMMM", "d MMMM")
-    return format_datetime(to_local(value), fmt, rebase=False)
+def local_datetime(value: datetime | None, style: str = "long") -> str:
+    """A UTC datetime in Copenhagen time, in the UI language (see core.formatting for the styles)."""
+    return formatting.datetime_text(value, style)
 
 
-def local_date(value: datetime | None, fmt: str = "d. MMMM y") -> str:
-    if value is None:
-        return ""
-    return format_date(to_local(value).date(), fmt)
+def local_date(value: date | datetime | None, style: str = "long", locale: str | None = None) -> str:
+    """A date in the UI language, or in `locale` (a letter in the recipient's language)."""
+    return formatting.date_text(value, style, locale)
 
 
 def local_time(value: datetime | None) -> str:
-    return "" if value is None else to_local(value).strftime("%H:%M")
+    return formatting.time_text(value)
 
 
 def number(value) -> str:
-    return "" if value is None else format_decimal(value)
+    return formatting.number_text(value)
+
+
+def distance(km: float | None) -> str:
+    """'1,2 km' / '1.2 km'."""
+    return formatting.distance_text(km)
+
+
+def language_url(lang: str) -> str:
+    """The current page in another UI language (`?lang=` is remembered in a cookie, see app.locale)."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [lang]
+    return f"{request.path}?{urlencode(args, doseq=True)}"
 
 
 def url_with(**changes) -> str:
@@ -55,9 +63,10 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_datetime=local_datetime, local_date=local_date, local_time=local_time, number=number,
         markdown=markdown_filter,
+        distance=distance,
     )
     app.jinja_env.globals.update(
         CATEGORIES=CATEGORIES, TARGET_GROUPS=TARGET_GROUPS, EVENT_KINDS=EVENT_KINDS,
         LANGUAGE_NAMES=LANGUAGE_NAMES, url_with=url_with, get_locale=get_locale,
-        has_endpoint=has_endpoint,
+        has_endpoint=has_endpoint, language_url=language_url, distance_number=formatting.distance_number,
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from flask_babel import gettext as _
 from ..core import fields
 from ..core.cleaning import Cleaner
 from ..core.errors import NotFound
@@ -131,14 +132,14 @@ def get_by_slug(slug: str, *, include_unpublished: bool = False) -> Association:
     """:raises NotFound: no (published) association has that slug."""
     assoc = db.session.scalar(sa.select(Association).where(Association.slug == slug))
     if assoc is None or (not include_unpublished and not assoc.is_published):
-        raise NotFound("Foreningen findes ikke.")
+        raise NotFound(_("Foreningen findes ikke."))
     return assoc
 
 
 def get_by_id(assoc_id: int, *, include_unpublished: bool = False) -> Association:
     assoc = db.session.get(Association, assoc_id)
     if assoc is None or (not include_unpublished and not assoc.is_published):
-        raise NotFound("Foreningen findes ikke.")
+        raise NotFound(_("Foreningen findes ikke."))
     return assoc
 
 

@@ -8,22 +8,19 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from babel.dates import format_date, format_datetime, format_time
 from flask import current_app
 
+from ..core import formatting
 from ..core.time import to_local
 from ..mail import services as mail
 from .models import Event, Registration
 
-FORMATS = {
-    "da": ("EEEE 'den' d. MMMM y 'kl.' HH:mm", "da_DK"),
-    "en": ("EEEE d MMMM y 'at' HH:mm", "en_GB"),
-}
+LANGUAGES = ("da", "en")
 
 
 SERIES = {
-    "da": ({"weekly": "hver uge", "fortnightly": "hver anden uge"}, "til og med", "d. MMMM y"),
-    "en": ({"weekly": "every week", "fortnightly": "every other week"}, "until", "d MMMM y"),
+    "da": ({"weekly": "hver uge", "fortnightly": "hver anden uge"}, "til og med"),
+    "en": ({"weekly": "every week", "fortnightly": "every other week"}, "until"),
 }
 
 
@@ -31,9 +28,8 @@ def series_text(event: Event, language: str) -> str:
     """'hver uge til og med 15. juni 2027' for a repeating event, else ''."""
     if not event.is_recurring:
         return ""
-    rules, until, fmt = SERIES.get(language, SERIES["da"])
-    locale = FORMATS.get(language, FORMATS["da"])[1]
-    return f"{rules[event.recurrence]} {until} {format_date(event.repeat_until, fmt, locale=locale)}"
+    rules, until = SERIES.get(language, SERIES["da"])
+    return f"{rules[event.recurrence]} {until} {formatting.date_text(event.repeat_until, 'long', language)}"
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -45,13 +41,12 @@ def external_url(endpoint: str, **values) -> str:
 
 
 def when_text(starts_at: datetime, ends_at: datetime | None, language: str) -> str:
-    fmt, locale = FORMATS.get(language, FORMATS["da"])
-    text = format_datetime(to_local(starts_at), fmt, locale=locale)
+    text = formatting.datetime_text(starts_at, "letter", language)
     if ends_at is not None:
         if to_local(ends_at).date() == to_local(starts_at).date():
-            text += "–" + format_time(to_local(ends_at), "HH:mm", locale=locale)
+            text += "–" + formatting.time_text(ends_at, language)
         else:
-            text += " – " + format_datetime(to_local(ends_at), fmt, locale=locale)
+            text += " – " + formatting.datetime_text(ends_at, "letter", language)
     return text
 
 
@@ -59,7 +54,7 @@ def _context(registration: Registration, event: Event, *, starts_at: datetime | 
     from .registrations import make_token, waiting_position
     from .services import next_occurrence
 
-    language = registration.language if registration.language in FORMATS else "da"
+    language = registration.language if registration.language in LANGUAGES else "da"
     start = starts_at or next_occurrence(event) or event.starts_at
     end = start + event.duration if event.ends_at is not None else None
     where = ", ".join(p for p in (event.address, " ".join(x for x in (event.postcode, event.town) if x)) if p)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from ..core import fields
 from ..core.errors import Forbidden, InvalidTransition, ValidationError
 from ..core.time import utcnow
@@ -20,12 +21,12 @@ REASON_MAX = 1000
 
 def _check_coordinator(actor) -> None:
     if actor is None or not actor.has_role("coordinator"):
-        raise Forbidden("Kun fællesskabskoordinatoren kan godkende arrangementer.")
+        raise Forbidden(_("Kun fællesskabskoordinatoren kan godkende arrangementer."))
 
 
 def _clean_reason(reason) -> str:
     try:
-        cleaned = fields.text(reason, max_length=REASON_MAX, required=True, label="Begrundelsen")
+        cleaned = fields.text(reason, max_length=REASON_MAX, required=True, label=_l("Begrundelsen"))
     except fields.FieldError as exc:
         raise ValidationError([("reason", str(exc))]) from None
     return cleaned
@@ -114,11 +115,11 @@ def approve_revision(revision: EventRevision, *, actor) -> list[str]:
     event = lock(Event, revision.event_id)
     db.session.refresh(revision)
     if revision.status != "pending":
-        raise InvalidTransition("Ændringen er allerede behandlet.")
+        raise InvalidTransition(_("Ændringen er allerede behandlet."))
     if event.status != "approved":
         revision.status = "withdrawn"
         db.session.flush()
-        raise InvalidTransition("Arrangementet er aflyst, så ændringen er trukket tilbage.")
+        raise InvalidTransition(_("Arrangementet er aflyst, så ændringen er trukket tilbage."))
     changed = publishing.apply_changes(event, publishing.revision_values(revision), actor=actor)
     revision.status, revision.reviewed_at, revision.reviewed_by_id = "approved", utcnow(), actor.id
     event.moderated_at, event.moderated_by_id = revision.reviewed_at, actor.id
@@ -133,7 +134,7 @@ def reject_revision(revision: EventRevision, reason: str, *, actor) -> None:
     lock(Event, revision.event_id)
     db.session.refresh(revision)
     if revision.status != "pending":
-        raise InvalidTransition("Ændringen er allerede behandlet.")
+        raise InvalidTransition(_("Ændringen er allerede behandlet."))
     revision.status, revision.rejection_reason = "rejected", reason
     revision.reviewed_at, revision.reviewed_by_id = utcnow(), actor.id
     db.session.flush()
@@ -151,7 +152,7 @@ def set_forum_trust(forum: Forum, trusted: bool, *, actor) -> bool:
 
 def _not_pending(event: Event) -> str:
     return {
-        "approved": "Arrangementet er allerede godkendt.",
-        "rejected": "Arrangementet er allerede afvist.",
-        "cancelled": "Arrangementet er aflyst af lokalrådet.",
-    }.get(event.status, "Arrangementet venter ikke på godkendelse.")
+        "approved": _("Arrangementet er allerede godkendt."),
+        "rejected": _("Arrangementet er allerede afvist."),
+        "cancelled": _("Arrangementet er aflyst af lokalrådet."),
+    }.get(event.status) or _("Arrangementet venter ikke på godkendelse.")

@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from flask_babel import gettext as _
 from ..core.cleaning import Cleaner
 from ..core.errors import Forbidden, InvalidTransition, NotFound, ValidationError
 from ..core.time import COPENHAGEN, to_local, utcnow
@@ -36,7 +37,7 @@ NEAR_PLACE_KM = 8  # an address further from the chosen place is taken to be a m
 def forum_of(actor) -> Forum:
     """:raises Forbidden: the actor is not a forum account."""
     if actor is None or getattr(actor, "role", None) != "forum" or actor.forum is None:
-        raise Forbidden("Kun et lokalråds konto kan gøre dette.")
+        raise Forbidden(_("Kun et lokalråds konto kan gøre dette."))
     return actor.forum
 
 
@@ -45,9 +46,9 @@ def get_own_event(event_id: int, *, actor) -> Event:
     forum = forum_of(actor)
     event = db.session.get(Event, event_id) if services.valid_id(event_id) else None
     if event is None:
-        raise NotFound("Arrangementet findes ikke.")
+        raise NotFound(_("Arrangementet findes ikke."))
     if event.forum_id != forum.id:
-        raise Forbidden("Arrangementet hører til et andet lokalråd.")
+        raise Forbidden(_("Arrangementet hører til et andet lokalråd."))
     return event
 
 
@@ -82,7 +83,7 @@ def clean_forum_event(raw: dict[str, Any], *, forum: Forum, now: datetime | None
     places = {p.slug: p for p in forum.places}
     place: Place | None = places.get((raw.get("place") or "").strip())
     if place is None:
-        c.error("place", "Vælg et af lokalrådets steder.")
+        c.error("place", _("Vælg et af lokalrådets steder."))
     day, day_ok = _parse(raw.get("date"), date.fromisoformat)
     if day is not None and not now.year - 1 <= day.year <= now.year + 5:
         day, day_ok = None, False
@@ -90,20 +91,20 @@ def clean_forum_event(raw: dict[str, Any], *, forum: Forum, now: datetime | None
     end_clock, end_ok = _parse(raw.get("end_time"), time.fromisoformat)
     starts_at, ends_at = _at(day, start_clock), _at(day, end_clock)
     if not day_ok:
-        c.error("date", "Datoen kan ikke læses, eller den ligger mere end fem år ude i fremtiden. "
-                        "Skriv den som ÅÅÅÅ-MM-DD.")
+        c.error("date", _("Datoen kan ikke læses, eller den ligger mere end fem år ude i fremtiden. "
+                          "Skriv den som ÅÅÅÅ-MM-DD."))
     elif day is None:
-        c.error("date", "Vælg en dato.")
+        c.error("date", _("Vælg en dato."))
     if not start_ok:
-        c.error("start_time", "Starttidspunktet kan ikke læses. Skriv det som TT:MM.")
+        c.error("start_time", _("Starttidspunktet kan ikke læses. Skriv det som TT:MM."))
     elif start_clock is None:
-        c.error("start_time", "Angiv et starttidspunkt.")
+        c.error("start_time", _("Angiv et starttidspunkt."))
     if not end_ok:
-        c.error("end_time", "Sluttidspunktet kan ikke læses. Skriv det som TT:MM.")
+        c.error("end_time", _("Sluttidspunktet kan ikke læses. Skriv det som TT:MM."))
     if starts_at is not None and starts_at <= now:
-        c.error("date", "Starttidspunktet ligger i fortiden. Vælg en dato og et tidspunkt frem i tiden.")
+        c.error("date", _("Starttidspunktet ligger i fortiden. Vælg en dato og et tidspunkt frem i tiden."))
     if starts_at is not None and ends_at is not None and ends_at < starts_at:
-        c.error("end_time", "Sluttidspunktet ligger før starttidspunktet.")
+        c.error("end_time", _("Sluttidspunktet ligger før starttidspunktet."))
         ends_at = None
     generic = {
         "title": raw.get("title"), "kind": raw.get("kind"), "description": raw.get("description"),
@@ -146,7 +147,7 @@ def create_forum_event(values: dict[str, Any], *, actor, submission_key: str | N
     """
     forum = forum_of(actor)
     if values.get("forum_id") != forum.id:
-        raise Forbidden("Arrangementet hører til et andet lokalråd.")
+        raise Forbidden(_("Arrangementet hører til et andet lokalråd."))
     if submission_key:
         lock(Forum, forum.id)  # two submits of one form run one after the other
         existing = db.session.scalar(sa.select(Event).where(Event.submission_key == submission_key))
@@ -219,10 +220,10 @@ def edit_forum_event(event: Event, values: dict[str, Any], *, actor) -> str:
     """
     forum = forum_of(actor)
     if event.forum_id != forum.id:
-        raise Forbidden("Arrangementet hører til et andet lokalråd.")
+        raise Forbidden(_("Arrangementet hører til et andet lokalråd."))
     event = lock(Event, event.id)
     if event.status == "cancelled":
-        raise InvalidTransition("Et aflyst arrangement kan ikke ændres. Kopiér det, og opret et nyt.")
+        raise InvalidTransition(_("Et aflyst arrangement kan ikke ændres. Kopiér det, og opret et nyt."))
     values = {**values, "forum_id": forum.id}
     if event.status == "approved" and not forum.is_trusted:
         revision = pending_revision(event)
@@ -258,7 +259,7 @@ def cancel_forum_event(event: Event, *, actor) -> bool:
     """Cancel (or, before it was ever public, withdraw) the forum's event; False if it already was."""
     forum = forum_of(actor)
     if event.forum_id != forum.id:
-        raise Forbidden("Arrangementet hører til et andet lokalråd.")
+        raise Forbidden(_("Arrangementet hører til et andet lokalråd."))
     event = lock(Event, event.id)
     return services.cancel_event(event, actor=actor)
 

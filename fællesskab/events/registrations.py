@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from ..core import fields
 from ..core.cleaning import Cleaner
 from ..core.csvio import csv_text
@@ -63,14 +64,14 @@ def clean_sign_up(raw: dict[str, Any]) -> dict[str, Any]:
     """:raises ValidationError: every problem with name, email, party_size and message."""
     c = Cleaner(raw)
     out = {
-        "name": c.field("name", fields.text, max_length=120, required=True, label="Navnet"),
+        "name": c.field("name", fields.text, max_length=120, required=True, label=_l("Navnet")),
         "email": c.field("email", fields.email),
         "party_size": c.field("party_size", fields.integer, minimum=1, maximum=MAX_PARTY,
-                              label="Antal personer"),
-        "message": c.field("message", fields.text, max_length=1000, label="Beskeden") or "",
+                              label=_l("Antal personer")),
+        "message": c.field("message", fields.text, max_length=1000, label=_l("Beskeden")) or "",
     }
     if out["email"] is None and not any(f == "email" for f, _m in c.errors):
-        c.error("email", "E-mail skal udfyldes.")
+        c.error("email", _("E-mail skal udfyldes."))
     if out["party_size"] is None and not any(f == "party_size" for f, _m in c.errors):
         out["party_size"] = 1
     c.raise_if_errors()
@@ -134,12 +135,13 @@ def sign_up(event_id: int, raw: dict[str, Any], *, language: str = "da",
     values = clean_sign_up(raw)
     event = lock(Event, event_id)
     if event is None or not event.is_public:
-        raise NotFound("Arrangementet findes ikke.")
+        raise NotFound(_("Arrangementet findes ikke."))
     now = now or utcnow()
     if not accepts_sign_ups(event, now):
-        raise InvalidTransition("Der er lukket for tilmelding til dette arrangement.")
+        raise InvalidTransition(_("Der er lukket for tilmelding til dette arrangement."))
     if event.capacity is not None and values["party_size"] > event.capacity:
-        raise ValidationError([("party_size", f"Der er højst plads til {event.capacity} personer i alt.")])
+        raise ValidationError([("party_size", _("Der er højst plads til %(n)s personer i alt.",
+                                                n=event.capacity))])
     registration = db.session.scalar(
         sa.select(Registration).where(Registration.event_id == event.id, Registration.email == values["email"])
     )
@@ -154,8 +156,8 @@ def sign_up(event_id: int, raw: dict[str, Any], *, language: str = "da",
             if others + values["party_size"] > event.capacity:
                 left = event.capacity - others
                 raise ValidationError([("party_size",
-                                        f"Der er kun plads til {left} af jer. Din tilmelding til "
-                                        f"{registration.party_size} er uændret.")])
+                                        _("Der er kun plads til %(left)s af jer. Din tilmelding til "
+                                          "%(n)s er uændret.", left=left, n=registration.party_size))])
         if registration.status == "cancelled":
             registration.status, registration.queued_at, registration.cancelled_at = "waiting", now, None
         for key, value in values.items():
@@ -212,14 +214,14 @@ def registration_for_token(token: str) -> Registration:
     try:
         data = serializer.loads(token, max_age=TOKEN_MAX_AGE)
     except SignatureExpired:
-        raise TokenError("Linket er udløbet. Skriv til arrangøren, hvis du vil afmelde dig.") from None
+        raise TokenError(_("Linket er udløbet. Skriv til arrangøren, hvis du vil afmelde dig.")) from None
     except BadSignature:
-        raise TokenError("Linket er ugyldigt. Brug linket fra din seneste e-mail, og kopiér det helt.") from None
+        raise TokenError(_("Linket er ugyldigt. Brug linket fra din seneste e-mail, og kopiér det helt.")) from None
     if not isinstance(data, dict) or not isinstance(data.get("r"), int) or not isinstance(data.get("k"), str):
-        raise TokenError("Linket er ugyldigt. Brug linket fra din seneste e-mail, og kopiér det helt.")
+        raise TokenError(_("Linket er ugyldigt. Brug linket fra din seneste e-mail, og kopiér det helt."))
     registration = db.session.get(Registration, data["r"])
     if registration is None or not secrets.compare_digest(registration.token_key, data["k"]):
-        raise TokenError("Tilmeldingen findes ikke længere.")
+        raise TokenError(_("Tilmeldingen findes ikke længere."))
     return registration
 
 
@@ -233,10 +235,10 @@ def cancel_registration(token: str, *, now: datetime | None = None) -> Registrat
     event = lock(Event, registration.event_id)
     db.session.refresh(registration)
     if registration.status == "cancelled":
-        raise InvalidTransition("Du er allerede afmeldt.")
+        raise InvalidTransition(_("Du er allerede afmeldt."))
     now = now or utcnow()
     if event.status == "approved" and not event.occurrences(after=now, limit=1):
-        raise InvalidTransition("Arrangementet er allerede afholdt.")
+        raise InvalidTransition(_("Arrangementet er allerede afholdt."))
     registration.status = "cancelled"
     registration.cancelled_at = now
     db.session.flush()

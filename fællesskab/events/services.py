@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from ..core import fields
 from ..core.cleaning import Cleaner
 from ..core.errors import NotFound
@@ -52,24 +53,25 @@ def clean_event(
     c = Cleaner(raw)
     out: dict[str, Any] = {
         "external_id": c.field("external_id", fields.text, max_length=64, label="external_id"),
-        "title": c.field("title", fields.text, max_length=200, required=True, label="Titlen"),
-        "description": c.field("description", fields.text, max_length=20_000, label="Beskrivelsen") or "",
+        "title": c.field("title", fields.text, max_length=200, required=True, label=_l("Titlen")),
+        "description": c.field("description", fields.text, max_length=20_000, label=_l("Beskrivelsen")) or "",
         "starts_at": c.field("starts_at", fields.aware_datetime, label="starts_at"),
         "ends_at": c.field("ends_at", fields.aware_datetime, label="ends_at"),
-        "capacity": c.field("capacity", fields.integer, minimum=1, maximum=100_000, label="Antal pladser"),
+        "capacity": c.field("capacity", fields.integer, minimum=1, maximum=100_000, label=_l("Antal pladser")),
         "registration_required": bool(c.field("registration_required", fields.boolean,
                                               label="registration_required")),
         "association_id": raw.get("association_id"),
         "forum_id": raw.get("forum_id"),
     }
-    kind = (c.field("kind", fields.text, max_length=32, required=True, label="Typen") or "").lower()
+    kind = (c.field("kind", fields.text, max_length=32, required=True, label=_l("Typen")) or "").lower()
     if kind and kind not in EVENT_KINDS:
-        c.error("kind", f"Ukendt type {kind!r} (gyldige: {', '.join(EVENT_KINDS)}).")
+        c.error("kind", _("Ukendt type %(kind)s (gyldige: %(names)s).",
+                          kind=repr(kind), names=', '.join(EVENT_KINDS)))
     out["kind"] = kind
     if out["starts_at"] is None and not any(f == "starts_at" for f, _m in c.errors):
-        c.error("starts_at", "starts_at skal udfyldes.")
+        c.error("starts_at", _("starts_at skal udfyldes."))
     if out["starts_at"] and out["ends_at"] and out["ends_at"] < out["starts_at"]:
-        c.error("ends_at", "ends_at ligger før starts_at.")
+        c.error("ends_at", _("ends_at ligger før starts_at."))
     out.update(_clean_recurrence(c, out["starts_at"]))
     ext = (raw.get("association_external_id") or "").strip()
     if ext:
@@ -87,32 +89,33 @@ def clean_event(
 
 def _clean_recurrence(c: Cleaner, starts_at: datetime | None) -> dict[str, Any]:
     """`recurrence` (weekly | fortnightly | empty) and `repeat_until` (a local date, required with it)."""
-    rule = (c.field("recurrence", fields.text, max_length=16, label="Gentagelsen") or "").lower() or None
+    rule = (c.field("recurrence", fields.text, max_length=16, label=_l("Gentagelsen")) or "").lower() or None
     if rule is not None and rule not in RECURRENCES:
-        c.error("recurrence", f"Ukendt gentagelse {rule!r} (gyldige: {', '.join(RECURRENCES)}).")
+        c.error("recurrence", _("Ukendt gentagelse %(rule)s (gyldige: %(names)s).",
+                                rule=repr(rule), names=', '.join(RECURRENCES)))
         rule = None
     until = c.raw.get("repeat_until")
     if isinstance(until, str):
         try:
             until = date.fromisoformat(until.strip()) if until.strip() else None
         except ValueError:
-            c.error("repeat_until", "Slutdatoen for gentagelsen skal være en dato (ÅÅÅÅ-MM-DD).")
+            c.error("repeat_until", _("Slutdatoen for gentagelsen skal være en dato (ÅÅÅÅ-MM-DD)."))
             return {"recurrence": None, "repeat_until": None}
     elif isinstance(until, datetime):
         until = until.date()
     elif until is not None and not isinstance(until, date):
-        c.error("repeat_until", "Slutdatoen for gentagelsen skal være en dato.")
+        c.error("repeat_until", _("Slutdatoen for gentagelsen skal være en dato."))
         until = None
     if rule and until is None:
-        c.error("repeat_until", "Angiv, hvornår gentagelsen slutter.")
+        c.error("repeat_until", _("Angiv, hvornår gentagelsen slutter."))
     elif until is not None and not rule:
-        c.error("recurrence", "Vælg, hvor ofte arrangementet gentages, eller lad slutdatoen stå tom.")
+        c.error("recurrence", _("Vælg, hvor ofte arrangementet gentages, eller lad slutdatoen stå tom."))
     elif rule and until is not None and starts_at is not None:
         first_day = to_local(starts_at).date()
         if until < first_day:
-            c.error("repeat_until", "Gentagelsen kan ikke slutte, før arrangementet begynder.")
+            c.error("repeat_until", _("Gentagelsen kan ikke slutte, før arrangementet begynder."))
         elif until > first_day + timedelta(days=recurrence.MAX_SERIES_DAYS):
-            c.error("repeat_until", "En gentagelse kan højst løbe et år. Opret en ny, når den slutter.")
+            c.error("repeat_until", _("En gentagelse kan højst løbe et år. Opret en ny, når den slutter."))
     if rule is None or until is None:
         return {"recurrence": None, "repeat_until": None}
     return {"recurrence": rule, "repeat_until": until}
@@ -185,7 +188,7 @@ def get_event(event_id: int) -> Event:
     """:raises NotFound: no event has that id."""
     event = db.session.get(Event, event_id) if valid_id(event_id) else None
     if event is None:
-        raise NotFound("Arrangementet findes ikke.")
+        raise NotFound(_("Arrangementet findes ikke."))
     return event
 
 
@@ -193,7 +196,7 @@ def get_public_event(event_id: int) -> Event:
     """:raises NotFound: no approved, or published and cancelled, event has that id."""
     event = db.session.get(Event, event_id) if valid_id(event_id) else None
     if event is None or not event.is_public:
-        raise NotFound("Arrangementet findes ikke.")
+        raise NotFound(_("Arrangementet findes ikke."))
     return event
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from flask_babel import format_decimal, gettext as _, ngettext
+from flask_babel import gettext as _, ngettext
 from markupsafe import Markup
 
+from ..core import formatting
 from .index import get_index
 from .svgmap import Home, Pin, Town, render_svg
 
@@ -59,7 +60,7 @@ def build_map(location: Any = None, results: Iterable[Any] = (), *, map_id: str 
         if lat is None or lon is None:
             continue
         km = _get(result, "distance_km")
-        text = _("%(km)s km", km=format_decimal(km, format="#,##0.0")) if km is not None else None
+        text = _("%(km)s km", km=formatting.distance_number(km, precise=True)) if km is not None else None
         items.append(MapItem(number, str(_get(result, "name", "title", "label", default="")), float(lat), float(lon),
                              km, text, _get(result, "url")))
     home = None

@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
+from ..core import locale
 from ..core.vocab import CATEGORIES
 from ..directory import services as directory
 from ..events import services as events
@@ -59,11 +60,13 @@ def accessibility():
 def set_language():
     """Remember the chosen UI language and go back to where the person was."""
     lang = request.form.get("lang")
-    if lang in ("da", "en"):
-        session["lang"] = lang
     target = request.form.get("next") or url_for("main.index")
     # only same-site paths, never an open redirect
     parsed = urlparse(target)
     if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
         target = url_for("main.index")
-    return redirect(target)
+    response = redirect(target)
+    if lang in locale.LANGUAGES:
+        session["lang"] = lang
+        locale.remember(response, lang)
+    return response

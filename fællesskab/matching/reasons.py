@@ -1,21 +1,25 @@
 """Put reason codes (ranking.Reason) and matching's messages into words, Danish or English.
 
-Phrases are Danish msgids marked with `N_` (so `pybabel extract` finds them).
-`translate` asks Flask-Babel's catalogue first; while there is no English
-catalogue, the table `ENGLISH` below is the English translation, so an API
-request with `Accept-Language: en` really gets English. Numbers and dates are
-formatted by Babel for the locale (1,2 km / 1.2 km; 12. marts kl. 19 /
-12 March at 19:00), in Copenhagen time.
+Phrases are Danish msgids marked with `N_` (so `pybabel extract` finds them);
+`translate` looks them up in the app's gettext catalogue
+(`fællesskab/translations/<lang>/LC_MESSAGES/messages.mo`) for the locale
+asked for, which need not be the request's (the JSON API answers in the
+Accept-Language). Numbers and dates go through core.formatting (1,2 km /
+1.2 km; 12. marts kl. 19 / 12 March at 19:00), in Copenhagen time.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from babel.dates import format_datetime
-from babel.numbers import format_decimal
+from functools import lru_cache
+from pathlib import Path
 
-from ..core.time import to_local
+from babel.support import NullTranslations, Translations
+
+from ..core import formatting
 from .ranking import Reason
+
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 
 
 def N_(msgid: str) -> str:
@@ -42,8 +46,6 @@ SPEAKS = N_("taler %(language)s")
 ONLY = N_("foregår på %(language)s")
 VILLAGE = N_("i %(place)s, hvor du bor")
 NEWCOMERS = N_("nye er velkomne")
-DATE_FORMAT = N_("d. MMMM 'kl.' H")
-DATE_FORMAT_MINUTES = N_("d. MMMM 'kl.' H:mm")
 
 EVENT_KINDS = {
     "welcome-meeting": N_("velkomstmøde"), "open-house": N_("åbent hus"), "fair": N_("foreningsmesse"),
@@ -86,61 +88,6 @@ MSG_MAX_KM = N_("max_km skal være et tal større end 0 og højst %(n)s.")
 MSG_LIMIT = N_("limit skal være et helt tal fra 1 til %(n)s.")
 MSG_BODY = N_("Forespørgslen skal være et JSON-objekt.")
 
-ENGLISH = {
-    DISTANCE: "%(km)s km away",
-    EVENT: "%(kind)s %(when)s",
-    INTEREST: "matches %(words)s",
-    AND: "and",
-    CHILDREN_RANGE: "for children aged %(min)s–%(max)s",
-    CHILDREN_FROM: "for children from age %(min)s",
-    CHILDREN_TO: "for children up to age %(max)s",
-    FAMILY: "for the whole family",
-    CHILDREN_TOO: "children welcome too",
-    ADULTS_RANGE: "for adults aged %(min)s–%(max)s",
-    SENIORS_FROM: "for seniors from age %(min)s",
-    AGES_RANGE: "for ages %(min)s–%(max)s",
-    AGES_FROM: "from age %(min)s",
-    AGES_TO: "up to age %(max)s",
-    SPEAKS: "%(language)s spoken",
-    ONLY: "in %(language)s",
-    VILLAGE: "in %(place)s, where you live",
-    NEWCOMERS: "newcomers welcome",
-    DATE_FORMAT: "d MMMM 'at' H:mm",
-    DATE_FORMAT_MINUTES: "d MMMM 'at' H:mm",
-    "velkomstmøde": "welcome meeting", "åbent hus": "open house", "foreningsmesse": "association fair",
-    "socialt arrangement": "social event", "aktivitet": "activity",
-    "dansk": "Danish", "engelsk": "English", "tysk": "German", "ukrainsk": "Ukrainian", "polsk": "Polish",
-    "arabisk": "Arabic", "rumænsk": "Romanian", "litauisk": "Lithuanian", "spansk": "Spanish",
-    "fransk": "French", "svensk": "Swedish", "norsk": "Norwegian", "tyrkisk": "Turkish", "persisk": "Persian",
-    "somalisk": "Somali", "tigrinya": "Tigrinya", "russisk": "Russian", "italiensk": "Italian",
-    "tagalog": "Tagalog",
-    "Sport og motion": "Sport and exercise", "Kultur": "Culture", "Musik og sang": "Music and singing",
-    "Kreative fællesskaber": "Creative groups", "Natur og friluftsliv": "Nature and the outdoors",
-    "Frivilligt arbejde": "Volunteering", "Børn og familie": "Children and families", "Seniorer": "Seniors",
-    "Lokalsamfund": "Local community", "Internationale fællesskaber": "International communities",
-    "Studerende": "Students", "Tro og livssyn": "Faith and belief", "Sundhed og trivsel": "Health and wellbeing",
-    "Hobby og spil": "Hobbies and games", "Netværk": "Networking",
-    MSG_NO_LOCATION: "Enter your address, your town or your postcode.",
-    MSG_ADDRESS_TEXT: "The address must be text.",
-    MSG_ADDRESS_LONG: "The address is too long (at most %(n)s characters).",
-    MSG_NOT_FOUND: "We could not find the address in Kolding Municipality. Try a street name and postcode, "
-                   "or just your town.",
-    MSG_LAT_LON_BOTH: "Give both lat and lon, or neither.",
-    MSG_LAT: "lat must be a latitude in Denmark (54.4–57.9).",
-    MSG_LON: "lon must be a longitude in Denmark (7.8–15.3).",
-    MSG_LIST: "%(field)s must be a list.",
-    MSG_INTEREST_TEXT: "Each interest must be text of at most %(n)s characters.",
-    MSG_INTERESTS_MANY: "Choose at most %(n)s interests.",
-    MSG_AGE: "Children's ages must be whole numbers from 0 to 17.",
-    MSG_CHILDREN_MANY: "Give at most %(n)s children.",
-    MSG_ADULTS: "The number of adults must be a whole number from 0 to %(n)s.",
-    MSG_NOBODY: "The household must have at least one person.",
-    MSG_LANGUAGE: "Languages must be two-letter ISO 639-1 codes, such as \"da\" or \"en\".",
-    MSG_LANGUAGES_MANY: "Give at most %(n)s languages.",
-    MSG_MAX_KM: "max_km must be a number greater than 0 and at most %(n)s.",
-    MSG_LIMIT: "limit must be a whole number from 1 to %(n)s.",
-    MSG_BODY: "The request body must be a JSON object.",
-}
 QUOTES = {"da": ("»", "«"), "en": ("“", "”")}
 
 
@@ -150,39 +97,26 @@ def norm_locale(locale) -> str:
 
 
 def translate(msgid: str, locale: str, **params) -> str:
-    """The msgid in `locale` (the catalogue first, then ENGLISH), with `params` filled in."""
+    """The msgid in `locale` from the catalogue, with `params` filled in."""
     locale = norm_locale(locale)
-    text = msgid
-    if locale != "da":
-        text = _catalogue(msgid, locale)
-        if text == msgid:
-            text = ENGLISH.get(msgid, msgid)
+    text = msgid if locale == "da" else _catalogue(locale).gettext(msgid)
     return text % params if params else text
 
 
-def _catalogue(msgid: str, locale: str) -> str:
-    try:
-        from flask import has_app_context
-        from flask_babel import force_locale, gettext
-
-        if not has_app_context():
-            return msgid
-        with force_locale(locale):
-            return gettext(msgid)
-    except Exception:  # no Babel set up (scripts): the table answers
-        return msgid
+@lru_cache(maxsize=None)
+def _catalogue(locale: str) -> NullTranslations:
+    """The compiled catalogue (the same file Flask-Babel reads); none yet gives the Danish msgids."""
+    return Translations.load(str(TRANSLATIONS), [locale])
 
 
 def km_text(km: float, locale: str) -> str:
-    locale = norm_locale(locale)
-    return format_decimal(round(km, 1) if km < 10 else round(km), format="#,##0.0" if km < 10 else "#,##0",
-                          locale=locale)
+    return formatting.distance_number(km, norm_locale(locale))
 
 
 def when_text(value: datetime, locale: str) -> str:
-    local = to_local(value)
-    fmt = DATE_FORMAT if local.minute == 0 and norm_locale(locale) == "da" else DATE_FORMAT_MINUTES
-    return format_datetime(local, translate(fmt, locale), locale=norm_locale(locale))
+    """'12. marts kl. 19' (whole hours in Danish) / '12 March at 19:00'."""
+    style = "day_hour" if formatting.to_local(value).minute == 0 else "day_time"
+    return formatting.datetime_text(value, style, norm_locale(locale))
 
 
 def category_label(slug: str, locale: str) -> str:

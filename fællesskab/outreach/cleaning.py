@@ -11,6 +11,8 @@ import re
 from datetime import date
 from typing import Any, Callable
 
+from flask_babel import gettext as _, lazy_gettext as _l
+
 from ..core import fields
 from ..core.cleaning import Cleaner
 from ..core.text import fold
@@ -38,11 +40,13 @@ def local_date(value: Any, *, label: str) -> date | None:
         match = re.fullmatch(r"(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{4})", raw)
         parts = (match.group(3), match.group(2), match.group(1)) if match else None
     if parts is None:
-        raise fields.FieldError(f"{label} skal være en dato som 2025-03-01 (fik {raw[:30]!r}).")
+        raise fields.FieldError(_("%(label)s skal være en dato som 2025-03-01 (fik %(value)s).",
+                                  label=label, value=repr(raw[:30])))
     try:
         day = date(int(parts[0]), int(parts[1]), int(parts[2]))
     except ValueError:
-        raise fields.FieldError(f"{label} findes ikke i kalenderen ({raw[:30]!r}).") from None
+        raise fields.FieldError(_("%(label)s findes ikke i kalenderen (%(value)s).",
+                                  label=label, value=repr(raw[:30]))) from None
     if not 1900 <= day.year <= 2200:
         raise fields.FieldError(f"{label} ligger uden for det mulige ({raw[:30]!r}).")
     return day
@@ -58,7 +62,7 @@ def _items(value: Any) -> list[str]:
             out.extend(_items(item))
         return out
     if not isinstance(value, (str, int)):
-        raise fields.FieldError("Skal være en liste.")
+        raise fields.FieldError(_("Skal være en liste."))
     return [v.strip() for v in re.split(r"[;,]", str(value)) if v.strip()]
 
 
@@ -66,7 +70,7 @@ def _age_items(value: Any) -> list:
     if value is None:
         return []
     if isinstance(value, bool):
-        raise fields.FieldError("Et barns alder skal være et helt tal.")
+        raise fields.FieldError(_("Et barns alder skal være et helt tal."))
     if isinstance(value, int):
         return [value]
     if isinstance(value, (list, tuple)):
@@ -76,18 +80,18 @@ def _age_items(value: Any) -> list:
         return out
     if isinstance(value, str):
         return [v for v in re.split(r"[;,\s]+", value) if v]
-    raise fields.FieldError("Børnenes alder skal være hele tal adskilt af komma.")
+    raise fields.FieldError(_("Børnenes alder skal være hele tal adskilt af komma."))
 
 
 def children_ages(value: Any) -> list[int]:
     """'4;9', '4, 9' or [4, 9]: each a whole number of years, youngest first."""
     ages = []
     for item in _age_items(value):
-        age = fields.integer(item, minimum=0, maximum=MAX_CHILD_AGE, label="Et barns alder")
+        age = fields.integer(item, minimum=0, maximum=MAX_CHILD_AGE, label=_l("Et barns alder"))
         if age is not None:
             ages.append(age)
     if len(ages) > MAX_CHILDREN:
-        raise fields.FieldError(f"Angiv højst {MAX_CHILDREN} børn.")
+        raise fields.FieldError(_("Angiv højst %(n)s børn.", n=MAX_CHILDREN))
     return sorted(ages)
 
 
@@ -96,13 +100,13 @@ def interests(value: Any) -> list[str]:
     for item in _items(value):
         item = " ".join(item.lower().split())
         if "\x00" in item:
-            raise fields.FieldError("En interesse indeholder et ugyldigt tegn.")
+            raise fields.FieldError(_("En interesse indeholder et ugyldigt tegn."))
         if len(item) > 40:
-            raise fields.FieldError("En interesse må højst være 40 tegn.")
+            raise fields.FieldError(_("En interesse må højst være 40 tegn."))
         if item not in out:
             out.append(item)
     if len(out) > MAX_INTERESTS:
-        raise fields.FieldError(f"Angiv højst {MAX_INTERESTS} interesser.")
+        raise fields.FieldError(_("Angiv højst %(n)s interesser.", n=MAX_INTERESTS))
     return out
 
 
@@ -130,14 +134,14 @@ def clean_newcomer(raw: dict[str, Any], *, locate: Locator, kolding_postcodes: s
     c = Cleaner(raw)
     out: dict[str, Any] = {
         "external_id": c.field("external_id", fields.text, max_length=64, label="external_id"),
-        "name": c.field("name", fields.text, max_length=120, label="Navnet"),
+        "name": c.field("name", fields.text, max_length=120, label=_l("Navnet")),
         "email": c.field("email", fields.email),
         "phone": c.field("phone", fields.phone),
-        "address": c.field("address", fields.text, max_length=200, label="Adressen"),
+        "address": c.field("address", fields.text, max_length=200, label=_l("Adressen")),
         "postcode": c.field("postcode", fields.postcode),
-        "town": c.field("town", fields.text, max_length=80, label="Byen"),
-        "move_in_date": c.field("move_in_date", local_date, label="Indflytningsdatoen"),
-        "adults": c.field("adults", fields.integer, minimum=1, maximum=MAX_ADULTS, label="Antal voksne"),
+        "town": c.field("town", fields.text, max_length=80, label=_l("Byen")),
+        "move_in_date": c.field("move_in_date", local_date, label=_l("Indflytningsdatoen")),
+        "adults": c.field("adults", fields.integer, minimum=1, maximum=MAX_ADULTS, label=_l("Antal voksne")),
         "children_ages": c.field("children_ages", children_ages) or [],
         "languages": c.field("languages", language_codes) or [],
         "interests": c.field("interests", interests) or [],
@@ -150,14 +154,14 @@ def clean_newcomer(raw: dict[str, Any], *, locate: Locator, kolding_postcodes: s
     chosen = (raw.get("preferred_language") or "").strip().lower() if isinstance(raw.get("preferred_language"),
                                                                                    str) else ""
     if chosen and chosen not in UI_LANGUAGES:
-        c.error("preferred_language", "Vælg dansk eller engelsk.")
+        c.error("preferred_language", _("Vælg dansk eller engelsk."))
     out["preferred_language"] = chosen if chosen in UI_LANGUAGES else preferred_language(out["languages"])
     if out["consent_contact"] and consent_required_fields:
         if not out["name"] and not any(f == "name" for f, _m in c.errors):
-            c.error("name", "Navnet skal udfyldes.")
+            c.error("name", _("Navnet skal udfyldes."))
         if not (out["email"] or out["phone"] or out["address"]) and not any(
                 f in ("email", "phone", "address") for f, _m in c.errors):
-            c.error("email", "Angiv en e-mail, et telefonnummer eller en adresse, så vi kan kontakte dig.")
+            c.error("email", _("Angiv en e-mail, et telefonnummer eller en adresse, så vi kan kontakte dig."))
     out.update(_locate(c, out, locate, kolding_postcodes))
     out["search_name"] = fold(out["name"])[:120] if out["name"] else None
     c.raise_if_errors()
@@ -168,7 +172,7 @@ def _locate(c: Cleaner, out: dict, locate: Locator, kolding_postcodes: set[str] 
     found = {"lat": None, "lon": None, "location_precision": None, "place_id": None}
     address, postcode, town = out["address"], out["postcode"], out["town"]
     if postcode and kolding_postcodes is not None and postcode not in kolding_postcodes:
-        c.error("postcode", f"Postnummeret {postcode} ligger ikke i Kolding Kommune.")
+        c.error("postcode", _("Postnummeret %(postcode)s ligger ikke i Kolding Kommune.", postcode=postcode))
         return found
     if not (address or postcode or town) or any(f in ("address", "postcode", "town") for f, _m in c.errors):
         return found

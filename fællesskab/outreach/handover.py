@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from flask_babel import gettext as _
 from ..accounts.models import User
 from ..core import audit
 from ..core.errors import Forbidden, InvalidTransition, NotFound, ValidationError
@@ -28,11 +29,11 @@ FORUM_UPDATES = ("contacted", "attended")
 def can_hand_over(case: Case) -> str | None:
     """Why the case cannot be handed over now, or None when it can."""
     if not case.newcomer.consent_handover:
-        return "Tilflytteren har ikke givet samtykke til, at oplysningerne gives videre til lokalrådet."
+        return _("Tilflytteren har ikke givet samtykke til, at oplysningerne gives videre til lokalrådet.")
     if case.forum is None:
-        return "Intet lokalråd dækker tilflytterens sted."
+        return _("Intet lokalråd dækker tilflytterens sted.")
     if not workflow.can_transition(case.status, workflow.HANDED_OVER):
-        return "Sagen skal være matchet, før den kan overdrages."
+        return _("Sagen skal være matchet, før den kan overdrages.")
     return None
 
 
@@ -78,7 +79,7 @@ def active_handover(case: Case) -> HandOver | None:
 def _require_forum(actor) -> int:
     forum_id = getattr(actor, "forum_id", None)
     if actor is None or getattr(actor, "role", None) != "forum" or forum_id is None:
-        raise Forbidden("Kun lokalråd har adgang til denne side.")
+        raise Forbidden(_("Kun lokalråd har adgang til denne side."))
     return forum_id
 
 
@@ -90,10 +91,10 @@ def forum_case(case_id: Any, *, actor) -> tuple[Case, HandOver]:
     forum_id = _require_forum(actor)
     case = db.session.get(Case, case_id) if services.valid_id(case_id) else None
     if case is None:
-        raise NotFound("Sagen findes ikke.")
+        raise NotFound(_("Sagen findes ikke."))
     handover = active_handover(case) if case.is_contactable and case.newcomer.consent_contact else None
     if handover is None or handover.forum_id != forum_id or not case.newcomer.consent_handover:
-        raise Forbidden("Denne tilflytter er ikke overdraget til jeres lokalråd.")
+        raise Forbidden(_("Denne tilflytter er ikke overdraget til jeres lokalråd."))
     return case, handover
 
 
@@ -129,9 +130,9 @@ def record_forum_update(case: Case, handover: HandOver, what: str, *, actor, not
     """
     forum_id = _require_forum(actor)
     if handover.forum_id != forum_id or handover.ended_at is not None:
-        raise Forbidden("Denne tilflytter er ikke overdraget til jeres lokalråd.")
+        raise Forbidden(_("Denne tilflytter er ikke overdraget til jeres lokalråd."))
     if what not in FORUM_UPDATES:
-        raise ValidationError("Ukendt opdatering.", field="what")
+        raise ValidationError(_("Ukendt opdatering."), field="what")
     text = services.clean_note(note, required=False)
     event = None
     if what == "attended" and event_id not in (None, ""):
@@ -141,7 +142,7 @@ def record_forum_update(case: Case, handover: HandOver, what: str, *, actor, not
             event_id = None
         event = db.session.get(Event, event_id) if services.valid_id(event_id) else None
         if event is None or event.forum_id != forum_id:
-            raise ValidationError("Vælg et af jeres egne arrangementer.", field="event_id")
+            raise ValidationError(_("Vælg et af jeres egne arrangementer."), field="event_id")
     now = utcnow()
     if what == "contacted":
         if handover.contacted_at is not None and not text:

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from markupsafe import Markup, escape
 
+from flask_babel import gettext as _
 from ..accounts.models import User
 from ..core import audit
 from ..core.errors import ValidationError
@@ -86,13 +87,13 @@ def _clean(subject: Any, body: Any) -> tuple[str, str]:
     subject = " ".join((subject if isinstance(subject, str) else "").replace("\x00", "").split())
     body = (body if isinstance(body, str) else "").replace("\x00", "").replace("\r\n", "\n").strip()
     if not subject:
-        errors.append(("subject", "Skriv et emne."))
+        errors.append(("subject", _("Skriv et emne.")))
     elif len(subject) > MAX_SUBJECT:
-        errors.append(("subject", f"Emnet er for langt (højst {MAX_SUBJECT} tegn)."))
+        errors.append(("subject", _("Emnet er for langt (højst %(n)s tegn).", n=MAX_SUBJECT)))
     if not body:
-        errors.append(("body", "Skriv en besked."))
+        errors.append(("body", _("Skriv en besked.")))
     elif len(body) > MAX_BODY:
-        errors.append(("body", f"Beskeden er for lang (højst {MAX_BODY} tegn)."))
+        errors.append(("body", _("Beskeden er for lang (højst %(n)s tegn).", n=MAX_BODY)))
     if errors:
         raise ValidationError(errors)
     return subject, body + "\n"
@@ -133,7 +134,7 @@ def send_welcome(case: Case, subject: Any, body: Any, keys: list[str], *, actor)
     services.require_contactable(case)
     n = case.newcomer
     if not n.email:
-        raise ValidationError("Tilflytteren har ingen e-mailadresse. Udskriv beskeden som brev i stedet.",
+        raise ValidationError(_("Tilflytteren har ingen e-mailadresse. Udskriv beskeden som brev i stedet."),
                               field="body")
     subject, body = _clean(subject, body)
     language = n.preferred_language if n.preferred_language in ("da", "en") else "da"

@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from flask_babel import gettext as _
 from ..core.errors import ValidationError
 from ..extensions import db
 from ..geo.gazetteer import Located
@@ -47,9 +48,9 @@ def clean_contact_request(raw: dict[str, Any]) -> dict[str, Any]:
         errors.extend(exc.errors)
         values = None
     if values is not None and not (values["email"] or values["phone"]):
-        errors.append(("email", "Skriv din e-mail eller dit telefonnummer, så vi kan kontakte dig."))
+        errors.append(("email", _("Skriv din e-mail eller dit telefonnummer, så vi kan kontakte dig.")))
     if not given:
-        errors.append(("consent_contact", "Sæt kryds, hvis vi må kontakte dig. Ellers kan vi ikke hjælpe dig videre."))
+        errors.append(("consent_contact", _("Sæt kryds, hvis vi må kontakte dig. Ellers kan vi ikke hjælpe dig videre.")))
     if errors:
         raise ValidationError(errors)
     values["consent_handover"] = raw.get("consent_handover") in (True, "y", "on", "1", "true", "ja")

@@ -16,6 +16,7 @@ from typing import Any, Iterable
 import sqlalchemy as sa
 from flask import current_app
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from ..accounts.models import User
 from ..core import audit
 from ..core.errors import Forbidden, InvalidTransition, NotFound, ValidationError
@@ -58,7 +59,7 @@ def is_staff(actor) -> bool:
 def require_staff(actor) -> None:
     """:raises Forbidden: only coordinators and admins work cases."""
     if not is_staff(actor):
-        raise Forbidden("Kun fællesskabskoordinatorer har adgang til tilflytternes sager.")
+        raise Forbidden(_("Kun fællesskabskoordinatorer har adgang til tilflytternes sager."))
 
 
 def valid_id(value: Any) -> bool:
@@ -281,7 +282,7 @@ def get_case(case_id: Any, *, actor) -> Case:
     require_staff(actor)
     case = db.session.get(Case, case_id) if valid_id(case_id) else None
     if case is None or not case.is_contactable or not case.newcomer.consent_contact:
-        raise NotFound("Sagen findes ikke.")
+        raise NotFound(_("Sagen findes ikke."))
     return case
 
 
@@ -293,7 +294,7 @@ def record_view(case: Case, *, actor, what: str = "sag") -> None:
 def require_contactable(case: Case) -> None:
     """:raises NotFound: the person withdrew consent to contact (their case is never shown again)."""
     if not case.is_contactable or not case.newcomer.consent_contact:
-        raise NotFound("Sagen findes ikke.")
+        raise NotFound(_("Sagen findes ikke."))
 
 
 def _set_status(case: Case, new: str) -> None:
@@ -313,7 +314,7 @@ def transition(case: Case, new: str, *, actor, note: str = "", via_action: bool 
     require_staff(actor)
     require_contactable(case)
     if new in workflow.VIA_ACTION and not via_action:
-        raise InvalidTransition("Brug »Overdrag til lokalråd« for at overdrage sagen.")
+        raise InvalidTransition(_("Brug »Overdrag til lokalråd« for at overdrage sagen."))
     workflow.check_transition(case.status, new)
     note = clean_note(note, required=False)
     old = case.status
@@ -346,7 +347,7 @@ def get_coordinator(user_id: Any) -> User:
     """:raises ValidationError: not an active coordinator or admin."""
     user = db.session.get(User, user_id) if valid_id(user_id) else None
     if user is None or not user.is_active or user.role not in ("coordinator", "admin"):
-        raise ValidationError("Vælg en koordinator.", field="assignee")
+        raise ValidationError(_("Vælg en koordinator."), field="assignee")
     return user
 
 
@@ -371,9 +372,10 @@ def clean_note(text: Any, *, required: bool) -> str:
     text = text if isinstance(text, str) else ""
     text = text.replace("\x00", "").strip()
     if required and not text:
-        raise ValidationError("Skriv en note.", field="text")
+        raise ValidationError(_("Skriv en note."), field="text")
     if len(text) > MAX_NOTE:
-        raise ValidationError(f"Noten er for lang ({len(text)} tegn; højst {MAX_NOTE}).", field="text")
+        raise ValidationError(_("Noten er for lang (%(n)s tegn; højst %(max)s).", n=len(text), max=MAX_NOTE),
+                              field="text")
     return text
 
 
@@ -395,18 +397,18 @@ def set_next_action(case: Case, day: Any, *, actor) -> bool:
     require_staff(actor)
     require_contactable(case)
     if case.is_closed:
-        raise InvalidTransition("En afsluttet sag har ingen næste handling.")
+        raise InvalidTransition(_("En afsluttet sag har ingen næste handling."))
     from .cleaning import local_date
     from ..core.fields import FieldError
 
     try:
-        parsed = local_date(day, label="Datoen")
+        parsed = local_date(day, label=_l("Datoen"))
     except FieldError as exc:
         raise ValidationError(str(exc), field="next_action_on") from None
     if parsed is None:
-        raise ValidationError("Vælg en dato.", field="next_action_on")
+        raise ValidationError(_("Vælg en dato."), field="next_action_on")
     if parsed < today() or parsed > today() + timedelta(days=730):
-        raise ValidationError("Vælg en dato fra i dag og højst to år frem.", field="next_action_on")
+        raise ValidationError(_("Vælg en dato fra i dag og højst to år frem."), field="next_action_on")
     if parsed == case.next_action_on:
         return False
     old = case.next_action_on

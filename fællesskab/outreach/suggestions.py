@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
+
 from ..core import audit
 from ..core.errors import DomainError, NotFound, ValidationError
 from ..core.time import utcnow
@@ -23,9 +25,9 @@ def _matching():
     try:
         from ..matching import services as matching
     except ImportError:  # the matching issue is built alongside this one
-        raise MatchingUnavailable("Forslagene kan ikke hentes: matchingen er ikke tilgængelig.") from None
+        raise MatchingUnavailable(_("Forslagene kan ikke hentes: matchingen er ikke tilgængelig.")) from None
     if not hasattr(matching, "match") or not hasattr(matching, "MatchRequest"):
-        raise MatchingUnavailable("Forslagene kan ikke hentes: matchingen er ikke tilgængelig.")
+        raise MatchingUnavailable(_("Forslagene kan ikke hentes: matchingen er ikke tilgængelig."))
     return matching
 
 
@@ -75,7 +77,7 @@ def refresh(case: Case, *, actor) -> list[dict]:
     try:
         result = matching.match(request_for(case), locale=case.newcomer.preferred_language or "da")
     except (ValidationError, NotFound) as exc:
-        raise DomainError(f"Ingen forslag: {exc.message}") from None
+        raise DomainError(_("Ingen forslag: %(reason)s", reason=exc.message)) from None
     case.suggestions = [_serialise(item) for item in result.results]
     case.suggestions_at = utcnow()
     audit.record(actor, "update", "newcomer", case.newcomer_id, f"forslag hentet (sag #{case.id})")

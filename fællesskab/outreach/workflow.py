@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+
 from ..core.errors import InvalidTransition
 
 NEW = "new"
@@ -58,9 +60,10 @@ def can_transition(current: str, new: str) -> bool:
 def check_transition(current: str, new: str) -> None:
     """:raises InvalidTransition: the table does not allow `current` → `new`."""
     if new not in TRANSITIONS:
-        raise InvalidTransition(f"Ukendt status {new!r}.")
+        raise InvalidTransition(_("Ukendt status %(new)s.", new=repr(new)))
     if not can_transition(current, new):
-        raise InvalidTransition(f"En sag med status {current!r} kan ikke få status {new!r}.")
+        raise InvalidTransition(_("En sag med status %(current)s kan ikke få status %(new)s.",
+                                  current=repr(current), new=repr(new)))
 
 
 def next_statuses(current: str, *, include_actions: bool = True) -> list[str]:

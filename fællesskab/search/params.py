@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from ..core import fields
 from ..core.errors import ValidationError
 from ..core.pagination import clamp_page
@@ -97,7 +98,7 @@ def _flag(args, name: str, default: bool) -> bool:
         return True
     if all(v in FALSE_VALUES for v in values):
         return False
-    raise ValidationError(f"{name} skal være 1 eller 0.", field=name)
+    raise ValidationError(_("%(name)s skal være 1 eller 0.", name=name), field=name)
 
 
 def parse_params(args: Any) -> SearchParams:
@@ -117,37 +118,39 @@ def parse_params(args: Any) -> SearchParams:
     q = " ".join((args.get("q") or "").split())
     if len(q) > MAX_QUERY_LENGTH:
         raise ValidationError(
-            f"Søgningen er for lang ({len(q)} tegn); den må højst være {MAX_QUERY_LENGTH} tegn.", field="q")
+            _("Søgningen er for lang (%(n)s tegn); den må højst være %(max)s tegn.",
+              n=len(q), max=MAX_QUERY_LENGTH),
+            field="q")
     near = " ".join(_one(args, "near").split())
     if len(near) > MAX_QUERY_LENGTH:
-        errors.append(("near", f"Stedet må højst være {MAX_QUERY_LENGTH} tegn."))
+        errors.append(("near", _("Stedet må højst være %(max)s tegn.", max=MAX_QUERY_LENGTH)))
     lat = check("lat", fields.decimal, args.get("lat"), minimum=-90, maximum=90, label="lat")
     lon = check("lon", fields.decimal, args.get("lon"), minimum=-180, maximum=180, label="lon")
     if (lat is None) != (lon is None) and not any(f in ("lat", "lon") for f, _m in errors):
-        errors.append(("lat" if lat is None else "lon", "Angiv både lat og lon."))
+        errors.append(("lat" if lat is None else "lon", _("Angiv både lat og lon.")))
     radius = check("radius_km", fields.decimal, args.get("radius_km"), minimum=0, maximum=MAX_RADIUS_KM,
                    label="radius_km")
     if radius is not None and radius <= 0:
-        errors.append(("radius_km", "radius_km skal være større end 0."))
+        errors.append(("radius_km", _("radius_km skal være større end 0.")))
     categories = _many(args, "category")
     bad = [c for c in categories if c not in CATEGORIES]
     if bad:
-        errors.append(("category", f"Ukendt kategori: {', '.join(bad)}."))
+        errors.append(("category", _("Ukendt kategori: %(names)s.", names=", ".join(bad))))
     groups = _many(args, "target_group")
     bad = [g for g in groups if g not in TARGET_GROUPS]
     if bad:
-        errors.append(("target_group", f"Ukendt målgruppe: {', '.join(bad)}."))
+        errors.append(("target_group", _("Ukendt målgruppe: %(names)s.", names=", ".join(bad))))
     languages = _many(args, "language")
     if any(len(code) != 2 or not code.isalpha() for code in languages):
-        errors.append(("language", "Sprog skal være ISO 639-1-koder som da eller en."))
+        errors.append(("language", _("Sprog skal være ISO 639-1-koder som da eller en.")))
     places = [p for p in _many(args, "place") if len(p) <= 80]
     kind = _one(args, "type").lower() or None
     if kind is not None and kind not in TYPES:
-        errors.append(("type", "type skal være association eller event."))
-    age = check("age", fields.integer, args.get("age"), minimum=0, maximum=120, label="Alderen")
+        errors.append(("type", _("type skal være association eller event.")))
+    age = check("age", fields.integer, args.get("age"), minimum=0, maximum=120, label=_l("Alderen"))
     sort = _one(args, "sort").lower() or None
     if sort is not None and sort not in SORTS:
-        errors.append(("sort", "sort skal være relevance, distance eller blend."))
+        errors.append(("sort", _("sort skal være relevance, distance eller blend.")))
     newcomers = check("newcomers", _flag, args, "newcomers", False)
     upcoming = check("upcoming", _flag, args, "upcoming", True)
     if errors:

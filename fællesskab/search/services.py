@@ -27,6 +27,8 @@ from math import asin, cos, radians, sin, sqrt
 
 from flask import current_app
 
+from flask_babel import gettext as _
+
 from ..core.errors import ValidationError
 from ..core.time import utcnow
 from ..geo.distance import bounding_box
@@ -194,7 +196,8 @@ def resolve_location(params: SearchParams) -> Location | None:
             _locate_cache[key] = (time.monotonic(), located)
         if located is None:
             raise ValidationError(
-                f"Vi kunne ikke finde stedet »{params.near}«. Skriv et bynavn eller et postnummer i Kolding Kommune.",
+                _("Vi kunne ikke finde stedet »%(place)s«. Skriv et bynavn eller et postnummer i Kolding Kommune.",
+                  place=params.near),
                 field="near")
         return Location(located.lat, located.lon, located.precision, located.label)
     if params.lat is not None:

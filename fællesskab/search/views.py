@@ -6,8 +6,8 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request, url_for
-from flask_babel import format_decimal
 
+from ..core import formatting
 from ..accounts.security import SEARCH_PAGE_LIMIT
 from ..core.errors import ValidationError
 from ..extensions import limiter
@@ -88,7 +88,7 @@ def _map_items(hits) -> list[dict]:
 
 def format_km(km: float) -> str:
     """'0,4', '3,2', '12' — in the UI language's number format."""
-    return format_decimal(round(km, 1) if km < 10 else round(km), format="#,##0.#")
+    return formatting.distance_number(km)
 
 
 def age_label(data: dict) -> str:

@@ -1,0 +1,54 @@
+"""Which UI language a request gets, and remembering the reader's choice.
+
+`?lang=` (the header's language links) → the `lang` cookie → the
+Accept-Language header → Danish. A `?lang=` choice on a page is stored in the
+cookie for a year, so the next page and the next visit keep it; the switch
+needs no JavaScript. The JSON API reads the same order but never sets the
+cookie: the site's own scripts get the chosen language, other clients (no
+cookie) get their Accept-Language.
+"""
+from __future__ import annotations
+
+import flask_babel
+from flask import Flask, Response, has_request_context, request, session
+
+LANGUAGES = ("da", "en")
+DEFAULT = "da"
+COOKIE = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def select_locale() -> str:
+    if not has_request_context():  # services called from the CLI or a job: Danish
+        return DEFAULT
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    for remembered in (request.cookies.get(COOKIE), session.get("lang")):
+        if remembered in LANGUAGES:
+            return remembered
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT
+
+
+def remember(response: Response, lang: str) -> Response:
+    """Store the reader's language choice in the `lang` cookie."""
+    response.set_cookie(COOKIE, lang, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True,
+                        secure=request.is_secure)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def choose_language_afresh() -> None:
+        # Flask-Babel caches the locale on `g`, which outlives a request when an
+        # app context was already pushed (CLI, tests); each request decides anew.
+        flask_babel.refresh()
+
+    @app.after_request
+    def remember_chosen_language(response: Response) -> Response:
+        chosen = request.args.get("lang")
+        if chosen in LANGUAGES and not request.path.startswith("/api/") and request.cookies.get(COOKIE) != chosen:
+            remember(response, chosen)
+        # the same URL answers in Danish or English depending on these headers
+        response.vary.update(("Accept-Language", "Cookie"))
+        return response
