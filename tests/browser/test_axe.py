@@ -1,0 +1,141 @@
+"""axe-core finds no WCAG 2.0/2.1 A or AA violation on any page type, in Danish and English.
+
+axe-core is injected from tests/browser/node_modules (the npm package pinned in
+package-lock.json); the contexts bypass the page's CSP only so the injected
+script may run (the journeys check the CSP itself).
+"""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from .helpers import LANGUAGES, assert_lang, axe_violations, choose_language, describe, log_in
+
+PUBLIC_PAGES = {
+    "front": "/",
+    "search-results": "/soeg?q=fodbold",
+    "search-empty": "/soeg?q=xylofonqwz",
+    "directory": "/foreninger",
+    "association": "/foreninger/{association}",
+    "events": "/arrangementer",
+    "event": "/arrangementer/{event}",
+    "places": "/steder",
+    "place": "/steder/{place}",
+    "newcomer-form": "/ny-i-kolding",
+    "contact-me": "/kontakt-mig",
+    "login": "/login",
+    "forgot-password": "/login/glemt",
+    "privacy": "/privatliv",
+    "accessibility": "/tilgaengelighed",
+    "not-found": "/findes-ikke",
+}
+COORDINATOR_PAGES = {
+    "coordinator-dashboard": "/koordinator/",
+    "coordinator-inbox": "/koordinator/tilflyttere/",
+    "coordinator-case": "/koordinator/tilflyttere/{case}",
+    "coordinator-compose": "/koordinator/tilflyttere/{case}/velkomst",
+    "coordinator-handover": "/koordinator/tilflyttere/{case}/overdrag",
+    "coordinator-moderation": "/koordinator/godkendelse",
+}
+FORUM_PAGES = {
+    "forum-dashboard": "/forum/",
+    "forum-event-form": "/forum/arrangementer/nyt",
+    "forum-signups": "/forum/arrangementer/{forum_event}/tilmeldinger",
+    "forum-cases": "/forum/tilflyttere/",
+}
+
+
+@pytest.fixture(scope="session")
+def ids(live_server) -> dict:
+    """Ids and slugs of demo records that the page paths need."""
+    from fællesskab.directory.models import Association
+    from fællesskab.events.models import Event
+    from fællesskab.extensions import db
+    from fællesskab.outreach.models import Case
+    from fællesskab.places.models import Forum, Place
+
+    with live_server.app.app_context():
+        forum_id = db.session.scalar(sa.select(Forum.id).where(Forum.slug == "almind-borgerforening"))
+        found = {
+            "association": db.session.scalar(sa.select(Association.slug).order_by(Association.id)),
+            "event": db.session.scalar(sa.select(Event.id).where(Event.kind == "welcome-meeting",
+                                                                 Event.status == "approved").order_by(Event.id)),
+            "place": db.session.scalar(sa.select(Place.slug).where(Place.slug == "almind")),
+            "case": db.session.scalar(sa.select(Case.id).order_by(Case.id)),
+            "forum_event": db.session.scalar(sa.select(Event.id).where(Event.forum_id == forum_id).order_by(Event.id)),
+        }
+        db.session.remove()
+    assert all(found.values()), f"demo data lacks a record the pages need: {found}"
+    return found
+
+
+def check(page, axe_path, path: str, lang: str) -> None:
+    response = page.goto(path)
+    assert response is not None
+    assert_lang(page, lang)
+    violations = axe_violations(page, axe_path)
+    assert not violations, f"axe-core on {path} ({lang}):\n{describe(violations)}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("name", list(PUBLIC_PAGES))
+def test_public_page(page_factory, axe_path, ids, name, lang):
+    page = page_factory(bypass_csp=True)
+    choose_language(page, lang)
+    check(page, axe_path, PUBLIC_PAGES[name].format(**ids), lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_newcomer_results_and_errors(page_factory, axe_path, lang):
+    """The household form answered (results) and sent with a mistake (errors shown)."""
+    page = page_factory(bypass_csp=True)
+    choose_language(page, lang)
+    page.goto("/ny-i-kolding")
+    page.fill("#address", "Almind")
+    page.fill("#match-adults", "2")
+    page.fill("#match-children", "4, 9")
+    with page.expect_navigation():
+        page.locator("form.match-form [type=submit]").click()
+    assert page.locator(".match-list > li").count() > 0, "no matches for Almind"
+    violations = axe_violations(page, axe_path)
+    assert not violations, f"axe-core on the newcomer results ({lang}):\n{describe(violations)}"
+
+    page.goto("/ny-i-kolding")
+    page.fill("#address", "")
+    page.fill("#match-children", "fire")
+    with page.expect_navigation():
+        page.locator("form.match-form [type=submit]").click()
+    assert page.locator(".error-summary").count() == 1
+    violations = axe_violations(page, axe_path)
+    assert not violations, f"axe-core on the newcomer form with errors ({lang}):\n{describe(violations)}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_login_errors(page_factory, axe_path, lang):
+    page = page_factory(bypass_csp=True)
+    choose_language(page, lang)
+    page.goto("/login")
+    page.fill("input[name=email]", "nobody@example.org")
+    page.fill("input[name=password]", "wrong password")
+    with page.expect_navigation():
+        page.locator("form:has(input[name=password]) [type=submit]").click()
+    violations = axe_violations(page, axe_path)
+    assert not violations, f"axe-core on a failed login ({lang}):\n{describe(violations)}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("role, pages", [("coordinator", COORDINATOR_PAGES), ("forum", FORUM_PAGES)])
+def test_staff_pages(page_factory, axe_path, ids, role, pages, lang):
+    page = page_factory(bypass_csp=True)
+    choose_language(page, lang)
+    log_in(page, role)
+    problems = []
+    for name, path in pages.items():
+        path = path.format(**ids)
+        response = page.goto(path)
+        assert response is not None and response.status == 200, f"{name}: {path} answered {response.status}"
+        assert_lang(page, lang)
+        violations = axe_violations(page, axe_path)
+        if violations:
+            problems.append(f"{name} ({path}):\n{describe(violations)}")
+    assert not problems, f"axe-core ({lang}) as {role}:\n" + "\n".join(problems)
