@@ -4,9 +4,11 @@ The newcomer journey (/ny-i-kolding) lives in matching/views.py.
 """
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlparse
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_babel import format_date
 
 from ..core.vocab import CATEGORIES
 from ..directory import services as directory
@@ -14,6 +16,12 @@ from ..events import services as events
 from ..places.services import list_places
 
 bp = Blueprint("main", __name__)
+
+# What the accessibility statement says about its own testing. tests/browser checks
+# AXE_CORE_VERSION against the axe-core pinned in tests/browser/package-lock.json;
+# move A11Y_REVIEWED_ON when the statement is reviewed again.
+AXE_CORE_VERSION = "4.14.1"
+A11Y_REVIEWED_ON = date(2026, 11, 28)
 
 
 @bp.get("/")
@@ -35,7 +43,9 @@ def privacy():
 
 @bp.get("/tilgaengelighed")
 def accessibility():
-    return render_template("main/accessibility.html")
+    return render_template("main/accessibility.html", axe_core_version=AXE_CORE_VERSION,
+                           reviewed_on=format_date(A11Y_REVIEWED_ON, "long"),
+                           reviewed_on_iso=A11Y_REVIEWED_ON.isoformat())
 
 
 @bp.post("/sprog")

@@ -139,3 +139,29 @@ def test_staff_pages(page_factory, axe_path, ids, role, pages, lang):
         if violations:
             problems.append(f"{name} ({path}):\n{describe(violations)}")
     assert not problems, f"axe-core ({lang}) as {role}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_accessibility_statement_tells_how_it_was_tested(page_factory, lang):
+    """The statement names the axe-core version these tests inject, a date, the
+    complaint route and a contact; it is linked from every page's footer."""
+    import json
+    import os
+
+    from fællesskab.main.views import AXE_CORE_VERSION
+
+    with open(os.path.join(os.path.dirname(__file__), "package-lock.json"), encoding="utf-8") as fh:
+        pinned = json.load(fh)["packages"]["node_modules/axe-core"]["version"]
+    assert AXE_CORE_VERSION == pinned, "update AXE_CORE_VERSION in fællesskab/main/views.py"
+
+    page = page_factory()
+    choose_language(page, lang)
+    with page.expect_navigation():
+        page.locator("footer a[href='/tilgaengelighed']").click()
+    assert_lang(page, lang)
+    main = page.locator("main").inner_text()
+    assert f"axe-core {pinned}" in main
+    assert page.locator("#a11y-reviewed-on").get_attribute("datetime")
+    assert page.locator("main a[href^='mailto:']").count() >= 1
+    assert page.locator("main a[href*='digst.dk']").count() == 1
+    assert page.locator("main h2").count() >= 5
