@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# axe-core for the browser tests (tests/browser), pinned in its package-lock.json
+AXE := tests/browser/node_modules/axe-core/axe.min.js
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
@@ -20,7 +22,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -c 'import importlib.metadata as m, sys; d = m.packages_distributions().get("whoosh", []); sys.exit(0 if [x.lower() for x in d] == ["whoosh-reloaded"] and m.version("whoosh-reloaded") == "2.7.5" else f"whoosh is provided by {d}; only whoosh-reloaded==2.7.5 may be installed")'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Without npm the browser tests skip their axe-core checks (and fail in CI).
+$(AXE): tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd tests/browser && npm ci --no-audit --no-fund --silent && touch node_modules/axe-core/axe.min.js; \
+	else \
+		echo "npm not found: the browser tests cannot check accessibility with axe-core"; \
+	fi
+
+install: $(STAMP) $(AXE)
 
 migrate: install
 	$(FLASK) db upgrade
