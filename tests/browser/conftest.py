@@ -167,16 +167,40 @@ def new_context(browser, live_server, **kw):
     return browser.new_context(base_url=live_server.url, **kw)
 
 
+_STATES: dict[tuple, dict] = {}
+
+
+def signed_in_state(browser, live_server, lang: str | None, role: str | None) -> dict:
+    """Cookies of a browser that chose `lang` and logged in as `role` (once per server)."""
+    from .helpers import choose_language, log_in
+
+    key = (live_server.url, lang, role)
+    if key not in _STATES:
+        context = new_context(browser, live_server)
+        page = context.new_page()
+        if lang:
+            choose_language(page, lang)
+        if role:
+            log_in(page, role)
+        _STATES[key] = context.storage_state()
+        context.close()
+    return _STATES[key]
+
+
 @pytest.fixture
 def page_factory(browser, live_server, request, tmp_path):
     """Open pages in fresh contexts; on failure each page's screenshot goes to tmp_path.
 
+    `lang` and `role` start the context with the language chosen and logged in
+    (a cached session: the journeys do both through the pages themselves).
     Every request each page makes is recorded; after the test none may have gone to
     another host than 127.0.0.1.
     """
     opened = []
 
-    def open_page(**context_options):
+    def open_page(lang: str | None = None, role: str | None = None, **context_options):
+        if lang or role:
+            context_options["storage_state"] = signed_in_state(browser, live_server, lang, role)
         context = new_context(browser, live_server, **context_options)
         context.set_default_timeout(15_000)
         page = context.new_page()

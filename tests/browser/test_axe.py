@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from .helpers import LANGUAGES, assert_lang, axe_violations, choose_language, describe, log_in
+from .helpers import LANGUAGES, assert_lang, axe_violations, choose_language, describe
 
 PUBLIC_PAGES = {
     "front": "/",
@@ -80,16 +80,14 @@ def check(page, axe_path, path: str, lang: str) -> None:
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", list(PUBLIC_PAGES))
 def test_public_page(page_factory, axe_path, ids, name, lang):
-    page = page_factory(bypass_csp=True)
-    choose_language(page, lang)
+    page = page_factory(lang=lang, bypass_csp=True)
     check(page, axe_path, PUBLIC_PAGES[name].format(**ids), lang)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_newcomer_results_and_errors(page_factory, axe_path, lang):
-    """The household form answered (results) and sent with a mistake (errors shown)."""
-    page = page_factory(bypass_csp=True)
-    choose_language(page, lang)
+def test_newcomer_results(page_factory, axe_path, lang):
+    """The household form answered: the results with their map (forms with errors: test_form_errors)."""
+    page = page_factory(lang=lang, bypass_csp=True)
     page.goto("/ny-i-kolding")
     page.fill("#address", "Almind")
     page.fill("#match-adults", "2")
@@ -100,35 +98,11 @@ def test_newcomer_results_and_errors(page_factory, axe_path, lang):
     violations = axe_violations(page, axe_path)
     assert not violations, f"axe-core on the newcomer results ({lang}):\n{describe(violations)}"
 
-    page.goto("/ny-i-kolding")
-    page.fill("#address", "")
-    page.fill("#match-children", "fire")
-    with page.expect_navigation():
-        page.locator("form.match-form [type=submit]").click()
-    assert page.locator(".error-summary").count() == 1
-    violations = axe_violations(page, axe_path)
-    assert not violations, f"axe-core on the newcomer form with errors ({lang}):\n{describe(violations)}"
-
-
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_login_errors(page_factory, axe_path, lang):
-    page = page_factory(bypass_csp=True)
-    choose_language(page, lang)
-    page.goto("/login")
-    page.fill("input[name=email]", "nobody@example.org")
-    page.fill("input[name=password]", "wrong password")
-    with page.expect_navigation():
-        page.locator("form:has(input[name=password]) [type=submit]").click()
-    violations = axe_violations(page, axe_path)
-    assert not violations, f"axe-core on a failed login ({lang}):\n{describe(violations)}"
-
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("role, pages", [("coordinator", COORDINATOR_PAGES), ("forum", FORUM_PAGES)])
 def test_staff_pages(page_factory, axe_path, ids, role, pages, lang):
-    page = page_factory(bypass_csp=True)
-    choose_language(page, lang)
-    log_in(page, role)
+    page = page_factory(lang=lang, role=role, bypass_csp=True)
     problems = []
     for name, path in pages.items():
         path = path.format(**ids)

@@ -100,30 +100,6 @@ def test_newcomer_journey_with_the_keyboard_only(page, live_server, lang):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_newcomer_form_errors_are_announced_and_linked(page, lang):
-    choose_language(page, lang)
-    page.goto("/ny-i-kolding")
-    page.fill("#address", "")
-    page.fill("#match-children", "fire og ni")
-    with page.expect_navigation():
-        page.locator("form.match-form [type=submit]").click()
-    summary = page.locator(".error-summary")
-    assert summary.get_attribute("role") == "alert"
-    invalid = page.locator("[aria-invalid=true]")
-    assert invalid.count() >= 1
-    for i in range(invalid.count()):
-        field = invalid.nth(i)
-        described = (field.get_attribute("aria-describedby") or "").split()
-        errors = [d for d in described if d.endswith("-error")]
-        assert errors and page.locator(f"#{errors[0]}").count() == 1, f"{field.get_attribute('id')} has no linked error"
-    # Each summary link leads to its field.
-    link = summary.locator("a").first
-    target = link.get_attribute("href")
-    link.click()
-    assert page.evaluate("location.hash") == target
-
-
-@pytest.mark.parametrize("lang", LANGUAGES)
 def test_coordinator_journey(page, live_server, lang):
     from fællesskab.outreach.models import Newcomer
 

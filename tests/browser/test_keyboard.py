@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import log_in
 from .test_axe import ids  # noqa: F401 (fixture)
 
 PAGES = {
@@ -34,9 +33,7 @@ TABBABLE_COUNT = """() => [...document.querySelectorAll(
 
 @pytest.mark.parametrize("role", list(PAGES))
 def test_every_focus_stop_is_visible(page_factory, ids, role):  # noqa: F811
-    page = page_factory()
-    if role:
-        log_in(page, role)
+    page = page_factory(role=role)
     problems = []
     for path in PAGES[role]:
         path = path.format(**ids)

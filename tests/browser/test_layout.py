@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import LANGUAGES, axe_violations, choose_language, describe, horizontal_overflow, log_in
+from .helpers import LANGUAGES, axe_violations, describe, horizontal_overflow
 from .test_axe import COORDINATOR_PAGES, FORUM_PAGES, PUBLIC_PAGES, ids  # noqa: F401 (fixture)
 
 VIEWPORTS = {
@@ -19,8 +19,7 @@ VIEWPORTS = {
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("size", list(VIEWPORTS))
 def test_public_pages_reflow(page_factory, ids, size, lang):  # noqa: F811
-    page = page_factory(**VIEWPORTS[size])
-    choose_language(page, lang)
+    page = page_factory(lang=lang, **VIEWPORTS[size])
     wide = {}
     for name, path in PUBLIC_PAGES.items():
         page.goto(path.format(**ids))
@@ -39,8 +38,7 @@ def test_public_pages_reflow(page_factory, ids, size, lang):  # noqa: F811
 @pytest.mark.parametrize("size", list(VIEWPORTS))
 @pytest.mark.parametrize("role, pages", [("coordinator", COORDINATOR_PAGES), ("forum", FORUM_PAGES)])
 def test_staff_pages_reflow(page_factory, ids, role, pages, size):  # noqa: F811
-    page = page_factory(**VIEWPORTS[size])
-    log_in(page, role)
+    page = page_factory(role=role, **VIEWPORTS[size])
     wide = {}
     for name, path in pages.items():
         page.goto(path.format(**ids))
