@@ -141,12 +141,40 @@ def live_server(request, tmp_path_factory):
             drop()
 
 
+@pytest.fixture(scope="session")
+def ids(live_server) -> dict:
+    """Ids and slugs of demo records that the page paths need."""
+    from fællesskab.directory.models import Association
+    from fællesskab.events.models import Event
+    from fællesskab.extensions import db
+    from fællesskab.outreach.models import Case
+    from fællesskab.places.models import Forum, Place
+
+    with live_server.app.app_context():
+        forum_id = db.session.scalar(sa.select(Forum.id).where(Forum.slug == "almind-borgerforening"))
+        found = {
+            "association": db.session.scalar(sa.select(Association.slug).order_by(Association.id)),
+            "event": db.session.scalar(sa.select(Event.id).where(Event.kind == "welcome-meeting",
+                                                                 Event.status == "approved").order_by(Event.id)),
+            "place": db.session.scalar(sa.select(Place.slug).where(Place.slug == "almind")),
+            "case": db.session.scalar(sa.select(Case.id).order_by(Case.id)),
+            "forum_event": db.session.scalar(sa.select(Event.id).where(Event.forum_id == forum_id).order_by(Event.id)),
+        }
+        db.session.remove()
+    assert all(found.values()), f"demo data lacks a record the pages need: {found}"
+    return found
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     """Keep each phase's report on the test item, so fixtures can see a failure."""
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+def is_foreign(url: str) -> bool:
+    return not url.startswith(BROWSER_OWN) and urlsplit(url).hostname != "127.0.0.1"
 
 
 class Requests:
@@ -159,12 +187,15 @@ class Requests:
         self.urls.append(req.url)
 
     def foreign(self) -> list[str]:
-        return [u for u in self.urls
-                if not u.startswith(BROWSER_OWN) and urlsplit(u).hostname != "127.0.0.1"]
+        return [u for u in self.urls if is_foreign(u)]
 
 
 def new_context(browser, live_server, **kw):
-    return browser.new_context(base_url=live_server.url, **kw)
+    """A fresh browser context on the live server; requests to other hosts are
+    recorded by the page's listener and then aborted, so nothing leaves the machine."""
+    context = browser.new_context(base_url=live_server.url, **kw)
+    context.route(is_foreign, lambda route: route.abort("blockedbyclient"))
+    return context
 
 
 _STATES: dict[tuple, dict] = {}

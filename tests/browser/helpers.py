@@ -16,8 +16,10 @@ def choose_language(page, lang: str) -> None:
     """Pick the UI language with the switch in the page header, as a person would."""
     page.goto("/")
     if page.locator("html").get_attribute("lang") != lang:
+        switch = page.locator(f"header button[name=lang][value={lang}], header a[hreflang={lang}]")
+        assert switch.count(), f"no language switch to {lang!r} in the page header"
         with page.expect_navigation():
-            page.locator(f"[name=lang][value={lang}]").first.click()
+            switch.first.click()
     assert_lang(page, lang)
 
 

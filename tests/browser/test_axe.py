@@ -7,67 +7,9 @@ script may run (the journeys check the CSP itself).
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
 from .helpers import LANGUAGES, assert_lang, axe_violations, choose_language, describe
-
-PUBLIC_PAGES = {
-    "front": "/",
-    "search-results": "/soeg?q=fodbold",
-    "search-empty": "/soeg?q=xylofonqwz",
-    "directory": "/foreninger",
-    "association": "/foreninger/{association}",
-    "events": "/arrangementer",
-    "event": "/arrangementer/{event}",
-    "places": "/steder",
-    "place": "/steder/{place}",
-    "newcomer-form": "/ny-i-kolding",
-    "contact-me": "/kontakt-mig",
-    "login": "/login",
-    "forgot-password": "/login/glemt",
-    "privacy": "/privatliv",
-    "accessibility": "/tilgaengelighed",
-    "not-found": "/findes-ikke",
-}
-COORDINATOR_PAGES = {
-    "coordinator-dashboard": "/koordinator/",
-    "coordinator-inbox": "/koordinator/tilflyttere/",
-    "coordinator-case": "/koordinator/tilflyttere/{case}",
-    "coordinator-compose": "/koordinator/tilflyttere/{case}/velkomst",
-    "coordinator-handover": "/koordinator/tilflyttere/{case}/overdrag",
-    "coordinator-moderation": "/koordinator/godkendelse",
-}
-FORUM_PAGES = {
-    "forum-dashboard": "/forum/",
-    "forum-event-form": "/forum/arrangementer/nyt",
-    "forum-signups": "/forum/arrangementer/{forum_event}/tilmeldinger",
-    "forum-cases": "/forum/tilflyttere/",
-}
-
-
-@pytest.fixture(scope="session")
-def ids(live_server) -> dict:
-    """Ids and slugs of demo records that the page paths need."""
-    from fællesskab.directory.models import Association
-    from fællesskab.events.models import Event
-    from fællesskab.extensions import db
-    from fællesskab.outreach.models import Case
-    from fællesskab.places.models import Forum, Place
-
-    with live_server.app.app_context():
-        forum_id = db.session.scalar(sa.select(Forum.id).where(Forum.slug == "almind-borgerforening"))
-        found = {
-            "association": db.session.scalar(sa.select(Association.slug).order_by(Association.id)),
-            "event": db.session.scalar(sa.select(Event.id).where(Event.kind == "welcome-meeting",
-                                                                 Event.status == "approved").order_by(Event.id)),
-            "place": db.session.scalar(sa.select(Place.slug).where(Place.slug == "almind")),
-            "case": db.session.scalar(sa.select(Case.id).order_by(Case.id)),
-            "forum_event": db.session.scalar(sa.select(Event.id).where(Event.forum_id == forum_id).order_by(Event.id)),
-        }
-        db.session.remove()
-    assert all(found.values()), f"demo data lacks a record the pages need: {found}"
-    return found
-
+from .pages import COORDINATOR_PAGES, FORUM_PAGES, PUBLIC_PAGES
 
 def check(page, axe_path, path: str, lang: str) -> None:
     response = page.goto(path)
@@ -95,6 +37,11 @@ def test_newcomer_results(page_factory, axe_path, lang):
     with page.expect_navigation():
         page.locator("form.match-form [type=submit]").click()
     assert page.locator(".match-list > li").count() > 0, "no matches for Almind"
+    # The SVG map is an image with a title and a description; the list beside it says the same.
+    svg = page.locator(".geo-map svg[role=img]")
+    assert svg.count() == 1
+    for part in (svg.get_attribute("aria-labelledby") or "").split():
+        assert page.locator(f"[id='{part}']").text_content().strip(), f"the map's {part} is empty"
     violations = axe_violations(page, axe_path)
     assert not violations, f"axe-core on the newcomer results ({lang}):\n{describe(violations)}"
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from .helpers import LANGUAGES, assert_lang, axe_violations, describe
-from .test_axe import ids  # noqa: F401 (fixture)
 
 # (role, path, the form's submit button, fields to fill first)
 FORMS = {
@@ -37,7 +36,7 @@ def assert_errors_linked(page) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", list(FORMS))
-def test_form_errors_are_announced_and_linked(page_factory, axe_path, ids, name, lang):  # noqa: F811
+def test_form_errors_are_announced_and_linked(page_factory, axe_path, ids, name, lang):
     role, path, submit, fill = FORMS[name]
     page = page_factory(lang=lang, role=role, bypass_csp=True)
     page.goto(path.format(**ids))

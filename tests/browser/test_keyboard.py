@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from .test_axe import ids  # noqa: F401 (fixture)
 
 PAGES = {
     None: ["/", "/ny-i-kolding", "/arrangementer/{event}", "/foreninger/{association}", "/soeg?q=fodbold",
@@ -32,7 +31,7 @@ TABBABLE_COUNT = """() => [...document.querySelectorAll(
 
 
 @pytest.mark.parametrize("role", list(PAGES))
-def test_every_focus_stop_is_visible(page_factory, ids, role):  # noqa: F811
+def test_every_focus_stop_is_visible(page_factory, ids, role):
     page = page_factory(role=role)
     problems = []
     for path in PAGES[role]:

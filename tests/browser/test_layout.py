@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from .helpers import LANGUAGES, axe_violations, describe, horizontal_overflow
-from .test_axe import COORDINATOR_PAGES, FORUM_PAGES, PUBLIC_PAGES, ids  # noqa: F401 (fixture)
+from .pages import COORDINATOR_PAGES, FORUM_PAGES, PUBLIC_PAGES
 
 VIEWPORTS = {
     "phone-360": {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 1},
@@ -18,7 +18,7 @@ VIEWPORTS = {
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("size", list(VIEWPORTS))
-def test_public_pages_reflow(page_factory, ids, size, lang):  # noqa: F811
+def test_public_pages_reflow(page_factory, ids, size, lang):
     page = page_factory(lang=lang, **VIEWPORTS[size])
     wide = {}
     for name, path in PUBLIC_PAGES.items():
@@ -37,7 +37,7 @@ def test_public_pages_reflow(page_factory, ids, size, lang):  # noqa: F811
 
 @pytest.mark.parametrize("size", list(VIEWPORTS))
 @pytest.mark.parametrize("role, pages", [("coordinator", COORDINATOR_PAGES), ("forum", FORUM_PAGES)])
-def test_staff_pages_reflow(page_factory, ids, role, pages, size):  # noqa: F811
+def test_staff_pages_reflow(page_factory, ids, role, pages, size):
     page = page_factory(role=role, **VIEWPORTS[size])
     wide = {}
     for name, path in pages.items():
@@ -66,5 +66,22 @@ def test_axe_finds_a_known_violation(page_factory, axe_path):
     page.goto("/tilgaengelighed")
     page.evaluate("""() => { const img = document.createElement('img');
                              img.src = '/static/favicon.svg'; document.querySelector('main').append(img); }""")
-    ids = [v["id"] for v in axe_violations(page, axe_path)]
-    assert "image-alt" in ids
+    found = [v["id"] for v in axe_violations(page, axe_path)]
+    assert "image-alt" in found
+
+
+def test_requests_to_other_hosts_are_caught(browser, live_server):
+    """The check every page_factory test ends with: a request to another host is
+    recorded (and aborted before it leaves the machine)."""
+    from .conftest import Requests, new_context
+
+    context = new_context(browser, live_server)
+    page = context.new_page()
+    seen = Requests()
+    page.on("request", seen)
+    page.goto("/tilgaengelighed")
+    with page.expect_event("requestfailed"):
+        page.evaluate("""() => { const img = document.createElement('img');
+                                 img.alt = ''; img.src = 'http://192.0.2.1/pixel.png'; document.body.append(img); }""")
+    context.close()
+    assert seen.foreign() == ["http://192.0.2.1/pixel.png"]
