@@ -9,7 +9,6 @@ reason; with CI set in the environment they fail instead.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -263,25 +262,3 @@ def page_factory(browser, live_server, request, tmp_path):
 @pytest.fixture
 def page(page_factory):
     return page_factory()
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if str(item.fspath).startswith(HERE):
-            item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _chromium_profile_dir(tmp_path_factory):
-    """Keep Chromium's crash reports and caches out of the home directory."""
-    home = tmp_path_factory.mktemp("chromium-home")
-    old = os.environ.get("XDG_CONFIG_HOME"), os.environ.get("XDG_CACHE_HOME")
-    os.environ["XDG_CONFIG_HOME"] = str(home / "config")
-    os.environ["XDG_CACHE_HOME"] = str(home / "cache")
-    yield
-    for key, value in zip(("XDG_CONFIG_HOME", "XDG_CACHE_HOME"), old):
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
-    shutil.rmtree(home, ignore_errors=True)

@@ -11,6 +11,9 @@ import pytest
 from .helpers import LANGUAGES, assert_lang, axe_violations, choose_language, describe
 from .pages import COORDINATOR_PAGES, FORUM_PAGES, PUBLIC_PAGES
 
+pytestmark = pytest.mark.browser
+
+
 def check(page, axe_path, path: str, lang: str) -> None:
     response = page.goto(path)
     assert response is not None

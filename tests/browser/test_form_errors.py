@@ -7,6 +7,9 @@ import pytest
 
 from .helpers import LANGUAGES, assert_lang, axe_violations, describe
 
+pytestmark = pytest.mark.browser
+
+
 # (role, path, the form's submit button, fields to fill first)
 FORMS = {
     "login": (None, "/login", "form:has(input[name=password]) [type=submit]", {}),

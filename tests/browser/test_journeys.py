@@ -14,6 +14,9 @@ import pytest
 
 from .helpers import LANGUAGES, assert_lang, choose_language, focus_is_visible, log_in, press_until_focused
 
+pytestmark = pytest.mark.browser
+
+
 # One newcomer per language run, so both runs can take a case from "new" to "handed over".
 CASE_NEWCOMER = {"da": "DEMO-N-001", "en": "DEMO-N-002"}
 

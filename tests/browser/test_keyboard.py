@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.browser
+
 
 PAGES = {
     None: ["/", "/ny-i-kolding", "/arrangementer/{event}", "/foreninger/{association}", "/soeg?q=fodbold",

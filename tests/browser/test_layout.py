@@ -10,6 +10,9 @@ import pytest
 from .helpers import LANGUAGES, axe_violations, describe, horizontal_overflow
 from .pages import COORDINATOR_PAGES, FORUM_PAGES, PUBLIC_PAGES
 
+pytestmark = pytest.mark.browser
+
+
 VIEWPORTS = {
     "phone-360": {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 1},
     "zoom-200": {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2},
