@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# axe-core for the browser tests (tests/browser), pinned in its package-lock.json
+AXE := tests/browser/node_modules/axe-core/axe.min.js
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
@@ -21,7 +23,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(MAKE) compile-translations
 	touch $(STAMP)
 
-install: $(STAMP)
+# Without npm the browser tests skip their axe-core checks (and fail in CI).
+$(AXE): tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd tests/browser && npm ci --no-audit --no-fund --silent && touch node_modules/axe-core/axe.min.js; \
+	else \
+		echo "npm not found: the browser tests cannot check accessibility with axe-core"; \
+	fi
+
+install: $(STAMP) $(AXE)
 
 # Translations (README, "Translations"). msgids are Danish; English is in
 # fællesskab/translations/en/LC_MESSAGES/messages.po. `make translations`

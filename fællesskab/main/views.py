@@ -4,17 +4,24 @@ The newcomer journey (/ny-i-kolding) lives in matching/views.py.
 """
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlparse
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
-from ..core import locale
+from ..core import formatting, locale
 from ..core.vocab import CATEGORIES
 from ..directory import services as directory
 from ..events import services as events
 from ..places.services import list_places
 
 bp = Blueprint("main", __name__)
+
+# What the accessibility statement says about its own testing. tests/browser checks
+# AXE_CORE_VERSION against the axe-core pinned in tests/browser/package-lock.json;
+# move A11Y_REVIEWED_ON when the statement is reviewed again.
+AXE_CORE_VERSION = "4.14.1"
+A11Y_REVIEWED_ON = date(2026, 11, 28)
 
 
 @bp.get("/")
@@ -53,7 +60,9 @@ def _period(days: int) -> str:
 
 @bp.get("/tilgaengelighed")
 def accessibility():
-    return render_template("main/accessibility.html")
+    return render_template("main/accessibility.html", axe_core_version=AXE_CORE_VERSION,
+                           reviewed_on=formatting.date_text(A11Y_REVIEWED_ON),
+                           reviewed_on_iso=A11Y_REVIEWED_ON.isoformat())
 
 
 @bp.post("/sprog")

@@ -1,0 +1,34 @@
+"""The page types the accessibility checks visit; `{name}` parts come from the `ids` fixture."""
+
+PUBLIC_PAGES = {
+    "front": "/",
+    "search-results": "/soeg?q=fodbold",
+    "search-empty": "/soeg?q=xylofonqwz",
+    "directory": "/foreninger",
+    "association": "/foreninger/{association}",
+    "events": "/arrangementer",
+    "event": "/arrangementer/{event}",
+    "places": "/steder",
+    "place": "/steder/{place}",
+    "newcomer-form": "/ny-i-kolding",
+    "contact-me": "/kontakt-mig",
+    "login": "/login",
+    "forgot-password": "/login/glemt",
+    "privacy": "/privatliv",
+    "accessibility": "/tilgaengelighed",
+    "not-found": "/findes-ikke",
+}
+COORDINATOR_PAGES = {
+    "coordinator-dashboard": "/koordinator/",
+    "coordinator-inbox": "/koordinator/tilflyttere/",
+    "coordinator-case": "/koordinator/tilflyttere/{case}",
+    "coordinator-compose": "/koordinator/tilflyttere/{case}/velkomst",
+    "coordinator-handover": "/koordinator/tilflyttere/{case}/overdrag",
+    "coordinator-moderation": "/koordinator/godkendelse",
+}
+FORUM_PAGES = {
+    "forum-dashboard": "/forum/",
+    "forum-event-form": "/forum/arrangementer/nyt",
+    "forum-signups": "/forum/arrangementer/{forum_event}/tilmeldinger",
+    "forum-cases": "/forum/tilflyttere/",
+}

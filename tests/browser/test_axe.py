@@ -1,0 +1,91 @@
+"""axe-core finds no WCAG 2.0/2.1 A or AA violation on any page type, in Danish and English.
+
+axe-core is injected from tests/browser/node_modules (the npm package pinned in
+package-lock.json); the contexts bypass the page's CSP only so the injected
+script may run (the journeys check the CSP itself).
+"""
+from __future__ import annotations
+
+import pytest
+
+from .helpers import LANGUAGES, assert_lang, axe_violations, choose_language, describe
+from .pages import COORDINATOR_PAGES, FORUM_PAGES, PUBLIC_PAGES
+
+pytestmark = pytest.mark.browser
+
+
+def check(page, axe_path, path: str, lang: str) -> None:
+    response = page.goto(path)
+    assert response is not None
+    assert_lang(page, lang)
+    violations = axe_violations(page, axe_path)
+    assert not violations, f"axe-core on {path} ({lang}):\n{describe(violations)}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("name", list(PUBLIC_PAGES))
+def test_public_page(page_factory, axe_path, ids, name, lang):
+    page = page_factory(lang=lang, bypass_csp=True)
+    check(page, axe_path, PUBLIC_PAGES[name].format(**ids), lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_newcomer_results(page_factory, axe_path, lang):
+    """The household form answered: the results with their map (forms with errors: test_form_errors)."""
+    page = page_factory(lang=lang, bypass_csp=True)
+    page.goto("/ny-i-kolding")
+    page.fill("#address", "Almind")
+    page.fill("#match-adults", "2")
+    page.fill("#match-children", "4, 9")
+    with page.expect_navigation():
+        page.locator("form.match-form [type=submit]").click()
+    assert page.locator(".match-list > li").count() > 0, "no matches for Almind"
+    # The SVG map is an image with a title and a description; the list beside it says the same.
+    svg = page.locator(".geo-map svg[role=img]")
+    assert svg.count() == 1
+    for part in (svg.get_attribute("aria-labelledby") or "").split():
+        assert page.locator(f"[id='{part}']").text_content().strip(), f"the map's {part} is empty"
+    violations = axe_violations(page, axe_path)
+    assert not violations, f"axe-core on the newcomer results ({lang}):\n{describe(violations)}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("role, pages", [("coordinator", COORDINATOR_PAGES), ("forum", FORUM_PAGES)])
+def test_staff_pages(page_factory, axe_path, ids, role, pages, lang):
+    page = page_factory(lang=lang, role=role, bypass_csp=True)
+    problems = []
+    for name, path in pages.items():
+        path = path.format(**ids)
+        response = page.goto(path)
+        assert response is not None and response.status == 200, f"{name}: {path} answered {response.status}"
+        assert_lang(page, lang)
+        violations = axe_violations(page, axe_path)
+        if violations:
+            problems.append(f"{name} ({path}):\n{describe(violations)}")
+    assert not problems, f"axe-core ({lang}) as {role}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_accessibility_statement_tells_how_it_was_tested(page_factory, lang):
+    """The statement names the axe-core version these tests inject, a date, the
+    complaint route and a contact; it is linked from every page's footer."""
+    import json
+    import os
+
+    from fællesskab.main.views import AXE_CORE_VERSION
+
+    with open(os.path.join(os.path.dirname(__file__), "package-lock.json"), encoding="utf-8") as fh:
+        pinned = json.load(fh)["packages"]["node_modules/axe-core"]["version"]
+    assert AXE_CORE_VERSION == pinned, "update AXE_CORE_VERSION in fællesskab/main/views.py"
+
+    page = page_factory()
+    choose_language(page, lang)
+    with page.expect_navigation():
+        page.locator("footer a[href='/tilgaengelighed']").click()
+    assert_lang(page, lang)
+    main = page.locator("main").inner_text()
+    assert f"axe-core {pinned}" in main
+    assert page.locator("#a11y-reviewed-on").get_attribute("datetime")
+    assert page.locator("main a[href^='mailto:']").count() >= 1
+    assert page.locator("main a[href*='digst.dk']").count() == 1
+    assert page.locator("main h2").count() >= 5
