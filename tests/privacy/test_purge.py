@@ -15,6 +15,8 @@ from fællesskab.mail import services as mail
 from fællesskab.mail.models import OutboxMessage
 from fællesskab.outreach import services
 from fællesskab.outreach.models import Case
+from fællesskab.surveys.models import SurveyToken
+from fællesskab.surveys.services import issue_token
 
 
 def _count(db, model, *where):
@@ -47,6 +49,8 @@ def expired_everything(db, make_case, forum_event, sign_up, coordinator):
                                 expires_at=utcnow() - timedelta(days=10)))
     db.session.add(AuditEntry(at=utcnow() - timedelta(days=800), action="view", subject_type="newcomer",
                               actor_label="system"))
+    issue_token("leaver", now=utcnow() - timedelta(days=90))  # a survey link past its 60 days
+    issue_token("leaver")
     db.session.commit()
     return old.id, fresh.id
 
@@ -60,6 +64,7 @@ def _state(db, ids):
         "outbox": sorted(db.session.scalars(sa.select(OutboxMessage.to_address).where(OutboxMessage.kind == "test"))),
         "cache": _count(db, GeocodeCache),
         "old_audit": _count(db, AuditEntry, AuditEntry.at < utcnow() - timedelta(days=730)),
+        "survey_links": _count(db, SurveyToken),
     }
 
 
@@ -69,7 +74,7 @@ def test_dry_run_counts_and_changes_nothing(runner, db, expired_everything):
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Prøvekørsel – intet er ændret.")
     for phrase in ("1 afsluttede sager", "1 tilmeldinger", "1 aldrig afsendte", "1 udløbne adresseopslag",
-                   "1 gamle logrækker"):
+                   "1 gamle logrækker", "1 udløbne spørgeskemalinks"):
         assert phrase in result.output, result.output
     assert _state(db, expired_everything) == before
 
@@ -81,7 +86,7 @@ def test_purge_deletes_exactly_what_is_past_retention(runner, db, expired_everyt
     assert after["old_name"] is None and after["fresh_name"] == "Nyligt Lukket"
     assert after["registrations"] == ["ny-tilmelding@example.org"]
     assert after["outbox"] == ["venter@example.org"]
-    assert after["cache"] == 0 and after["old_audit"] == 0
+    assert after["cache"] == 0 and after["old_audit"] == 0 and after["survey_links"] == 1
     again = runner.invoke(args=["privacy", "purge"])
     assert "0 afsluttede sager" in again.output and "0 tilmeldinger" in again.output
 
