@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from ..core.pagination import MAX_PER_PAGE
+from ..core.pagination import MAX_PAGE, MAX_PER_PAGE
 from ..core.vocab import CATEGORIES, TARGET_GROUPS
 from ..geo.addresses import MAX_QUERY_LENGTH as MAX_ADDRESS_LENGTH
 from ..geo.suggest import MAX_LIMIT as MAX_SUGGESTIONS
@@ -145,9 +145,10 @@ def _answers(ok_schema: str, description: str, *errors: str) -> dict:
 
 def _page_params() -> list[dict]:
     return [
-        _query("page", {"type": "integer", "minimum": 1}, "Page number, from 1 (bad values mean 1)."),
+        _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+               f"Page number, 1–{MAX_PAGE} (default 1; anything else is a 400)."),
         _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
-               f"Results per page, 1–{MAX_PER_PAGE} (default 20; larger values are capped)."),
+               f"Results per page, 1–{MAX_PER_PAGE} (default 20; anything else is a 400)."),
     ]
 
 

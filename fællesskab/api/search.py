@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify, request, url_for
 
+from ..core.pagination import checked_page
 from ..search.params import parse_params
 from ..search.services import Hit, SearchResult, search
 from ..surveys.search_log import record_if_empty
@@ -41,6 +42,7 @@ def result_json(result: SearchResult) -> dict:
 @bp.get("/search")
 def search_endpoint():
     """Full-text search over associations and events, with filters, facets and distance."""
+    checked_page(request.args.get("page"), request.args.get("per_page"))  # a 400 beyond the caps
     params = parse_params(request.args)
     result = search(params)
     record_if_empty(params, result)  # the zero-result search log (surveys/search_log.py)

@@ -7,7 +7,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from ..core.errors import ValidationError
-from ..core.pagination import clamp_page, paginate
+from ..core.pagination import checked_page, paginate
 from ..directory import services as directory
 from ..events import services as events
 from ..places import services as places
@@ -39,7 +39,7 @@ def _date_arg(name: str) -> datetime | None:
 
 @bp.get("/events")
 def event_list():
-    page, per_page = clamp_page(request.args.get("page"), request.args.get("per_page"))
+    page, per_page = checked_page(request.args.get("page"), request.args.get("per_page"))
     place_id = None
     if request.args.get("place"):
         place_id = places.get_place_by_slug(request.args["place"]).id

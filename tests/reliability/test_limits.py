@@ -37,11 +37,14 @@ def test_too_many_form_fields_is_413(client, app):
 
 
 @pytest.mark.parametrize("path", ["/api/v1/events", "/api/v1/search"])
-def test_api_pages_are_capped_at_100(client, path):
-    body = client.get(f"{path}?per_page=100000&page=1").get_json()
-    assert body["per_page"] == 100
-    far = client.get(f"{path}?page=999999999999")
-    assert far.status_code == 200 and far.get_json()["results"] == []
+def test_api_pages_beyond_the_caps_are_a_400(client, path):
+    assert client.get(f"{path}?per_page=100&page=1").get_json()["per_page"] == 100
+    too_many = client.get(f"{path}?per_page=100000&page=1")
+    assert too_many.status_code == 400 and too_many.get_json()["error"]["field"] == "per_page"
+    too_far = client.get(f"{path}?page=999999999999")
+    assert too_far.status_code == 400 and too_far.get_json()["error"]["field"] == "page"
+    last = client.get(f"{path}?page=100000")
+    assert last.status_code == 200 and last.get_json()["results"] == []
 
 
 @pytest.mark.parametrize("path", ["/foreninger", "/arrangementer", "/soeg", "/steder/kolding"])

@@ -73,8 +73,20 @@ def test_pagination(client, listings):
     assert [len(p["results"]) for p in pages] == [3, 1, 0]
     assert all(p["total"] == 4 for p in pages)
     assert [r["id"] for p in pages for r in p["results"]] == [r["id"] for r in everything["results"]]
-    assert get(client, per_page="1000").get_json()["per_page"] == 100
-    assert get(client, page="abc", per_page="0").get_json()["page"] == 1
+    assert get(client, per_page="100").get_json()["per_page"] == 100
+
+
+@pytest.mark.parametrize("params,field", [
+    ({"per_page": "1000"}, "per_page"), ({"per_page": "0"}, "per_page"), ({"per_page": "x"}, "per_page"),
+    ({"page": "abc"}, "page"), ({"page": "0"}, "page"), ({"page": "100001"}, "page"),
+])
+def test_pagination_beyond_the_caps_is_a_clear_400(client, params, field):
+    response = get(client, **params)
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "validation_error" and error["field"] == field and "1" in error["message"]
+    events = client.get("/api/v1/events", query_string=params)
+    assert events.status_code == 400 and events.get_json()["error"]["field"] == field
 
 
 def test_query_of_more_than_200_characters_is_refused(client):
