@@ -58,8 +58,16 @@ def init_security(app: Flask) -> None:
     app.after_request(_security_headers)
 
 
+# How stale "seen_at" may get before a request writes it again. Writing it on every
+# request re-sent the session cookie with every response, so two requests in flight
+# at once (a page and its favicon) raced: the later response carried the session as
+# it was before the page stored its CSRF token, and the form on the page then failed.
+SEEN_AT_GRANULARITY = 60
+
+
 def _enforce_session_lifetime():
-    if not current_user.is_authenticated:
+    # Static files never read the session; touching it there only risks the race above.
+    if request.endpoint == "static" or not current_user.is_authenticated:
         return None
     now = int(time.time())
     cfg = current_app.config
@@ -73,8 +81,10 @@ def _enforce_session_lifetime():
         logout_user()
         session.clear()
         return None
-    session.setdefault("login_at", started)
-    session["seen_at"] = now
+    if "login_at" not in session:
+        session["login_at"] = started
+    if now - seen >= SEEN_AT_GRANULARITY or "seen_at" not in session:
+        session["seen_at"] = now
     return None
 
 

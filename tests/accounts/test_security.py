@@ -182,6 +182,23 @@ def test_idle_and_absolute_session_lifetimes(client, make_user):
     assert client.get("/koordinator/").status_code == 302
 
 
+def test_session_cookie_is_not_rewritten_by_every_request(client, make_user):
+    """A page and its favicon load side by side; if both re-sent the session cookie,
+    the one answered last could drop the CSRF token the page had just stored."""
+    make_user("coordinator", email="race@example.org")
+    login(client, "race@example.org")
+    assert client.get("/koordinator/").status_code == 200  # stores the CSRF token
+    static = client.get("/static/favicon.svg")
+    assert static.status_code == 200
+    assert "Set-Cookie" not in static.headers
+    again = client.get("/koordinator/")
+    assert again.status_code == 200 and "Set-Cookie" not in again.headers
+    with client.session_transaction() as session:
+        session["seen_at"] -= 120
+    later = client.get("/koordinator/")
+    assert "session=" in later.headers.get("Set-Cookie", "")  # idle clock moves on
+
+
 def test_login_gives_a_new_session(client, make_user):
     make_user("coordinator", email="fixation@example.org")
     with client.session_transaction() as session:
