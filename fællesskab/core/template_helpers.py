@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from . import formatting
 from .vocab import CATEGORIES, EVENT_KINDS, LANGUAGE_NAMES, TARGET_GROUPS
@@ -52,6 +53,16 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def content_lang() -> Markup:
+    """` lang="da"` for text the associations and forums wrote, on pages in another language.
+
+    Their texts are written in Danish (the directory is Danish); marking them lets a
+    screen reader on an English page switch to Danish pronunciation (WCAG 3.1.2).
+    On Danish pages the page's own language already says it, so nothing is added.
+    """
+    return Markup("") if str(get_locale() or "da").startswith("da") else Markup(' lang="da"')
+
+
 def has_endpoint(name: str) -> bool:
     """Whether the app has the view `name`, so a template can link to a feature only once it exists."""
     return name in current_app.view_functions
@@ -68,5 +79,5 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         CATEGORIES=CATEGORIES, TARGET_GROUPS=TARGET_GROUPS, EVENT_KINDS=EVENT_KINDS,
         LANGUAGE_NAMES=LANGUAGE_NAMES, url_with=url_with, get_locale=get_locale,
-        has_endpoint=has_endpoint, language_url=language_url, distance_number=formatting.distance_number,
+        has_endpoint=has_endpoint, content_lang=content_lang, language_url=language_url, distance_number=formatting.distance_number,
     )

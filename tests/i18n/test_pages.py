@@ -118,3 +118,19 @@ def test_an_unlisted_error_status_is_explained_in_the_ui_language(app):
             app.preprocess_request()
             response = app.make_response(app.handle_http_exception(ImATeapot()))
             assert response.status_code == 418 and words in response.get_data(as_text=True)
+
+
+def test_texts_written_in_danish_are_marked_on_english_pages(client, make_association, make_event):
+    """WCAG 3.1.2: the associations' own Danish texts carry lang="da" on English pages only."""
+    assoc = make_association(name="Almind Strikkeklub", summary="Vi strikker hver tirsdag.",
+                             description="Kom og vær med til kaffe og strik.")
+    event = make_event(title="Velkomstaften i Almind", description="Kaffe, kage og en tur rundt i byen.")
+    page = english(client, f"/foreninger/{assoc.slug}")
+    assert '<p class="lead" lang="da">Vi strikker hver tirsdag.</p>' in page
+    assert re.search(r'<div lang="da">\s*<p>Kom og vær med til kaffe og strik.</p>', page)
+    page = english(client, f"/arrangementer/{event.id}")
+    assert '<h1 lang="da">Velkomstaften i Almind</h1>' in page
+    assert re.search(r'<div lang="da">\s*<p>Kaffe, kage', page)
+    assert 'lang="da">Velkomstaften i Almind</a>' in english(client, "/arrangementer")
+    danish = client.get(f"/foreninger/{assoc.slug}?lang=da").get_data(as_text=True)
+    assert '<html lang="da">' in danish and 'lang="da">Vi strikker' not in danish
