@@ -37,6 +37,9 @@ class User(UserMixin, db.Model):
     # and remember-me cookie of this user useless (logout, password change).
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The UI language of the person's last login ("da" | "en"): the e-mails the
+    # service sends them (due cases, hand-overs) are written in it.
+    language: Mapped[str] = mapped_column(sa.String(5), default="da", server_default="da")
 
     forum: Mapped[Forum | None] = relationship()
 

@@ -60,6 +60,7 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
+            user.language = str(get_locale() or "da")  # staff e-mails follow the language they work in
             db.session.commit()
             _start_session(user, form.remember.data)
             security_log.info("login: user %s from %s", user.id, request.remote_addr)

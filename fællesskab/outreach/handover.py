@@ -21,6 +21,7 @@ from ..events.models import Event
 from ..extensions import db
 from ..mail import services as mail
 from . import services, workflow
+from .labels import mail_language
 from .models import Case, HandOver, Newcomer
 
 FORUM_UPDATES = ("contacted", "attended")
@@ -67,7 +68,7 @@ def _notify_forum(case: Case, forum) -> None:
                                                         User.is_active.is_(True)).order_by(User.id))
     url = external_url("forum_cases.case_detail", case_id=case.id)
     for user in accounts:
-        mail.queue_template(user.email, "outreach_handover", "da",
+        mail.queue_template(user.email, "outreach_handover", mail_language(user),
                             {"forum": forum, "case_url": url, "place": case.newcomer.place_label})
 
 

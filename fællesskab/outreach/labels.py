@@ -63,6 +63,22 @@ STATUS_WORDS_DA = {
     workflow.HANDED_OVER: "overdraget", workflow.FOLLOWED_UP: "fulgt op", workflow.ANCHORED: "forankret",
     workflow.DECLINED: "takket nej", workflow.UNREACHABLE: "ikke truffet",
 }
+STATUS_WORDS_EN = {
+    workflow.NEW: "new", workflow.CONTACTED: "contacted", workflow.MATCHED: "matched",
+    workflow.HANDED_OVER: "handed over", workflow.FOLLOWED_UP: "followed up", workflow.ANCHORED: "anchored",
+    workflow.DECLINED: "declined", workflow.UNREACHABLE: "unreachable",
+}
+
+
+def status_word(status: str, language: str) -> str:
+    """A status in an e-mail to staff, in the recipient's language (outside any request)."""
+    words = STATUS_WORDS_EN if language == "en" else STATUS_WORDS_DA
+    return words.get(status, status)
+
+
+def mail_language(user) -> str:
+    """The language of e-mails to a staff account: the one of their last login, else Danish."""
+    return user.language if getattr(user, "language", None) in ("da", "en") else "da"
 
 
 def register(app) -> None:

@@ -27,7 +27,7 @@ from ..extensions import db
 from ..geo.distance import distance_km
 from ..mail import services as mail
 from . import services, suggestions, workflow
-from .labels import STATUS_WORDS_DA
+from .labels import mail_language, status_word
 from .models import Case
 
 WELCOME_WINDOW = timedelta(days=60)
@@ -197,10 +197,11 @@ def send_due_lists(*, day: date | None = None) -> tuple[int, int]:
         mine = by_user.get(user.id, [])
         if not mine and not unassigned:
             continue
-        rows = [{"id": c.id, "place": c.place.name if c.place else "", "status": STATUS_WORDS_DA.get(c.status, c.status),
+        language = mail_language(user)
+        rows = [{"id": c.id, "place": c.place.name if c.place else "", "status": status_word(c.status, language),
                  "next_action_on": c.next_action_on, "overdue": c.next_action_on < day,
                  "url": external_url("cases.case_detail", case_id=c.id)} for c in mine]
-        mail.queue_template(user.email, "outreach_due", "da", {
+        mail.queue_template(user.email, "outreach_due", language, {
             "user": user, "rows": rows, "unassigned": len(unassigned), "day": day,
             "inbox_url": external_url("cases.inbox", frist="forfaldne"),
         })
