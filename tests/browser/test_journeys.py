@@ -2,9 +2,10 @@
 
 - newcomer: front page → /ny-i-kolding → matches → a welcome event → sign up
   (with the keyboard only: Tab, Enter, Space and arrow keys; no clicks);
-- coordinator: log in → inbox → a case → send the welcome message → hand over;
-- forum: log in → post an event → (the coordinator approves it; a newcomer signs
-  up on the public page) → the forum sees the sign-up.
+- coordinator: log in → inbox → a case → send the welcome message → hand over
+  (keyboard only, too);
+- forum: log in → post an event (keyboard only) → (the coordinator approves it;
+  a newcomer signs up on the public page) → the forum sees the sign-up.
 """
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ import re
 
 import pytest
 
-from .helpers import LANGUAGES, assert_lang, choose_language, focus_is_visible, log_in, press_until_focused
+from .helpers import (
+    DEMO_EMAILS, LANGUAGES, assert_lang, choose_language, demo_password, focus_is_visible, log_in, press_until_focused,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -103,7 +106,7 @@ def test_newcomer_journey_with_the_keyboard_only(page, live_server, lang):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_coordinator_journey(page, live_server, lang):
+def test_coordinator_journey_with_the_keyboard_only(page, live_server, lang):
     from fællesskab.outreach.models import Newcomer
 
     with live_server.app.app_context():
@@ -117,38 +120,51 @@ def test_coordinator_journey(page, live_server, lang):
         db.session.remove()
 
     choose_language(page, lang)
-    log_in(page, "coordinator")
-    page.goto("/koordinator/")
+    page.goto("/login")
+    type_into(page, "input[name=email]", DEMO_EMAILS["coordinator"])
+    type_into(page, "input[name=password]", demo_password("coordinator"))
+    tab_to(page, "form:has(input[name=password]) [type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_url("**/koordinator/")
     assert_lang(page, lang)
-    page.locator("main a[href='/koordinator/tilflyttere/']").first.click()
+    tab_to(page, "main a[href='/koordinator/tilflyttere/']")
+    page.keyboard.press("Enter")
     page.wait_for_url("**/koordinator/tilflyttere/")
-    page.locator(f"#sag-{case_id} a[href='/koordinator/tilflyttere/{case_id}']").click()
+    tab_to(page, f"#sag-{case_id} a[href='/koordinator/tilflyttere/{case_id}']")
+    page.keyboard.press("Enter")
     page.wait_for_url(f"**/koordinator/tilflyttere/{case_id}")
     assert name in page.locator("h1").inner_text()
 
     # The newcomer agreed on the phone to be introduced to the village forum.
-    with page.expect_navigation():
-        page.locator(f"form[action$='/{case_id}/samtykke'] button[type=submit]").click()
-    with page.expect_navigation():
-        page.locator(f"form[action$='/{case_id}/forslag'] button[type=submit]").click()
-    choices = page.locator("input[name=valg]")
-    assert choices.count() > 0, "no suggestions for the newcomer"
-    choices.nth(0).check()
-    page.locator(f"form[action$='/{case_id}/velkomst'] button[type=submit]").click()
+    for action in ("samtykke", "forslag"):
+        tab_to(page, f"form[action$='/{case_id}/{action}'] button[type=submit]")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    assert page.locator("input[name=valg]").count() > 0, "no suggestions for the newcomer"
+    tab_to(page, "input[name=valg]")
+    page.keyboard.press("Space")
+    tab_to(page, f"form[action$='/{case_id}/velkomst'] button[type=submit]")
+    page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"/{case_id}/velkomst"))
     assert_lang(page, lang)
     assert page.input_value("input[name=subject]")
-    page.fill("textarea[name=body]", page.input_value("textarea[name=body]") + "\n\nPS: browser test")
+    tab_to(page, "textarea[name=body]")
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\n\nPS: browser test")
+    tab_to(page, "button[name=handling][value=send]")
     with page.expect_navigation():
-        page.locator("button[name=handling][value=send]").click()
+        page.keyboard.press("Enter")
     assert page.locator(".flash--success").count() == 1
     assert "PS: browser test" in _sent_mail(live_server)
 
     page.goto(f"/koordinator/tilflyttere/{case_id}")
-    page.locator(f"a[href='/koordinator/tilflyttere/{case_id}/overdrag']").click()
+    tab_to(page, f"a[href='/koordinator/tilflyttere/{case_id}/overdrag']")
+    page.keyboard.press("Enter")
     page.wait_for_url(f"**/{case_id}/overdrag")
+    tab_to(page, f"form[action$='/{case_id}/overdrag'] button[type=submit]")
     with page.expect_navigation():
-        page.locator(f"form[action$='/{case_id}/overdrag'] button[type=submit]").click()
+        page.keyboard.press("Enter")
     assert page.locator(".flash--success").count() == 1, page.locator(".flash-region").inner_text()
     assert_lang(page, lang)
     assert not csp_errors(page), csp_errors(page)
@@ -176,24 +192,45 @@ def _sent_mail(live_server) -> str:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_forum_journey(page_factory, lang):
-    forum = page_factory()
+def test_forum_journey_keyboard_only_for_the_forum(page_factory, lang):
+    # en-US: the date and time fields take their digits in that locale's order.
+    forum = page_factory(locale="en-US")
     choose_language(forum, lang)
-    log_in(forum, "forum")
-    forum.goto("/forum/")
-    forum.locator("main a[href='/forum/arrangementer/nyt']").first.click()
+    forum.goto("/login")
+    type_into(forum, "input[name=email]", DEMO_EMAILS["forum"])
+    type_into(forum, "input[name=password]", demo_password("forum"))
+    tab_to(forum, "form:has(input[name=password]) [type=submit]")
+    with forum.expect_navigation():
+        forum.keyboard.press("Enter")
+    forum.wait_for_url("**/forum/")
+    tab_to(forum, "main a[href='/forum/arrangementer/nyt']")
+    forum.keyboard.press("Enter")
     forum.wait_for_url("**/forum/arrangementer/nyt")
     assert_lang(forum, lang)
     title = f"Browser test welcome evening ({lang})"
-    forum.fill("input[name=title]", title)
-    forum.select_option("select[name=kind]", "welcome-meeting")
-    forum.fill("textarea[name=description]", "Coffee, cake and a walk round the village.")
-    forum.fill("input[name=date]", _in_days(20))
-    forum.fill("input[name=start_time]", "19:00")
-    forum.fill("input[name=end_time]", "21:00")
-    forum.check("input[name=registration_required]")
-    forum.fill("input[name=capacity]", "30")
-    forum.locator("form.event-form button[type=submit]").click()
+    type_into(forum, "input[name=title]", title)
+    tab_to(forum, "select[name=kind]")
+    for _ in range(len(forum.locator("select[name=kind] option").all())):
+        if forum.input_value("select[name=kind]") == "welcome-meeting":
+            break
+        forum.keyboard.press("ArrowDown")
+    assert forum.input_value("select[name=kind]") == "welcome-meeting"
+    type_into(forum, "textarea[name=description]", "Coffee, cake and a walk round the village.")
+    day = _in_days(20)
+    tab_to(forum, "input[name=date]")
+    forum.keyboard.type(day[5:7] + day[8:10] + day[:4])  # mm dd yyyy
+    tab_to(forum, "input[name=start_time]")
+    forum.keyboard.type("0700PM")
+    tab_to(forum, "input[name=end_time]")
+    forum.keyboard.type("0900PM")
+    assert (forum.input_value("input[name=date]"), forum.input_value("input[name=start_time]"),
+            forum.input_value("input[name=end_time]")) == (day, "19:00", "21:00")
+    tab_to(forum, "input[name=registration_required]")
+    forum.keyboard.press("Space")
+    assert forum.is_checked("input[name=registration_required]")
+    type_into(forum, "input[name=capacity]", "30")
+    tab_to(forum, "form.event-form button[type=submit]")
+    forum.keyboard.press("Enter")
     forum.wait_for_url(re.compile(r"/forum/#arrangement-\d+$"))
     event_id = int(forum.url.rsplit("-", 1)[1])
     assert forum.locator(f"#arrangement-{event_id}").count() == 1
