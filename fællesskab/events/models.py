@@ -152,6 +152,8 @@ class Registration(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The occurrence (its start) the last reminder was about; each is reminded once.
     reminded_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Marked by the forum after the event: this sign-up came (the strategy counts attendance).
+    attended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -18,7 +18,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from flask_babel import gettext as _, lazy_gettext as _l
-from ..core import fields
+from ..core import audit, fields
 from ..core.cleaning import Cleaner
 from ..core.csvio import csv_text
 from ..core.errors import DomainError, InvalidTransition, NotFound, ValidationError
@@ -329,8 +329,31 @@ def purge_expired(*, now: datetime | None = None) -> int:
     return result.rowcount or 0
 
 
-CSV_COLUMNS = ("navn", "e-mail", "antal personer", "status", "nr. på venteliste", "besked", "tilmeldt")
+CSV_COLUMNS = ("navn", "e-mail", "antal personer", "status", "nr. på venteliste", "besked", "tilmeldt", "mødt op")
 STATUS_WORDS = {"confirmed": "tilmeldt", "waiting": "venteliste", "cancelled": "afmeldt"}
+def set_attended(event: Event, registration_id: int, attended: bool, *, actor=None,
+                 now: datetime | None = None) -> Registration:
+    """Mark one of the event's sign-ups as having come (or undo it). Flushes.
+
+    :raises NotFound: the sign-up is not one of this event's.
+    :raises InvalidTransition: the event has not started yet, or the sign-up has no place.
+    """
+    now = now or utcnow()
+    registration = db.session.get(Registration, registration_id) if 0 < registration_id < 2**31 else None
+    if registration is None or registration.event_id != event.id:
+        raise NotFound(_("Tilmeldingen findes ikke ved dette arrangement."))
+    if event.starts_at > now:
+        raise InvalidTransition(_("Fremmøde kan først registreres, når arrangementet er gået i gang."))
+    if registration.status != "confirmed":
+        raise InvalidTransition(_("Kun tilmeldte med en plads kan registreres som mødt op."))
+    if attended != (registration.attended_at is not None):
+        registration.attended_at = now if attended else None
+        audit.record(actor, "attendance", "registration", registration.id,
+                     f"{'mødt op' if attended else 'ikke mødt op'}: arrangement #{event.id}")
+    db.session.flush()
+    return registration
+
+
 def export_csv(event: Event) -> str:
     """The event's sign-ups as CSV for Excel (UTF-8 with BOM, `;`-separated)."""
     order = sa.case({"confirmed": 0, "waiting": 1}, value=Registration.status, else_=2)
@@ -345,6 +368,6 @@ def export_csv(event: Event) -> str:
         rows.append((
             r.name, r.email, r.party_size, STATUS_WORDS.get(r.status, r.status),
             position if r.status == "waiting" else "", r.message,
-            to_local(r.created_at).strftime("%Y-%m-%d %H:%M"),
+            to_local(r.created_at).strftime("%Y-%m-%d %H:%M"), "ja" if r.attended_at else "",
         ))
     return csv_text(CSV_COLUMNS, rows, delimiter=";")

@@ -71,7 +71,7 @@ def collect(email: str) -> dict[str, Any]:
         "registrations": [{
             "event": r.event.title, "event_starts_at": _plain(r.event.starts_at), "name": r.name,
             "party_size": r.party_size, "status": r.status, "message": r.message,
-            "signed_up_at": _plain(r.created_at),
+            "signed_up_at": _plain(r.created_at), "attended_at": _plain(r.attended_at),
         } for r in registrations],
         "messages": [{
             "kind": m.kind, "subject": m.subject, "status": m.status, "created_at": _plain(m.created_at),

@@ -7,14 +7,14 @@ from __future__ import annotations
 import logging
 from datetime import time
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.decorators import role_required
 from ..core.csvio import csv_response
 from ..core.errors import InvalidTransition, ValidationError
-from ..core.time import to_local
+from ..core.time import to_local, utcnow
 from ..events import publishing, registrations
 from ..events.forms import ConfirmForm, ForumEventForm, apply_errors
 from ..events.models import Registration
@@ -161,8 +161,30 @@ def _read_signups(event):
 def event_signups(event_id: int):
     event = publishing.get_own_event(event_id, actor=current_user)
     return render_template("staff/signups.html", event=event, signups=_read_signups(event),
-                           counts=registrations.counts([event.id])[event.id],
+                           counts=registrations.counts([event.id])[event.id], confirm=ConfirmForm(),
+                           started=event.starts_at <= utcnow(),
                            places_left=registrations.places_left(event))
+
+
+@forum_bp.post("/arrangementer/<int:event_id>/tilmeldinger/<int:registration_id>/fremmoede")
+@role_required("forum")
+def event_attendance(event_id: int, registration_id: int):
+    """Mark a sign-up as having come, or undo it (the form's `attended` is "1" or "0")."""
+    event = publishing.get_own_event(event_id, actor=current_user)
+    if not ConfirmForm().validate_on_submit() or request.form.get("attended") not in ("0", "1"):
+        abort(400)
+    attended = request.form["attended"] == "1"
+    try:
+        registration = registrations.set_attended(event, registration_id, attended, actor=current_user)
+    except InvalidTransition as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        name = registration.name
+        db.session.commit()
+        flash(_("%(name)s er registreret som mødt op.", name=name) if attended
+              else _("%(name)s er ikke længere registreret som mødt op.", name=name), "success")
+    return redirect(url_for("forum.event_signups", event_id=event.id) + f"#tilmelding-{registration_id}")
 
 
 @forum_bp.get("/arrangementer/<int:event_id>/tilmeldinger.csv")

@@ -218,13 +218,14 @@ def funnel_table() -> Table:
 
 
 def welcome_table() -> Table:
-    """Welcome meetings per quarter: meetings, people signed up, newcomers recorded as attending."""
+    """Welcome meetings per quarter: meetings, people signed up, people the forums marked as
+    having come, and handed-over newcomers recorded as attending."""
     table = Table("velkomstmoeder", [("quarter", "text"), ("events", "count"), ("signups", "count"),
-                                     ("attended", "count")])
+                                     ("came", "count"), ("attended", "count")])
     events = db.session.execute(sa.select(Event.id, Event.starts_at).where(
         Event.kind == "welcome-meeting", Event.status.in_(("approved", "cancelled"))))
     quarter_of = {event_id: kpi.quarter_of(starts) for event_id, starts in events}
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: {"events": 0, "signups": 0, "attended": 0})
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: {"events": 0, "signups": 0, "came": 0, "attended": 0})
     for event_id, quarter in quarter_of.items():
         counts[quarter]["events"] += 1
     for event_id, people in db.session.execute(
@@ -233,6 +234,13 @@ def welcome_table() -> Table:
     ):
         if event_id in quarter_of:
             counts[quarter_of[event_id]]["signups"] += int(people or 0)
+    for event_id, people in db.session.execute(
+        sa.select(Registration.event_id, sa.func.sum(Registration.party_size))
+        .where(Registration.status == "confirmed", Registration.attended_at.is_not(None))
+        .group_by(Registration.event_id)
+    ):
+        if event_id in quarter_of:
+            counts[quarter_of[event_id]]["came"] += int(people or 0)
     for event_id, attended in db.session.execute(
         sa.select(HandOver.attended_event_id, sa.func.count()).where(HandOver.attended_at.is_not(None))
         .group_by(HandOver.attended_event_id)

@@ -22,7 +22,8 @@ HEADERS = {
     "belonging": _l("Andel »ja« til fællesskab"), "answers": _l("Svar"), "found": _l("Andel der fandt et fællesskab"),
     "step": _l("Trin"), "count": _l("Antal"), "conversion": _l("Videre fra forrige trin (%)"),
     "median_days": _l("Mediandage fra forrige trin"), "timed": _l("Mediantal bygger på"),
-    "events": _l("Velkomstmøder"), "signups": _l("Tilmeldte personer"), "attended": _l("Tilflyttere mødt op"),
+    "events": _l("Velkomstmøder"), "signups": _l("Tilmeldte personer"), "came": _l("Tilmeldte mødt op"),
+    "attended": _l("Overdragne tilflyttere mødt op"),
     "arrivals": _l("Tilflyttere"), "families": _l("Med børn"), "share": _l("Andel med børn (%)"),
     "query": _l("Søgning"), "days": _l("Dage"),
 }

@@ -97,6 +97,8 @@ def test_welcome_meetings_families_and_searches(db, make_event, make_case, add_a
     event = make_event(kind="welcome-meeting")
     db.session.add_all([Registration(event_id=event.id, name="A", email="a@example.org", party_size=3,
                                      status="confirmed", token_key="k1"),
+                        Registration(event_id=event.id, name="C", email="c@example.org", party_size=2,
+                                     status="confirmed", token_key="k3", attended_at=event.starts_at),
                         Registration(event_id=event.id, name="B", email="b@example.org", party_size=2,
                                      status="cancelled", token_key="k2")])
     make_case(children_ages="", move_in_date="2026-02-01")
@@ -105,7 +107,7 @@ def test_welcome_meetings_families_and_searches(db, make_event, make_case, add_a
     search_log.record_miss("padel")
 
     welcome = dashboard.welcome_table().rows
-    assert [(r["events"], r["signups"]) for r in welcome] == [(1, 3)]
+    assert [(r["events"], r["signups"], r["came"]) for r in welcome] == [(1, 5, 2)]
     families = {r["quarter"]: r for r in dashboard.families_table().rows}
     assert (families["2026-Q1"]["arrivals"], families["2026-Q1"]["families"], families["2026-Q1"]["share"]) == \
         (2, 1, 50.0)

@@ -103,7 +103,7 @@ EXPECTED.update({
 POST_ONLY = {"accounts.logout", "main.set_language", "events.sign_up", "coordinator.approve_event",
              "api.match_endpoint",  # answers only POST (tests/matching/test_api.py)
              "coordinator.reject_event", "coordinator.approve_revision", "coordinator.reject_revision",
-             "coordinator.forum_trust",
+             "coordinator.forum_trust", "forum.event_attendance",  # tests/events/test_attendance.py
              "cases.bulk", "cases.change_status", "cases.assign", "cases.add_note", "cases.next_action",
              "cases.handover_consent", "cases.withdraw", "cases.refresh_suggestions", "forum_cases.update",
              "privacy.withdraw_consent", "privacy.delete_my_data",  # tests/privacy/test_self_service.py
