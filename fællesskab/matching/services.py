@@ -22,11 +22,12 @@ import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
 
 from ..core.errors import NotFound, ValidationError
-from ..core.time import to_local, utcnow
+from ..core.time import utcnow
 from ..core.vocab import CATEGORIES
 from ..directory.models import Association
 from ..events import recurrence
 from ..events.models import Event
+from ..events.services import upcoming_parts
 from ..extensions import db
 from ..geo.addresses import MAX_QUERY_LENGTH
 from ..geo.areas import FORUM_MAX_KM, bbox_filter, forums_for_point
@@ -286,10 +287,14 @@ class EventRow:
 
 
 def _upcoming_events(lat: float, lon: float, max_km: float) -> list[tuple[EventRow, datetime, float]]:
-    """Approved events within `max_km` with a date in the next 60 days: (event, next start, km)."""
+    """Approved events within `max_km` with a date in the next 60 days: (event, next start, km).
+
+    The stored next start (`Event.next_starts_at`) selects them in SQL; only series whose
+    stored value has passed since the last refresh get their next date computed here.
+    """
     now = utcnow()
     end = now + EVENT_WINDOW
-    stmt = (
+    base = (
         sa.select(Event.id, Event.external_id, Event.title, Event.kind, Event.starts_at, Event.recurrence,
                   Event.repeat_until, Event.lat, Event.lon, Event.place_id, Event.forum_id, Event.town,
                   Association.category, Association.age_min, Association.age_max, Association.target_groups,
@@ -297,22 +302,22 @@ def _upcoming_events(lat: float, lon: float, max_km: float) -> list[tuple[EventR
         .outerjoin(Association, Association.id == Event.association_id)
         .outerjoin(Forum, Forum.id == Event.forum_id)
         .outerjoin(Place, Place.id == Event.place_id)
-        .where(Event.status == "approved", bbox_filter(Event.lat, Event.lon, lat, lon, max_km),
-               Event.starts_at < end,
-               sa.or_(sa.and_(Event.recurrence.is_(None), Event.starts_at >= now),
-                      sa.and_(Event.recurrence.is_not(None), Event.repeat_until >= to_local(now).date())))
-        .order_by(Event.id)
+        .where(Event.status == "approved", bbox_filter(Event.lat, Event.lon, lat, lon, max_km))
     )
-    out = []
-    for values in db.session.execute(stmt):
+    stored, stale = upcoming_parts(base, now, end)
+    found = [(EventRow(*values[:-1]), values[-1]) for values in
+             db.session.execute(stored.add_columns(Event.next_starts_at))]
+    for values in db.session.execute(stale):
         event = EventRow(*values)
-        found = recurrence.starts_between(event.starts_at, event.recurrence, event.repeat_until, after=now,
-                                          before=end, limit=1)
-        if not found:
-            continue
+        starts = recurrence.starts_between(event.starts_at, event.recurrence, event.repeat_until, after=now,
+                                           before=end, limit=1)
+        if starts:
+            found.append((event, starts[0]))
+    out = []
+    for event, starts in sorted(found, key=lambda pair: pair[0].id):
         km = haversine_km(lat, lon, event.lat, event.lon)
         if km <= max_km:
-            out.append((event, found[0], km))
+            out.append((event, starts, km))
     return out
 
 
