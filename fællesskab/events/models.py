@@ -38,6 +38,8 @@ class Event(db.Model):
         sa.Index("ix_events_lat_lon", "lat", "lon"),
         # Lists and counts of upcoming events: status = ? AND next_starts_at >= ? ORDER BY next_starts_at, id.
         sa.Index("ix_events_status_next_starts_at", "status", "next_starts_at", "id"),
+        # The same by kind (the front page's welcome meetings, the list's type filter): counts too.
+        sa.Index("ix_events_status_kind_next_starts_at", "status", "kind", "next_starts_at", "id"),
         # The few series whose stored next start has passed (see `next_starts_at`).
         sa.Index("ix_events_series_next_starts_at", "next_starts_at",
                  sqlite_where=sa.text("recurrence IS NOT NULL"),

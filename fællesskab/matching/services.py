@@ -12,11 +12,13 @@ the request's language (`reasons.py`). Nothing about the newcomer is stored:
 """
 from __future__ import annotations
 
+import json
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from math import isfinite
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
@@ -261,8 +263,7 @@ def _home(location: Located) -> _Home:
 # --- events -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class EventRow:
+class EventRow(NamedTuple):
     """What matching reads about an event (a plain row: cheaper than loading Event objects)."""
 
     id: int
@@ -297,24 +298,38 @@ def _upcoming_events(lat: float, lon: float, max_km: float) -> list[tuple[EventR
     base = (
         sa.select(Event.id, Event.external_id, Event.title, Event.kind, Event.starts_at, Event.recurrence,
                   Event.repeat_until, Event.lat, Event.lon, Event.place_id, Event.forum_id, Event.town,
-                  Association.category, Association.age_min, Association.age_max, Association.target_groups,
-                  Association.languages, sa.func.coalesce(Forum.name, Association.name), Place.name)
+                  Association.category, Association.age_min, Association.age_max,
+                  # as text, decoded once per distinct value below: a few dozen values over thousands of rows
+                  sa.cast(Association.target_groups, sa.Text), sa.cast(Association.languages, sa.Text),
+                  sa.func.coalesce(Forum.name, Association.name), Place.name)
         .outerjoin(Association, Association.id == Event.association_id)
         .outerjoin(Forum, Forum.id == Event.forum_id)
         .outerjoin(Place, Place.id == Event.place_id)
         .where(Event.status == "approved", bbox_filter(Event.lat, Event.lon, lat, lon, max_km))
     )
     stored, stale = upcoming_parts(base, now, end)
-    found = [(EventRow(*values[:-1]), values[-1]) for values in
-             db.session.execute(stored.add_columns(Event.next_starts_at))]
-    for values in db.session.execute(stale):
-        event = EventRow(*values)
+    conn = db.session.connection()  # plain rows: no ORM result processing
+    decoded: dict[str | None, list | None] = {None: None}
+
+    def row(values) -> EventRow:
+        values = list(values)
+        for i in (15, 16):
+            text_value = values[i]
+            if text_value not in decoded:
+                decoded[text_value] = json.loads(text_value)
+            values[i] = decoded[text_value]
+        return EventRow._make(values)
+
+    found = [(row(values[:-1]), values[-1]) for values in conn.execute(stored.add_columns(Event.next_starts_at))]
+    for values in conn.execute(stale):
+        event = row(values)
         starts = recurrence.starts_between(event.starts_at, event.recurrence, event.repeat_until, after=now,
                                            before=end, limit=1)
         if starts:
             found.append((event, starts[0]))
+    found.sort(key=lambda pair: pair[0].id)
     out = []
-    for event, starts in sorted(found, key=lambda pair: pair[0].id):
+    for event, starts in found:
         km = haversine_km(lat, lon, event.lat, event.lon)
         if km <= max_km:
             out.append((event, starts, km))

@@ -50,6 +50,8 @@ def upgrade():
 
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index('ix_events_status_next_starts_at', ['status', 'next_starts_at', 'id'], unique=False)
+        batch_op.create_index('ix_events_status_kind_next_starts_at', ['status', 'kind', 'next_starts_at', 'id'],
+                              unique=False)
         batch_op.create_index('ix_events_series_next_starts_at', ['next_starts_at'], unique=False,
                               sqlite_where=sa.text('recurrence IS NOT NULL'),
                               postgresql_where=sa.text('recurrence IS NOT NULL'))
@@ -58,5 +60,6 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_index('ix_events_series_next_starts_at')
+        batch_op.drop_index('ix_events_status_kind_next_starts_at')
         batch_op.drop_index('ix_events_status_next_starts_at')
         batch_op.drop_column('next_starts_at')
