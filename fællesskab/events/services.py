@@ -11,8 +11,8 @@ import heapq
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from math import ceil
 from itertools import islice
+from math import ceil
 from typing import Any
 
 import sqlalchemy as sa
