@@ -73,6 +73,8 @@ SCHEMAS = {
         "ends_at": _nullable({"type": "string", "format": "date-time"}), "address": NSTR, "postcode": NSTR,
         "town": NSTR, "lat": NNUM, "lon": NNUM, "place": NSTR, "host": NSTR, "association_id": NINT,
         "capacity": NINT, "registration_required": NBOOL, "url": STR,
+        "next_starts_at": {"type": "string", "format": "date-time",
+                           "description": "In event lists: the date (of a repeating event) that places it there."},
     }, ("type", "id", "title", "kind", "starts_at", "url")),
     "EventList": _obj({"total": INT, "page": INT, "per_page": INT,
                        "results": {"type": "array", "items": _ref("Event")}},

@@ -7,7 +7,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from ..core.errors import ValidationError
-from ..core.pagination import checked_page, paginate
+from ..core.pagination import checked_page
 from ..directory import services as directory
 from ..events import services as events
 from ..places import services as places
@@ -43,7 +43,10 @@ def event_list():
     place_id = None
     if request.args.get("place"):
         place_id = places.get_place_by_slug(request.args["place"]).id
-    stmt = events.upcoming_query(start=_date_arg("from"), end=_date_arg("to"), place_id=place_id)
-    result = paginate(stmt, page, per_page)
+    # Each event once, at its first date in [from, to) (`next_starts_at`; `starts_at` stays the
+    # event's own first start); `total` counts them all.
+    result = events.list_upcoming(page, per_page, start=_date_arg("from"), end=_date_arg("to"),
+                                  place_id=place_id, count_cap=None)
     return jsonify({"total": result.total, "page": result.page, "per_page": result.per_page,
-                    "results": [event_json(e) for e in result.items]})
+                    "results": [{**event_json(o.event), "next_starts_at": o.starts_at.isoformat()}
+                                for o in result.items]})

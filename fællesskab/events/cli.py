@@ -1,4 +1,4 @@
-"""`flask --app wsgi events send-reminders` (meant for cron, e.g. daily at 10:00)."""
+"""`flask --app wsgi events send-reminders` (cron, daily at 10:00) and `events refresh-next` (cron, hourly)."""
 from __future__ import annotations
 
 import click
@@ -19,3 +19,14 @@ def send_reminders_command() -> None:
     if failed:
         line += f", {failed} venter på `mail retry`"
     click.echo(line + ".")
+
+
+@events_cli.command("refresh-next")
+def refresh_next_command() -> None:
+    """Move the stored next date of repeating events on (lists stay exact without it, but slower)."""
+    from ..extensions import db
+    from . import services
+
+    changed = services.refresh_next_starts()
+    db.session.commit()
+    click.echo(f"Næste datoer: {changed} arrangementer opdateret.")

@@ -20,6 +20,15 @@ REGISTRATION_STATUSES = ("confirmed", "waiting", "cancelled")
 REVISION_STATUSES = ("pending", "approved", "rejected", "withdrawn")
 
 
+def _next_starts_default(context) -> datetime | None:
+    """`next_starts_at` for rows inserted without the ORM (bulk Core inserts, benchmarks)."""
+    row = context.get_current_parameters()
+    first = row.get("starts_at")
+    if first is None:
+        return None
+    return recurrence.stored_next(first, row.get("recurrence"), row.get("repeat_until"), utcnow())
+
+
 class Event(db.Model):
     """An event hosted by an association and/or a village forum."""
 
@@ -27,6 +36,14 @@ class Event(db.Model):
     __table_args__ = (
         sa.Index("ix_events_status_starts_at", "status", "starts_at"),
         sa.Index("ix_events_lat_lon", "lat", "lon"),
+        # Lists and counts of upcoming events: status = ? AND next_starts_at >= ? ORDER BY next_starts_at, id.
+        sa.Index("ix_events_status_next_starts_at", "status", "next_starts_at", "id"),
+        # The same by kind (the front page's welcome meetings, the list's type filter): counts too.
+        sa.Index("ix_events_status_kind_next_starts_at", "status", "kind", "next_starts_at", "id"),
+        # The few series whose stored next start has passed (see `next_starts_at`).
+        sa.Index("ix_events_series_next_starts_at", "next_starts_at",
+                 sqlite_where=sa.text("recurrence IS NOT NULL"),
+                 postgresql_where=sa.text("recurrence IS NOT NULL")),
         sa.CheckConstraint("status IN ('pending', 'approved', 'rejected', 'cancelled')", name="status"),
         sa.CheckConstraint("ends_at IS NULL OR ends_at >= starts_at", name="ends_after_start"),
         sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
@@ -48,6 +65,12 @@ class Event(db.Model):
     # including the local date `repeat_until`.
     recurrence: Mapped[str | None] = mapped_column(sa.String(16))
     repeat_until: Mapped[date | None] = mapped_column(sa.Date)
+    # The stored next start (recurrence.stored_next), kept on every insert and update (the
+    # hooks below) and moved on by `flask events refresh-next`: a one-off event's start; a
+    # series' first start at or after (when it was computed - RECENT); NULL when a series
+    # is over. Reads treat a series whose value has passed as stale and compute it again
+    # (services.list_upcoming), so results are exact whether or not the refresh ran.
+    next_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=_next_starts_default)
     address: Mapped[str | None] = mapped_column(sa.String(200))
     postcode: Mapped[str | None] = mapped_column(sa.String(4))
     town: Mapped[str | None] = mapped_column(sa.String(80))
@@ -119,6 +142,15 @@ class Event(db.Model):
 
     def __repr__(self) -> str:
         return f"<Event {self.external_id} {self.title!r}>"
+
+
+@sa.event.listens_for(Event, "before_insert")
+@sa.event.listens_for(Event, "before_update")
+def _keep_next_starts_at(_mapper, _connection, event: Event) -> None:
+    """Every ORM write (services, importer, moderation, tests) stores the next start afresh."""
+    if event.starts_at is not None:
+        event.next_starts_at = recurrence.stored_next(event.starts_at, event.recurrence, event.repeat_until,
+                                                      utcnow())
 
 
 class Registration(db.Model):

@@ -13,6 +13,11 @@ from zoneinfo import ZoneInfo
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 INTERVAL_DAYS = {"weekly": 7, "fortnightly": 14}
 MAX_SERIES_DAYS = 366  # a series runs at most a year; then the forum posts a new one
+# Lists still show an occurrence that began this long ago.
+RECENT = timedelta(hours=3)
+# The stored next start (`stored_next`) is computed from this far back: RECENT, so every
+# list can use it, and an hour more for clocks a little apart (app nodes, a view and a service).
+STORED_FROM = RECENT + timedelta(hours=1)
 
 
 def _local(value: datetime) -> datetime:
@@ -72,6 +77,19 @@ def starts_between(
 def next_start(first: datetime, rule: str | None, until: date | None, after: datetime) -> datetime | None:
     found = starts_between(first, rule, until, after=after, limit=1)
     return found[0] if found else None
+
+
+def stored_next(first: datetime, rule: str | None, until: date | None, now: datetime) -> datetime | None:
+    """The value of `Event.next_starts_at` computed at `now`.
+
+    A one-off event: its start, always (it is exact at any time). A series: its first start at
+    or after `now - STORED_FROM`, or None when it has none left. For any moment T >= now -
+    STORED_FROM the stored value V is then the first start at or after T when V >= T (no start
+    lies in [T, V)); when V < T and the series runs on, V is stale and is computed again.
+    """
+    if not rule or until is None:
+        return first.astimezone(timezone.utc)
+    return next_start(first, rule, until, now - STORED_FROM)
 
 
 def until_as_utc(until: date) -> datetime:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import heapq
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import islice
+from math import ceil
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,7 +24,7 @@ from ..core.cleaning import Cleaner
 from ..core.errors import NotFound
 from ..core.location import clean_location
 from ..core.pagination import Page
-from ..core.time import to_local, utcnow
+from ..core.time import UTCDateTime, to_local, utcnow
 from ..core.vocab import EVENT_KINDS
 from ..directory.models import Association
 from ..extensions import db
@@ -38,7 +40,8 @@ EDITABLE_FIELDS = (
 # Changes that people who signed up, and calendar clients, must hear about.
 SCHEDULE_FIELDS = ("starts_at", "ends_at", "recurrence", "repeat_until", "address", "postcode", "town",
                    "place_id")
-RECENT = timedelta(hours=3)  # lists still show events that began a moment ago
+RECENT = recurrence.RECENT  # lists still show events that began a moment ago
+COUNT_CAP = 10_000  # event lists count this far ("more than 10,000"); counting 190,000 costs a scan
 
 
 def clean_event(
@@ -232,6 +235,50 @@ def upcoming_query(
     return stmt.order_by(Event.starts_at, Event.id)
 
 
+def stored_is_exact(start: datetime) -> bool:
+    """Whether the stored next starts answer "the first date at or after `start`".
+
+    They do from `now - RECENT` on (recurrence.stored_next computes them from an hour further
+    back, which covers the moments between a view's clock and this one, and app nodes whose
+    clocks differ a little). An earlier `start` (the API's `from` in the past) needs every
+    series' dates computed again.
+    """
+    return start >= utcnow() - RECENT - timedelta(minutes=5)
+
+
+def upcoming_parts(base: sa.Select, start: datetime, end: datetime | None = None) -> tuple[sa.Select, sa.Select]:
+    """Split the events of `base` with a date in [start, end) into two selects.
+
+    * `stored`: events whose stored `next_starts_at` is their first date at or after `start`
+      (filter and order by it in SQL);
+    * `stale`: the series whose next date must be computed here (`next_dates`): those whose
+      stored value has passed since it was last refreshed — few when `flask events
+      refresh-next` runs from cron, every running series at worst, but always exact.
+    """
+    stored = base.where(Event.next_starts_at >= start)
+    stale = base.where(Event.recurrence.is_not(None), Event.repeat_until >= to_local(start).date())
+    if stored_is_exact(start):
+        stale = stale.where(Event.next_starts_at < start)
+    else:
+        stored = stored.where(Event.recurrence.is_(None))
+    if end is not None:
+        stored = stored.where(Event.next_starts_at < end)
+        stale = stale.where(Event.starts_at < end)
+    return stored, stale
+
+
+def next_dates(stale: sa.Select, start: datetime, end: datetime | None = None) -> list[tuple[datetime, int]]:
+    """(next date in [start, end), id) of the series `stale` selects, soonest first."""
+    out = []
+    for event_id, first, rule, until in db.session.execute(stale.with_only_columns(
+            Event.id, Event.starts_at, Event.recurrence, Event.repeat_until)):
+        found = recurrence.starts_between(first, rule, until, after=start, before=end, limit=1)
+        if found:
+            out.append((found[0], event_id))
+    out.sort()
+    return out
+
+
 class Occurrence:
     """One date of an event: reads like the event, with this date's start and end.
 
@@ -261,43 +308,96 @@ class Occurrence:
 _CARD_LOADS = (selectinload(Event.association), selectinload(Event.forum), selectinload(Event.place))
 
 
+@dataclass
+class UpcomingPage(Page[Occurrence]):
+    """A page of upcoming events; `total_capped`: there are more than `total` (counting stops there)."""
+
+    total_capped: bool = False
+
+    @property
+    def pages(self) -> int:
+        known = max(1, ceil(self.total / self.per_page))
+        return max(known, self.page + 1) if self.total_capped and len(self.items) == self.per_page else known
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
 def list_upcoming(
     page: int = 1, per_page: int = 20, *, start: datetime | None = None, end: datetime | None = None,
-    statuses: tuple[str, ...] = ("approved",), with_total: bool = True, **filters,
-) -> Page[Occurrence]:
+    statuses: tuple[str, ...] = ("approved",), with_total: bool = True, count_cap: int | None = COUNT_CAP,
+    **filters,
+) -> UpcomingPage:
     """Approved events with a date in [start, end), each once at its first such date, soonest first.
 
-    with_total=False skips counting every matching event (the front page needs no page count).
+    with_total=False skips counting (the front page needs no page count); `count_cap` stops
+    counting there (`total_capped` then says there are more); None counts them all.
     """
     start = start or utcnow() - RECENT
     base = _filtered(sa.select(Event).where(Event.status.in_(statuses)), **filters)
-    one_off = base.where(Event.recurrence.is_(None), Event.starts_at >= start)
-    series_stmt = base.where(Event.recurrence.is_not(None), Event.repeat_until >= to_local(start).date())
-    if end:
-        one_off = one_off.where(Event.starts_at < end)
-        series_stmt = series_stmt.where(Event.starts_at < end)
+    stored, stale = upcoming_parts(base, start, end)
+    computed = next_dates(stale, start, end)
     offset = (page - 1) * per_page
-    # Series: their next dates from plain rows (there may be thousands at national scale), then
-    # Event objects only for the few that can be on this page.
-    nexts = []
-    for event_id, first, rule, until in db.session.execute(series_stmt.with_only_columns(
-            Event.id, Event.starts_at, Event.recurrence, Event.repeat_until)):
-        found = recurrence.starts_between(first, rule, until, after=start, limit=1)
-        if found and (end is None or found[0] < end):
-            nexts.append((found[0], event_id))
-    wanted = heapq.nsmallest(offset + per_page, nexts)
+    # The page of the merge of the stored (SQL order) and computed dates: the stored rows before
+    # `skip` all come before the page, since at most len(computed) of the page's predecessors
+    # are computed ones; keys only, then objects for the page alone.
+    skip = max(0, offset - len(computed))
+    keys = db.session.execute(stored.with_only_columns(Event.next_starts_at, Event.id)
+                              .order_by(Event.next_starts_at, Event.id)
+                              .offset(skip).limit(offset + per_page - skip)).all()
+    if skip and not keys:
+        wanted = []  # fewer than `skip` stored rows: the page lies beyond the end
+    else:
+        wanted = list(islice(heapq.merge([tuple(k) for k in keys], computed), offset - skip, offset - skip + per_page))
     loaded = {e.id: e for e in db.session.scalars(
-        sa.select(Event).options(*_CARD_LOADS).where(Event.id.in_([i for _s, i in wanted])))} if wanted else {}
-    series = [Occurrence(loaded[i], when) for when, i in wanted]
-    one_off_total = db.session.scalar(sa.select(sa.func.count()).select_from(one_off.subquery())) or 0 \
-        if with_total else 0
-    # The page's one-off events are among the first offset+per_page of them (series are few).
-    firsts = db.session.scalars(one_off.options(*_CARD_LOADS).order_by(Event.starts_at, Event.id)
-                                .limit(offset + per_page))
-    merged = heapq.merge((Occurrence(e, e.starts_at) for e in firsts), series, key=Occurrence.sort_key)
-    items = list(islice(merged, offset, offset + per_page))
-    total = one_off_total + len(nexts) if with_total else offset + len(items)
-    return Page(items=items, page=page, per_page=per_page, total=total)
+        sa.select(Event).options(*_CARD_LOADS).where(Event.id.in_([i for _w, i in wanted])))} if wanted else {}
+    items = [Occurrence(loaded[i], when) for when, i in wanted]
+    capped = False
+    if with_total:
+        counted = stored.with_only_columns(Event.id).order_by(None)
+        if count_cap is not None:
+            counted = counted.limit(count_cap + 1)
+        n_stored = db.session.scalar(sa.select(sa.func.count()).select_from(counted.subquery())) or 0
+        if count_cap is not None and n_stored + len(computed) > count_cap:
+            n_stored, capped = count_cap - len(computed), True
+        total = n_stored + len(computed)
+    else:
+        total = offset + len(items)
+    return UpcomingPage(items=items, page=page, per_page=per_page, total=total, total_capped=capped)
+
+
+def refresh_next_starts(*, now: datetime | None = None, batch: int = 1000) -> int:
+    """Move the stored next start of every series whose value has passed on; return how many changed.
+
+    `flask events refresh-next` runs this from cron (hourly), so reads find few stale series.
+    Also fills values a raw SQL insert left empty. An update that changed the event meanwhile
+    wins: a row is only written while its schedule is the one its value was computed from.
+    Leaves `updated_at` (the calendar feeds' LAST-MODIFIED) and the search index alone.
+    """
+    now = now or utcnow()
+    table = Event.__table__
+    cols = (table.c.id, table.c.starts_at, table.c.recurrence, table.c.repeat_until, table.c.next_starts_at)
+    stale = sa.select(*cols).where(sa.or_(
+        sa.and_(table.c.recurrence.is_not(None), table.c.next_starts_at < now - recurrence.STORED_FROM),
+        sa.and_(table.c.next_starts_at.is_(None),
+                sa.or_(table.c.recurrence.is_(None),
+                       table.c.repeat_until >= to_local(now - recurrence.STORED_FROM).date())),
+    )).order_by(table.c.id)
+    write = (sa.update(table)
+             .where(table.c.id == sa.bindparam("b_id"),
+                    table.c.starts_at == sa.bindparam("b_first", type_=UTCDateTime),
+                    table.c.recurrence.is_not_distinct_from(sa.bindparam("b_rule", type_=sa.String)),
+                    table.c.repeat_until.is_not_distinct_from(sa.bindparam("b_until", type_=sa.Date)))
+             .values(next_starts_at=sa.bindparam("b_next", type_=UTCDateTime), updated_at=table.c.updated_at))
+    params = []
+    for i, first, rule, until, old in db.session.execute(stale).all():
+        new = recurrence.stored_next(first, rule, until, now)
+        if new != old:
+            params.append({"b_id": i, "b_first": first, "b_rule": rule, "b_until": until, "b_next": new})
+    for at in range(0, len(params), batch):
+        db.session.execute(write, params[at:at + batch])
+    return len(params)
 
 
 def upcoming(limit: int = 6, **filters) -> list[Occurrence]:

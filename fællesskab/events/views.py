@@ -53,7 +53,7 @@ def event_list():
     start = max(_local_midnight(date_from), utcnow() - services.RECENT) if date_from else None
     end = _local_midnight(date_to + timedelta(days=1)) if date_to else None
     result = services.list_upcoming(page, per_page, kind=kind, place_id=place.id if place else None,
-                                    start=start, end=end)
+                                    start=start, end=end, count_cap=services.COUNT_CAP)
     return render_template("events/list.html", result=result, kind=kind, kinds=EVENT_KINDS,
                            place=place, places=places, date_from=date_from, date_to=date_to,
                            bad_dates=bad_dates)

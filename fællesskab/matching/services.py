@@ -12,21 +12,24 @@ the request's language (`reasons.py`). Nothing about the newcomer is stored:
 """
 from __future__ import annotations
 
+import json
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from math import isfinite
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
 
 from ..core.errors import NotFound, ValidationError
-from ..core.time import to_local, utcnow
+from ..core.time import utcnow
 from ..core.vocab import CATEGORIES
 from ..directory.models import Association
 from ..events import recurrence
 from ..events.models import Event
+from ..events.services import upcoming_parts
 from ..extensions import db
 from ..geo.addresses import MAX_QUERY_LENGTH
 from ..geo.areas import FORUM_MAX_KM, bbox_filter, forums_for_point
@@ -260,8 +263,7 @@ def _home(location: Located) -> _Home:
 # --- events -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class EventRow:
+class EventRow(NamedTuple):
     """What matching reads about an event (a plain row: cheaper than loading Event objects)."""
 
     id: int
@@ -286,33 +288,51 @@ class EventRow:
 
 
 def _upcoming_events(lat: float, lon: float, max_km: float) -> list[tuple[EventRow, datetime, float]]:
-    """Approved events within `max_km` with a date in the next 60 days: (event, next start, km)."""
+    """Approved events within `max_km` with a date in the next 60 days: (event, next start, km).
+
+    The stored next start (`Event.next_starts_at`) selects them in SQL; only series whose
+    stored value has passed since the last refresh get their next date computed here.
+    """
     now = utcnow()
     end = now + EVENT_WINDOW
-    stmt = (
+    base = (
         sa.select(Event.id, Event.external_id, Event.title, Event.kind, Event.starts_at, Event.recurrence,
                   Event.repeat_until, Event.lat, Event.lon, Event.place_id, Event.forum_id, Event.town,
-                  Association.category, Association.age_min, Association.age_max, Association.target_groups,
-                  Association.languages, sa.func.coalesce(Forum.name, Association.name), Place.name)
+                  Association.category, Association.age_min, Association.age_max,
+                  # as text, decoded once per distinct value below: a few dozen values over thousands of rows
+                  sa.cast(Association.target_groups, sa.Text), sa.cast(Association.languages, sa.Text),
+                  sa.func.coalesce(Forum.name, Association.name), Place.name)
         .outerjoin(Association, Association.id == Event.association_id)
         .outerjoin(Forum, Forum.id == Event.forum_id)
         .outerjoin(Place, Place.id == Event.place_id)
-        .where(Event.status == "approved", bbox_filter(Event.lat, Event.lon, lat, lon, max_km),
-               Event.starts_at < end,
-               sa.or_(sa.and_(Event.recurrence.is_(None), Event.starts_at >= now),
-                      sa.and_(Event.recurrence.is_not(None), Event.repeat_until >= to_local(now).date())))
-        .order_by(Event.id)
+        .where(Event.status == "approved", bbox_filter(Event.lat, Event.lon, lat, lon, max_km))
     )
+    stored, stale = upcoming_parts(base, now, end)
+    conn = db.session.connection()  # plain rows: no ORM result processing
+    decoded: dict[str | None, list | None] = {None: None}
+
+    def row(values) -> EventRow:
+        values = list(values)
+        for i in (15, 16):
+            text_value = values[i]
+            if text_value not in decoded:
+                decoded[text_value] = json.loads(text_value)
+            values[i] = decoded[text_value]
+        return EventRow._make(values)
+
+    found = [(row(values[:-1]), values[-1]) for values in conn.execute(stored.add_columns(Event.next_starts_at))]
+    for values in conn.execute(stale):
+        event = row(values)
+        starts = recurrence.starts_between(event.starts_at, event.recurrence, event.repeat_until, after=now,
+                                           before=end, limit=1)
+        if starts:
+            found.append((event, starts[0]))
+    found.sort(key=lambda pair: pair[0].id)
     out = []
-    for values in db.session.execute(stmt):
-        event = EventRow(*values)
-        found = recurrence.starts_between(event.starts_at, event.recurrence, event.repeat_until, after=now,
-                                          before=end, limit=1)
-        if not found:
-            continue
+    for event, starts in found:
         km = haversine_km(lat, lon, event.lat, event.lon)
         if km <= max_km:
-            out.append((event, found[0], km))
+            out.append((event, starts, km))
     return out
 
 
