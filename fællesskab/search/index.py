@@ -78,7 +78,7 @@ class SearchIndex:
                 return OUTDATED
             return MISSING
         try:
-            ix = whoosh_index.open_dir(self.path, indexname=self.indexname, schema=self.schema)
+            ix = self._read_storage().open_index(self.indexname, schema=self.schema)
             with ix.searcher() as searcher:
                 reader = searcher.reader()
                 for leaf, _offset in reader.leaf_readers():
@@ -99,8 +99,20 @@ class SearchIndex:
 
     def _open(self):
         if self._ix is None:
-            self._ix = whoosh_index.open_dir(self.path, indexname=self.indexname, schema=self.schema)
+            self._ix = self._read_storage().open_index(self.indexname, schema=self.schema)
         return self._ix
+
+    def _read_storage(self) -> FileStorage:
+        """The index files, read through ordinary file handles, not mmap.
+
+        With mmap, whoosh-reloaded 2.7 wraps each file of a compound segment
+        in a BytesIO over the mapped bytes, which copies the whole file into
+        the process: every worker ended up holding a private copy of the
+        postings and stored fields (about the index's size on disk). Read
+        through file handles, the OS page cache holds the files once for all
+        workers, and the reads searching does are in whole blocks anyway.
+        """
+        return FileStorage(self.path, supports_mmap=False)
 
     def _storage(self) -> FileStorage:
         os.makedirs(self.path, exist_ok=True)

@@ -224,11 +224,8 @@ def score(parsed: ParsedQuery, reader, snapshot: Snapshot, candidates: int) -> d
         if n_candidates * 4 < len(postings):
             if candidate_ids is None:
                 candidate_ids = ids_from_mask(candidates)
-            weight_of = postings.by_doc().get
-            for d in candidate_ids:
-                w = weight_of(d)
-                if w is not None:
-                    scores[d] = get(d, 0.0) + c * w / (w + norms[d])
+            for d, w in postings.weights_of(candidate_ids):
+                scores[d] = get(d, 0.0) + c * w / (w + norms[d])
         else:
             if flags is None:
                 flags = _flags(candidates, snapshot.n)

@@ -340,14 +340,8 @@ def _browse(snap: Snapshot, final: int, start: int, end: int) -> list[int]:
     return out
 
 
-def _browse_rank(snap: Snapshot) -> list[int]:
-    rank = getattr(snap, "_rank", None)
-    if rank is None:
-        rank = [0] * snap.n
-        for position, d in enumerate(snap.browse_order()):
-            rank[d] = position
-        snap._rank = rank
-    return rank
+def _browse_rank(snap: Snapshot):
+    return snap.browse_rank()
 
 
 def _related_categories(parsed: ParsedQuery, snap: Snapshot) -> list[str]:
