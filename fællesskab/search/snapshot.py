@@ -40,8 +40,8 @@ CELL_LAT = 0.02  # degrees; about 2.2 km
 CELL_LON = 0.035  # degrees; about 2.2 km at 55.5° N
 FACETS = ("type", "category", "target_group", "language", "place", "newcomers")
 # Decoded postings kept, by their size in bytes (ids and weights 8 bytes a posting, plus the bitset).
-SEGMENT_POSTINGS_BYTES = 40 * 1024 * 1024  # per index, across generations
-POSTINGS_BYTES = 8 * 1024 * 1024  # per generation, for what the segments' postings do not already hold
+SEGMENT_POSTINGS_BYTES = 32 * 1024 * 1024  # per index, across generations
+POSTINGS_BYTES = 24 * 1024 * 1024  # per generation (concatenations over segments, masks without deleted docs)
 AGE_MASKS = 24  # bitsets of "fits a child of age N" kept per generation
 PARSE_CHUNK = 8192  # attribute rows split at a time (bounds the temporary objects)
 STARTS_NONE = -(1 << 63)  # `starts` of a document without one (associations)
