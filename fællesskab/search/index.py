@@ -161,11 +161,15 @@ class SearchIndex:
             self.reset_readers()
             return count
 
-    def write(self, upserts: dict[str, dict], deletes: Iterable[str] = ()) -> None:
-        """Add or replace documents (by doc_id) and delete others, in one commit."""
+    def write(self, upserts: dict[str, dict], deletes: Iterable[str] = ()) -> bool:
+        """Add or replace documents (by doc_id) and delete others, in one commit.
+
+        Returns False when the write was queued behind another process's lock
+        (it lands later, from a background thread), True when it is in the index.
+        """
         deletes = [d for d in deletes if d not in upserts]
         if not upserts and not deletes:
-            return
+            return True
         ix = self._open()
         try:
             writer = ix.writer(timeout=WRITE_TIMEOUT)
@@ -199,6 +203,8 @@ class SearchIndex:
             raise
         if isinstance(writer, AsyncWriter) and writer.is_alive():
             _pending.append(writer)
+            return False
+        return True
 
     @staticmethod
     def _drop_outdated(writer, upserts: dict[str, dict]) -> dict[str, dict]:
