@@ -78,8 +78,8 @@ class SearchIndex:
                 return OUTDATED
             return MISSING
         try:
-            ix = self._read_storage().open_index(self.indexname, schema=self.schema)
-            with ix.searcher() as searcher:
+            ix = self._open_index()
+            with _retrying(ix.searcher) as searcher:
                 reader = searcher.reader()
                 for leaf, _offset in reader.leaf_readers():
                     n = leaf.doc_count_all()
@@ -99,8 +99,20 @@ class SearchIndex:
 
     def _open(self):
         if self._ix is None:
-            self._ix = self._read_storage().open_index(self.indexname, schema=self.schema)
+            self._ix = self._open_index()
         return self._ix
+
+    def _open_index(self):
+        """Open the index; retried when another process's commit removed the TOC just listed.
+
+        Opening reads the newest generation's TOC without the write lock, and a
+        commit deletes the TOC it supersedes: between listing the files and
+        reading one, it may be gone. The next try finds the newer one.
+        """
+        return _retrying(lambda: self._read_storage().open_index(self.indexname, schema=self.schema))
+
+    def _new_searcher(self):
+        return _retrying(self._open().searcher)
 
     def _read_storage(self) -> FileStorage:
         """The index files, read through ordinary file handles, not mmap.
@@ -264,12 +276,12 @@ class SearchIndex:
         with self._read_lock:
             searcher = self._searcher
             if searcher is None:
-                searcher = self._open().searcher()
+                searcher = self._new_searcher()
             elif not searcher.up_to_date():
                 # Not searcher.refresh(): the new searcher would share segment
                 # readers with the old one, which then could not be closed.
                 searcher.close()
-                searcher = self._open().searcher()
+                searcher = self._new_searcher()
             self._searcher = searcher
             snap = self._snapshot
             reader = searcher.reader()
@@ -283,6 +295,18 @@ class SearchIndex:
                 self._searcher.close()
             self._searcher = None
             self._snapshot = None
+
+
+def _retrying(open_fn):
+    """Call `open_fn` (which reads the newest TOC without the write lock) again when
+    another process's commit deleted that TOC between listing and reading it."""
+    for attempt in range(5):
+        try:
+            return open_fn()
+        except FileNotFoundError:
+            if attempt == 4:
+                raise
+            time.sleep(0.02 * (attempt + 1))
 
 
 def _release(writer) -> None:

@@ -78,13 +78,6 @@ def ids_from_mask(mask: int) -> list[int]:
     return list(compress(range(len(flags)), flags))
 
 
-def flags_from_mask(mask: int, n: int) -> bytes:
-    """One byte per document (n + 1 of them), 1 where `mask` has the bit set."""
-    if not mask:
-        return bytes(n + 1)
-    return format(mask, "b").encode("ascii")[::-1].translate(_FROM_BITS).ljust(n + 1, b"\x00")
-
-
 _NONZERO_BYTE = re.compile(b"[^\x00]")
 _BITS_OF_BYTE = [[bit for bit in range(8) if byte >> bit & 1] for byte in range(256)]
 
