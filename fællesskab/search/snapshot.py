@@ -477,7 +477,7 @@ class AttrsView:
         return sum(data.n for data, _o in self._parts)
 
     def _locate(self, d: int) -> tuple[SegmentData, int]:
-        if d < 0:
+        if d < 0 or not self._parts:
             raise IndexError(d)
         data, offset = self._parts[bisect_left(self._starts, d + 1) - 1] if len(self._parts) > 1 else self._parts[0]
         if d - offset >= data.n:
@@ -505,7 +505,7 @@ class Snapshot:
         self.n = reader.doc_count_all()
         self.vocabs = segments.vocabs
         parts = self._parts = [(segments.get(leaf), offset) for leaf, offset in leaves]
-        self.attrs = AttrsView(parts) if parts else []
+        self.attrs = AttrsView(parts)
         # Coordinates in radians for the distance loops (computed per generation at C speed;
         # the segments keep degrees only).
         self.latr, self.lonr, self.category = array("d"), array("d"), array("H")
