@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import heapq
 from array import array
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from math import asin, cos, floor, radians, sin, sqrt
@@ -28,7 +29,7 @@ from typing import Iterable
 
 from ..search.analysis import category_of, text_terms
 from ..search.query import ParsedQuery, parse
-from ..search.snapshot import Snapshot, ids_from_mask, mask_from_ids
+from ..search.snapshot import NEWCOMERS, Snapshot, ids_from_mask
 from . import ranking
 from .ranking import Household, Listing
 
@@ -124,56 +125,85 @@ class Scored:
 
 class MatchData:
     """What matching reads about one index generation: a fine grid of the live
-    associations, each with a profile id (the fields ranking reads) and category."""
+    associations, each with a profile id (the fields ranking reads) and category.
+
+    Built from the snapshot's columns: one profile per distinct combination of
+    the coded ages, target groups, languages and welcome flag, never an object
+    per document."""
 
     def __init__(self, snap: Snapshot):
-        attrs = snap.attrs
         self.n = snap.n
         self.profile_of = array("i", [-1]) * snap.n
-        self.category: list[str] = [""] * snap.n
+        categories = snap.vocabs.category.values
+        self.category: list[str] = [categories[c] for c in snap.category]
         self.profiles: list[Listing] = []
         # Per profile: the keys of its age and language parts, and its welcome (household-independent).
         self.age_key: list[tuple] = []
         self.language_key: list[tuple] = []
         self.welcome: list[float] = []
-        self.grid: dict[tuple[int, int], list[int]] = defaultdict(list)
+        self.grid: dict[tuple[int, int], array] = {}
         self.categories: set[str] = set()
         self.category_profiles: dict[str, set[int]] = defaultdict(set)  # the profiles each category has
-        self._event_docs: dict[int, int] | None = None
+        self._snap = snap
+        v = snap.vocabs
         keys: dict[tuple, int] = {}
-        for d in ids_from_mask(snap.live):
-            a = attrs[d]
-            if a.kind != "association":
-                continue
-            groups = tuple(g for g in RELEVANT_GROUPS if g in a.target_groups)
-            if any(g in ADULT_GROUPS for g in a.target_groups):
-                groups += ("adults",)  # (which adults does not matter to the ranking)
-            key = (a.age_min, a.age_max, groups, a.languages, a.newcomers)
-            pid = keys.get(key)
-            if pid is None:
-                pid = keys[key] = len(self.profiles)
-                listing = Listing(age_min=a.age_min, age_max=a.age_max, target_groups=groups,
-                                  languages=a.languages or ("da",), welcomes_newcomers=a.newcomers)
-                self.profiles.append(listing)
-                self.age_key.append((a.age_min, a.age_max, tuple(g for g in groups if g != "newcomers")))
-                self.language_key.append(listing.languages)
-                self.welcome.append(ranking.welcome_fit(listing))
-            self.profile_of[d] = pid
-            self.category[d] = a.category
-            self.categories.add(a.category)
-            self.category_profiles[a.category].add(pid)
-            self.grid[(floor(a.lat / CELL_LAT), floor(a.lon / CELL_LON))].append(d)
+        by_codes: dict[tuple, int] = {}
+        associations = snap.live & snap.facets.get(("type", "association"), 0)
+        profile_of, category, grid = self.profile_of, self.category, self.grid
+        for data, offset in snap.parts:
+            local = (associations >> offset) & ((1 << data.n) - 1)
+            ages, groups_col, languages, newcomers = data.ages, data.groups, data.languages, data.newcomers
+            lat, lon = data.lat, data.lon
+            for d in ids_from_mask(local):
+                codes = (ages[d], groups_col[d], languages[d], newcomers[d])
+                pid = by_codes.get(codes)
+                if pid is None:
+                    age_min, age_max = v.ages.values[codes[0]]
+                    target_groups = v.groups.values[codes[1]]
+                    langs = v.languages.values[codes[2]]
+                    welcomes = NEWCOMERS[codes[3]]
+                    groups = tuple(g for g in RELEVANT_GROUPS if g in target_groups)
+                    if any(g in ADULT_GROUPS for g in target_groups):
+                        groups += ("adults",)  # (which adults does not matter to the ranking)
+                    key = (age_min, age_max, groups, langs, welcomes)
+                    pid = keys.get(key)
+                    if pid is None:
+                        pid = keys[key] = len(self.profiles)
+                        listing = Listing(age_min=age_min, age_max=age_max, target_groups=groups,
+                                          languages=langs or ("da",), welcomes_newcomers=welcomes)
+                        self.profiles.append(listing)
+                        self.age_key.append((age_min, age_max, tuple(g for g in groups if g != "newcomers")))
+                        self.language_key.append(listing.languages)
+                        self.welcome.append(ranking.welcome_fit(listing))
+                    by_codes[codes] = pid
+                g = d + offset
+                profile_of[g] = pid
+                cat = category[g]
+                self.categories.add(cat)
+                self.category_profiles[cat].add(pid)
+                cell = (floor(lat[d] / CELL_LAT), floor(lon[d] / CELL_LON))
+                docs = grid.get(cell)
+                if docs is None:
+                    docs = grid[cell] = array("i")
+                docs.append(g)
 
     def event_doc(self, searcher, snap: Snapshot, event_id: int) -> int | None:
-        """The document number of an event (built once per generation from stored fields)."""
-        if self._event_docs is None:
-            docs = {}
-            for d in ids_from_mask(mask_from_ids(snap.events, snap.n) & snap.live):
-                data = searcher.stored_fields(d).get("data") or {}
-                if data.get("id") is not None:
-                    docs[data["id"]] = d
-            self._event_docs = docs
-        return self._event_docs.get(event_id)
+        """The document number of a live event (from each segment's doc_id terms, read once)."""
+        leaves = None
+        for (data, offset), dead in zip(snap.parts, snap.deleted_sets):
+            if data._event_ids is None:
+                if leaves is None:
+                    leaves = {leaf.segment().segment_id(): leaf for leaf, _o in searcher.reader().leaf_readers()
+                              if leaf.segment() is not None}
+                ids, docs = data.event_docs(leaves[data.segment_id])
+            else:
+                ids, docs = data._event_ids
+            i = bisect_left(ids, event_id)
+            while i < len(ids) and ids[i] == event_id:
+                if docs[i] not in dead:
+                    return docs[i] + offset
+                i += 1
+        return None
 
 
 def match_data(snap: Snapshot) -> MatchData:
@@ -380,7 +410,7 @@ def rank_associations(snap: Snapshot, data: MatchData, h: Household, lat: float,
     would cost more than the scoring).
     """
     w_interest, _norm = ranking.weights(h)
-    profiles, profile_of, category, attrs = data.profiles, data.profile_of, data.category, snap.attrs
+    profiles, profile_of, category, sortname = data.profiles, data.profile_of, data.category, snap.attrs.sortname
     age_key, language_key, welcome = data.age_key, data.language_key, data.welcome
     ages: dict[tuple, tuple[float, float]] = {}
     langs: dict[tuple, tuple[float, float]] = {}
@@ -433,7 +463,7 @@ def rank_associations(snap: Snapshot, data: MatchData, h: Household, lat: float,
         r = km / half
         score = scale * (w_interest * max(interest, level_get(cat, 0.0)) + base) * (p_floor + p_span / (1 + r * r))
         if score >= collector.global_floor and score >= own_get(cat, NEG):
-            add(Scored(d, score, km, cat, "association", attrs[d].sortname, d))
+            add(Scored(d, score, km, cat, "association", sortname(d), d))
 
     # 2. the rest, nearest cells first, while a cell can still beat the list. In category c
     #    nothing scores above max over its profiles of scale · (w_interest · I_c + base) ·
@@ -476,7 +506,7 @@ def rank_associations(snap: Snapshot, data: MatchData, h: Household, lat: float,
             r = km / half
             score = scale * (w_interest * interest + base) * (p_floor + p_span / (1 + r * r))
             if score >= g and score >= own_get(cat, NEG):
-                add(Scored(d, score, km, cat, "association", attrs[d].sortname, d))
+                add(Scored(d, score, km, cat, "association", sortname(d), d))
     return scored
 
 

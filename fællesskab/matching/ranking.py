@@ -40,6 +40,7 @@ then id, so the order is always the same.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from math import isfinite
@@ -261,8 +262,34 @@ def score(h: Household, listing: Listing, km: float, interest: float = 0.0, *,
         return 0.0
     w_interest, _norm = weights(h)
     near = 1.0 if in_home_village and listing.event_kind is not None else proximity(km)
-    s = combine(static_fit(h, listing), near, interest, w_interest)
+    s = combine(_static_for(h, listing), near, interest, w_interest)
     return village_boost(s, listing.event_kind, in_home_village)
+
+
+_memo = threading.local()
+MEMO_SIZE = 4096
+_SCORED_GROUPS = ("children", "teens", "families", "newcomers")  # the groups age_fit and welcome_fit name
+
+
+def _static_for(h: Household, listing: Listing) -> Static:
+    """`static_fit`, remembered for the household being ranked (this thread's last one).
+
+    A match scores thousands of events, most of which share their host's
+    profile; the memo lives only until another household is ranked, so it
+    never answers for a request it was not computed in.
+    """
+    memo = getattr(_memo, "value", None)
+    if memo is None or memo[0] is not h or len(memo[1]) > MEMO_SIZE:
+        memo = _memo.value = (h, {})
+    groups = listing.target_groups
+    # Keyed by what the fit reads: which of the groups that matter are there, and whether any other is.
+    key = (listing.age_min, listing.age_max, tuple(g for g in _SCORED_GROUPS if g in groups),
+           any(g not in _SCORED_GROUPS for g in groups), listing.languages, listing.welcomes_newcomers,
+           listing.event_kind)
+    static = memo[1].get(key)
+    if static is None:
+        static = memo[1][key] = static_fit(h, listing)
+    return static
 
 
 # --- reasons --------------------------------------------------------------------------------

@@ -146,8 +146,9 @@ class SearchState:
             if state is None:  # an index from before the change log: start from here
                 changelog.save_state(self.index.path, changelog.SyncState(changelog.bounds(session)[1] or 0))
                 return 0
+            applied = changelog.applied_here(self.index.path)
             try:
-                doc_ids, new_state = changelog.pending(session.connection(), state)
+                doc_ids, new_state = changelog.pending(session.connection(), state, skip=applied)
             except changelog.NeedsRebuild as exc:
                 log.warning("search: %s; rebuilding", exc)
                 session.close()
@@ -158,6 +159,8 @@ class SearchState:
                              [k for k, v in docs.items() if v is None])
         if new_state != state:
             changelog.save_state(self.index.path, new_state)
+        if applied:
+            changelog.forget_applied(self.index.path, new_state, applied)
         if time.monotonic() >= self.next_prune:
             self.next_prune = time.monotonic() + PRUNE_EVERY
             hours = float(self.app.config.get("SEARCH_CHANGE_RETENTION_HOURS", 24))
@@ -224,13 +227,18 @@ def apply_changes(app: Flask, changes: dict[str, dict | None]) -> None:
     Nothing to write when this commit found the index in need of a rebuild:
     the rebuild read the committed rows already.
     """
+    from . import changelog
+
+    recorded = changelog.take_recorded(changes)
     state = get_state(app)
     if state.ensure_ready():
         return
     index = state.index
     upserts = {k: v for k, v in changes.items() if v is not None}
     deletes = [k for k, v in changes.items() if v is None]
-    index.write(upserts, deletes)
+    if index.write(upserts, deletes):  # written now (not queued behind another process's lock)
+        # This node's log reader may leave these rows out: the index has them.
+        changelog.note_applied(index.path, recorded)
 
 
 def clear_index(app: Flask) -> None:

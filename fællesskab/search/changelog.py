@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -31,6 +32,8 @@ from .models import SearchChange
 log = logging.getLogger(__name__)
 
 STATE_FILE = ".sync-state.json"  # a dot file: index rebuilds leave it alone
+APPLIED_FILE = ".sync-applied"  # change ids this node wrote to its index itself, one a line
+_APPEND_CHUNK = 4096
 GAP_SECONDS = 600.0  # how long an id missing below the watermark is waited for
 REBUILD_LOOKBACK = 10_000  # ids below the watermark re-checked after a rebuild
 BATCH = 5000
@@ -72,9 +75,92 @@ def save_state(index_dir: str, state: SyncState) -> None:
 
 
 def record(connection, doc_ids) -> None:
-    """Insert one change row per doc_id on the caller's connection (its transaction)."""
+    """Insert one change row per doc_id on the caller's connection (its transaction).
+
+    The new ids are remembered for this thread (`take_recorded`), so that the
+    node which commits the change and writes it to its own index can leave
+    the row out when it replays the log.
+    """
     now = utcnow()
-    connection.execute(sa.insert(table), [{"doc_id": d, "changed_at": now} for d in doc_ids])
+    rows = [{"doc_id": d, "changed_at": now} for d in doc_ids]
+    if not rows:
+        return
+    inserted = connection.execute(sa.insert(table).returning(table.c.id, table.c.doc_id), rows).all()
+    registry = getattr(_recorded, "ids", None)
+    if registry is None:
+        registry = _recorded.ids = {}
+    for change_id, doc_id in inserted:
+        registry.setdefault(doc_id, []).append(change_id)
+
+
+_recorded = threading.local()
+
+
+def take_recorded(doc_ids) -> list[int]:
+    """The change ids this thread recorded for `doc_ids`; forgets every id it recorded.
+
+    Called after a commit wrote its documents to this node's index. Ids of
+    other documents belong to transactions that rolled back (or to another
+    session of this thread): forgetting them only means replaying them.
+    """
+    registry = getattr(_recorded, "ids", None)
+    if not registry:
+        return []
+    out = [i for d in doc_ids for i in registry.get(d, ())]
+    registry.clear()
+    return out
+
+
+def note_applied(index_dir: str, ids: list[int]) -> None:
+    """Remember that this node's index already holds these changes (any worker may call this).
+
+    Appended in whole lines, each write at most `_APPEND_CHUNK` bytes on an
+    O_APPEND descriptor, so lines of two workers never mix.
+    """
+    if not ids:
+        return
+    os.makedirs(index_dir, exist_ok=True)
+    fd = os.open(os.path.join(index_dir, APPLIED_FILE), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        chunk: list[str] = []
+        size = 0
+        for i in ids:
+            line = f"{i}\n"
+            if size + len(line) > _APPEND_CHUNK:
+                os.write(fd, "".join(chunk).encode("ascii"))
+                chunk, size = [], 0
+            chunk.append(line)
+            size += len(line)
+        if chunk:
+            os.write(fd, "".join(chunk).encode("ascii"))
+    finally:
+        os.close(fd)
+
+
+def applied_here(index_dir: str) -> set[int]:
+    """The change ids this node noted as already in its index."""
+    try:
+        with open(os.path.join(index_dir, APPLIED_FILE), encoding="ascii") as fh:
+            return {int(line) for line in fh if line.strip().isdigit()}
+    except (OSError, ValueError):
+        return set()
+
+
+def forget_applied(index_dir: str, state: SyncState, applied: set[int]) -> None:
+    """Keep only the noted ids the log reader has not passed yet (above the watermark or in a gap).
+
+    Called by the node's one log reader (under its sync lock); a line another
+    worker appends meanwhile may be lost, which only means it is replayed.
+    """
+    keep = sorted(i for i in applied
+                  if i > state.watermark or any(g[0] <= i <= g[1] for g in state.gaps))
+    if len(keep) == len(applied):
+        return
+    path = os.path.join(index_dir, APPLIED_FILE)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "w", encoding="ascii") as fh:
+        fh.write("".join(f"{i}\n" for i in keep))
+    os.replace(tmp, path)
 
 
 def bounds(connection) -> tuple[int | None, int | None]:
@@ -97,8 +183,12 @@ class NeedsRebuild(Exception):
     """The log no longer reaches back to this node's watermark."""
 
 
-def pending(connection, state: SyncState, *, now: float | None = None) -> tuple[list[str], SyncState]:
+def pending(connection, state: SyncState, *, now: float | None = None,
+            skip: set[int] | frozenset[int] = frozenset()) -> tuple[list[str], SyncState]:
     """Read the changes this node has not applied; return (doc_ids, the new state).
+
+    Rows whose id is in `skip` (changes this node wrote to its index itself)
+    move the watermark like any other but yield no doc_id.
 
     :raises NeedsRebuild: the rows after the watermark were pruned, or the log was reset.
     """
@@ -113,7 +203,7 @@ def pending(connection, state: SyncState, *, now: float | None = None) -> tuple[
     if gaps:
         cond = sa.or_(*[table.c.id.between(g[0], g[1]) for g in gaps])
         found = list(connection.execute(sa.select(table.c.id, table.c.doc_id).where(cond)))
-        doc_ids += [d for _id, d in found]
+        doc_ids += [d for i, d in found if i not in skip]
         present = sorted(i for i, _d in found)
         gaps = [r for g in gaps for r in _missing_ranges(g[0], g[1], present, g[2])]
     watermark = state.watermark
@@ -122,7 +212,7 @@ def pending(connection, state: SyncState, *, now: float | None = None) -> tuple[
             sa.select(table.c.id, table.c.doc_id).where(table.c.id > watermark).order_by(table.c.id).limit(BATCH)))
         if not rows:
             break
-        doc_ids += [d for _id, d in rows]
+        doc_ids += [d for i, d in rows if i not in skip]
         gaps += _missing_ranges(watermark + 1, rows[-1][0], [i for i, _d in rows], now)
         watermark = rows[-1][0]
         if len(rows) < BATCH:

@@ -78,8 +78,8 @@ class SearchIndex:
                 return OUTDATED
             return MISSING
         try:
-            ix = whoosh_index.open_dir(self.path, indexname=self.indexname, schema=self.schema)
-            with ix.searcher() as searcher:
+            ix = self._open_index()
+            with _retrying(ix.searcher) as searcher:
                 reader = searcher.reader()
                 for leaf, _offset in reader.leaf_readers():
                     n = leaf.doc_count_all()
@@ -99,8 +99,32 @@ class SearchIndex:
 
     def _open(self):
         if self._ix is None:
-            self._ix = whoosh_index.open_dir(self.path, indexname=self.indexname, schema=self.schema)
+            self._ix = self._open_index()
         return self._ix
+
+    def _open_index(self):
+        """Open the index; retried when another process's commit removed the TOC just listed.
+
+        Opening reads the newest generation's TOC without the write lock, and a
+        commit deletes the TOC it supersedes: between listing the files and
+        reading one, it may be gone. The next try finds the newer one.
+        """
+        return _retrying(lambda: self._read_storage().open_index(self.indexname, schema=self.schema))
+
+    def _new_searcher(self):
+        return _retrying(self._open().searcher)
+
+    def _read_storage(self) -> FileStorage:
+        """The index files, read through ordinary file handles, not mmap.
+
+        With mmap, whoosh-reloaded 2.7 wraps each file of a compound segment
+        in a BytesIO over the mapped bytes, which copies the whole file into
+        the process: every worker ended up holding a private copy of the
+        postings and stored fields (about the index's size on disk). Read
+        through file handles, the OS page cache holds the files once for all
+        workers, and the reads searching does are in whole blocks anyway.
+        """
+        return FileStorage(self.path, supports_mmap=False)
 
     def _storage(self) -> FileStorage:
         os.makedirs(self.path, exist_ok=True)
@@ -149,11 +173,15 @@ class SearchIndex:
             self.reset_readers()
             return count
 
-    def write(self, upserts: dict[str, dict], deletes: Iterable[str] = ()) -> None:
-        """Add or replace documents (by doc_id) and delete others, in one commit."""
+    def write(self, upserts: dict[str, dict], deletes: Iterable[str] = ()) -> bool:
+        """Add or replace documents (by doc_id) and delete others, in one commit.
+
+        Returns False when the write was queued behind another process's lock
+        (it lands later, from a background thread), True when it is in the index.
+        """
         deletes = [d for d in deletes if d not in upserts]
         if not upserts and not deletes:
-            return
+            return True
         ix = self._open()
         try:
             writer = ix.writer(timeout=WRITE_TIMEOUT)
@@ -187,6 +215,8 @@ class SearchIndex:
             raise
         if isinstance(writer, AsyncWriter) and writer.is_alive():
             _pending.append(writer)
+            return False
+        return True
 
     @staticmethod
     def _drop_outdated(writer, upserts: dict[str, dict]) -> dict[str, dict]:
@@ -246,12 +276,12 @@ class SearchIndex:
         with self._read_lock:
             searcher = self._searcher
             if searcher is None:
-                searcher = self._open().searcher()
+                searcher = self._new_searcher()
             elif not searcher.up_to_date():
                 # Not searcher.refresh(): the new searcher would share segment
                 # readers with the old one, which then could not be closed.
                 searcher.close()
-                searcher = self._open().searcher()
+                searcher = self._new_searcher()
             self._searcher = searcher
             snap = self._snapshot
             reader = searcher.reader()
@@ -265,6 +295,18 @@ class SearchIndex:
                 self._searcher.close()
             self._searcher = None
             self._snapshot = None
+
+
+def _retrying(open_fn):
+    """Call `open_fn` (which reads the newest TOC without the write lock) again when
+    another process's commit deleted that TOC between listing and reading it."""
+    for attempt in range(5):
+        try:
+            return open_fn()
+        except FileNotFoundError:
+            if attempt == 4:
+                raise
+            time.sleep(0.02 * (attempt + 1))
 
 
 def _release(writer) -> None:

@@ -21,6 +21,7 @@ close spelling         0.5    "badmintin" → badminton (1 edit; 0.3 for 2 edits
 from __future__ import annotations
 
 import re
+from itertools import compress
 from dataclasses import dataclass, field
 from math import log
 
@@ -224,16 +225,19 @@ def score(parsed: ParsedQuery, reader, snapshot: Snapshot, candidates: int) -> d
         if n_candidates * 4 < len(postings):
             if candidate_ids is None:
                 candidate_ids = ids_from_mask(candidates)
-            weight_of = postings.by_doc().get
-            for d in candidate_ids:
-                w = weight_of(d)
-                if w is not None:
-                    scores[d] = get(d, 0.0) + c * w / (w + norms[d])
+            for d, w in postings.weights_of(candidate_ids):
+                scores[d] = get(d, 0.0) + c * w / (w + norms[d])
         else:
-            if flags is None:
-                flags = _flags(candidates, snapshot.n)
-            for d, w in zip(postings.ids, postings.weights):
-                if flags[d]:
+            ids = postings.ids
+            pairs = zip(ids, postings.weights)
+            if postings.mask & candidates != postings.mask:  # not all of them are candidates
+                if flags is None:
+                    flags = _flags(candidates, snapshot.n)
+                pairs = compress(pairs, map(flags.__getitem__, ids))  # filtered at C speed
+            if not scores:
+                scores.update({d: c * w / (w + norms[d]) for d, w in pairs})
+            else:
+                for d, w in pairs:
                     scores[d] = get(d, 0.0) + c * w / (w + norms[d])
     return scores
 

@@ -300,7 +300,13 @@ def _sort_mode(params: SearchParams, location: Location | None) -> str:
 
 
 def _page(snap, final, total, scores, distances, location, sort, params):
-    """Return (doc numbers of the page, score shown per doc)."""
+    """Return (doc numbers of the page, score shown per doc).
+
+    Only the documents that can be on the pages up to this one are sorted
+    with the full key: those whose sort value is at least as good as the
+    `end`-th best value (ties included, so the order is exactly that of
+    sorting everything).
+    """
     start = (params.page - 1) * params.per_page
     end = start + params.per_page
     if start >= total:
@@ -310,19 +316,39 @@ def _page(snap, final, total, scores, distances, location, sort, params):
     if sort == "relevance" and not scores:
         return _browse(snap, final, start, end), {}
     rank = _browse_rank(snap)
-    candidates = ids_from_mask(final)
     if sort == "relevance":
+        if len(relevance) == total:  # every match has a score: the dict holds exactly the candidates
+            pool = _best(relevance, end, largest=True)
+        else:
+            pool = ids_from_mask(final)
         key = lambda d: (-relevance.get(d, 0.0), rank[d])  # noqa: E731
         shown = relevance
-    elif sort == "distance":
-        key = lambda d: (distances[d], -relevance.get(d, 0.0), rank[d])  # noqa: E731
-        shown = relevance
     else:
-        shown = {d: BLEND_RELEVANCE * relevance.get(d, 0.0)
-                 + BLEND_PROXIMITY / (1 + distances[d] / PROXIMITY_HALF_KM) for d in candidates}
-        key = lambda d: (-shown[d], rank[d])  # noqa: E731
-    ordered = heapq.nsmallest(end, candidates, key=key)
+        candidates = distances if len(distances) == total else ids_from_mask(final)
+        if sort == "distance":
+            pool = _best({d: distances[d] for d in candidates} if candidates is not distances else distances,
+                         end, largest=False)
+            key = lambda d: (distances[d], -relevance.get(d, 0.0), rank[d])  # noqa: E731
+            shown = relevance
+        else:
+            get = relevance.get
+            shown = {d: BLEND_RELEVANCE * get(d, 0.0) + BLEND_PROXIMITY / (1 + distances[d] / PROXIMITY_HALF_KM)
+                     for d in candidates}
+            pool = _best(shown, end, largest=True)
+            key = lambda d: (-shown[d], rank[d])  # noqa: E731
+    ordered = sorted(pool, key=key)[:end]
     return ordered[start:end], shown
+
+
+def _best(values: dict[int, float], count: int, *, largest: bool) -> list[int]:
+    """The docs whose value is at least as good as the `count`-th best (ties included)."""
+    if len(values) <= count:
+        return list(values)
+    if largest:
+        cut = heapq.nlargest(count, values.values())[-1]
+        return [d for d, v in values.items() if v >= cut]
+    cut = heapq.nsmallest(count, values.values())[-1]
+    return [d for d, v in values.items() if v <= cut]
 
 
 def _browse(snap: Snapshot, final: int, start: int, end: int) -> list[int]:
@@ -340,14 +366,8 @@ def _browse(snap: Snapshot, final: int, start: int, end: int) -> list[int]:
     return out
 
 
-def _browse_rank(snap: Snapshot) -> list[int]:
-    rank = getattr(snap, "_rank", None)
-    if rank is None:
-        rank = [0] * snap.n
-        for position, d in enumerate(snap.browse_order()):
-            rank[d] = position
-        snap._rank = rank
-    return rank
+def _browse_rank(snap: Snapshot):
+    return snap.browse_rank()
 
 
 def _related_categories(parsed: ParsedQuery, snap: Snapshot) -> list[str]:

@@ -7,30 +7,50 @@ becomes a Python integer bitset (one bit per document), filters and facets
 are integer AND/OR and `int.bit_count()`, and BM25F is summed straight from
 the posting blocks for the documents that are left.
 
+Memory: every worker of every node holds this data, so it is kept column-wise
+in typed arrays, never as an object per document (a national index has
+~300,000 documents). Category, target groups, ages, languages and place are
+small integer codes into value lists shared by all segments (`Vocab`);
+coordinates, start times and update times are arrays of machine numbers; the
+sort names are one UTF-8 blob with end offsets. `Snapshot.attrs[d]` builds a
+document's `Attrs` on demand. Decoded postings are kept in caches bounded by
+their size in bytes, not by a number of terms.
+
 Data that depends only on one segment is cached by segment id (segments never
-change), so a small commit does not recompute the big segment's data.
+change), so a small commit does not recompute the big segment's data. The
+attribute column and the field lengths are read with one file read each (per
+document reads cost a system call each: tens of seconds at national scale).
 """
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from array import array
+from bisect import bisect_left
 from collections import OrderedDict, defaultdict, deque
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, compress, islice, repeat
 from math import cos, floor, radians
 
-from .documents import Attrs, decode_attrs
+from .documents import Attrs
 
 BM25_K1 = 1.6
 BM25_B = 0.5
 CELL_LAT = 0.02  # degrees; about 2.2 km
 CELL_LON = 0.035  # degrees; about 2.2 km at 55.5° N
 FACETS = ("type", "category", "target_group", "language", "place", "newcomers")
-POSTINGS_CACHE = 128  # terms whose combined postings are kept per generation
-SEGMENT_POSTINGS_CACHE = 512  # (segment, term) postings kept across generations
+# Decoded postings kept, by their size in bytes (ids and weights 8 bytes a posting, plus the bitset).
+SEGMENT_POSTINGS_BYTES = 32 * 1024 * 1024  # per index, across generations
+POSTINGS_BYTES = 24 * 1024 * 1024  # per generation (concatenations over segments, masks without deleted docs)
+AGE_MASKS = 24  # bitsets of "fits a child of age N" kept per generation
+PARSE_CHUNK = 8192  # attribute rows split at a time (bounds the temporary objects)
+STARTS_NONE = -(1 << 63)  # `starts` of a document without one (associations)
+NEWCOMERS = (None, False, True)
+_BIAS = 1 << 63  # makes a signed 64-bit start sort as unsigned bytes  # codes 0, 1, 2 of the newcomers column
 
 _TO_BITS = bytes.maketrans(b"\x00\x01", b"01")
 _FROM_BITS = bytes.maketrans(b"01", b"\x00\x01")
+_LOW = 0 if sys.byteorder == "little" else 1  # the low byte of an array('H') item in its bytes
 
 
 def mask_from_ids(ids, n: int) -> int:
@@ -84,48 +104,323 @@ def cell_of(lat: float, lon: float) -> tuple[int, int]:
 
 
 class Postings:
-    """One term's documents: a bitset, parallel doc-number and weight arrays,
-    and (built when first needed) a doc → weight dict."""
+    """One term's documents: a bitset and parallel, ascending doc-number and weight arrays."""
 
-    __slots__ = ("mask", "ids", "weights", "_by_doc")
+    __slots__ = ("mask", "ids", "weights", "nbytes")
 
     def __init__(self, mask: int, ids: array, weights: array):
-        self.mask, self.ids, self.weights, self._by_doc = mask, ids, weights, None
+        self.mask, self.ids, self.weights = mask, ids, weights
+        self.nbytes = 8 * len(ids) + (mask.bit_length() >> 3) + 100
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def by_doc(self) -> dict[int, float]:
-        if self._by_doc is None:
-            self._by_doc = dict(zip(self.ids, self.weights))
-        return self._by_doc
+    def weights_of(self, docs: list[int]) -> list[tuple[int, float]]:
+        """(doc, weight) for the docs (ascending) that have this term; a binary search each."""
+        ids, weights = self.ids, self.weights
+        out, lo, size = [], 0, len(ids)
+        for d in docs:
+            i = bisect_left(ids, d, lo)
+            if i == size:
+                break
+            if ids[i] == d:
+                out.append((d, weights[i]))
+            lo = i
+        return out
+
+
+class _SizedCache:
+    """An LRU of values with an `nbytes`, bounded by their total size."""
+
+    def __init__(self, limit: int):
+        self.limit, self.size = limit, 0
+        self._items: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        item = self._items.get(key)
+        if item is not None:
+            self._items.move_to_end(key)
+            return item[0]
+        return None
+
+    def __contains__(self, key) -> bool:
+        return key in self._items
+
+    def put(self, key, value, nbytes: int) -> None:
+        old = self._items.pop(key, None)
+        if old is not None:
+            self.size -= old[1]
+        self._items[key] = (value, nbytes)
+        self.size += nbytes
+        while self.size > self.limit and len(self._items) > 1:
+            _k, (_v, size) = self._items.popitem(last=False)
+            self.size -= size
+
+    def drop(self, keep) -> None:
+        for key in [k for k in self._items if not keep(k)]:
+            self.size -= self._items.pop(key)[1]
+
+    def clear(self) -> None:
+        self._items.clear()
+        self.size = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class Vocab(dict):
+    """Raw column values → small integer codes, and back to the decoded values.
+
+    Shared by all segments of one index, so a code means the same everywhere.
+    """
+
+    def __init__(self, decode):
+        super().__init__()
+        self.values: list = []
+        self._decode = decode
+
+    def __missing__(self, raw) -> int:
+        code = self[raw] = len(self.values)
+        self.values.append(self._decode(raw))
+        return code
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8")
+
+
+def _words(raw: bytes) -> tuple[str, ...]:
+    return tuple(raw.decode("utf-8").split(",")) if raw else ()
+
+
+def _ages(raw: tuple[bytes, bytes]) -> tuple[int | None, int | None]:
+    return (int(raw[0]) if raw[0] else None, int(raw[1]) if raw[1] else None)
+
+
+def _starts(raw: bytes) -> int:
+    return int(raw) if raw else STARTS_NONE
+
+
+class Vocabs:
+    def __init__(self):
+        self.category = Vocab(_text)
+        self.groups = Vocab(_words)
+        self.ages = Vocab(_ages)
+        self.languages = Vocab(_words)
+        self.place = Vocab(_text)
+        self.newcomers = {b"": 0, b"0": 1, b"1": 2}
+
+
+def _code_masks(codes: array, wanted: dict[str, set[int]], n: int) -> dict[str, int]:
+    """For each name, the bitset of the documents whose code is in its set of codes.
+
+    C-speed passes, no object per document: the codes' low bytes are
+    translated to '0'/'1' digits and read as a binary number (and, for codes
+    from 256 up, ANDed with the same for their high byte).
+    """
+    if not n:
+        return {name: 0 for name in wanted}
+    raw = codes.tobytes()
+    low = raw[_LOW::2]
+    high = raw[1 - _LOW::2] if max(codes) >= 256 else None
+    high_masks: dict[int, int] = {}
+    out = {}
+    for name, members in wanted.items():
+        by_high: dict[int, set[int]] = defaultdict(set)
+        for c in members:
+            by_high[c >> 8].add(c & 0xFF)
+        mask = 0
+        for h, lows in by_high.items():
+            table = bytes(0x31 if c in lows else 0x30 for c in range(256))
+            part = int(low.translate(table)[::-1], 2)
+            if high is not None:
+                if h not in high_masks:
+                    high_masks[h] = int(high.translate(bytes(0x31 if c == h else 0x30 for c in range(256)))[::-1], 2)
+                part &= high_masks[h]
+            elif h:
+                part = 0
+            mask |= part
+        out[name] = mask
+    return out
 
 
 class SegmentData:
-    """What one (immutable) segment contributes; computed once per segment."""
+    """What one (immutable) segment contributes; computed once per segment, kept column-wise."""
 
-    def __init__(self, leaf):
+    def __init__(self, leaf, vocabs: Vocabs):
         n = self.n = leaf.doc_count_all()
+        self.segment_id = leaf.segment().segment_id()
+        self.vocabs = vocabs
+        self.is_event = bytearray()
+        self.category, self.groups, self.ages = array("H"), array("H"), array("H")
+        self.languages, self.place = array("H"), array("H")
+        self.newcomers = bytearray()
+        self.starts, self.updated = array("q"), array("q")
+        self.lat, self.lon = array("d"), array("d")
+        self._name_ends = array("I", [0])
+        names: list[bytes] = []
         if n:
-            column = leaf.column_reader("attrs")
-            self.attrs = [decode_attrs(column[d]) for d in range(n)]
-            self.lengths = [leaf.doc_field_length(d, "text", 0) for d in range(n)]
-        else:
-            self.attrs, self.lengths = [], []
-        ids: dict[tuple[str, str], list[int]] = defaultdict(list)
-        self.grid: dict[tuple[int, int], list[int]] = defaultdict(list)
-        self.events: list[int] = []
-        for d, a in enumerate(self.attrs):
-            for facet in FACETS:
-                for value in attr_values(a, facet):
-                    ids[(facet, value)].append(d)
-            self.grid[cell_of(a.lat, a.lon)].append(d)
-            if a.kind == "event":
-                self.events.append(d)
-        self.facets = {key: mask_from_ids(docs, n) for key, docs in ids.items()}
-        self.latr = [radians(a.lat) for a in self.attrs]
-        self.lonr = [radians(a.lon) for a in self.attrs]
-        self.coslat = [cos(x) for x in self.latr]
+            self._parse(_column_values(leaf, "attrs", n), names)
+        self._names = b"".join(names)
+        del names
+        self.length_bytes = _length_bytes(leaf, n)
+        self.facets = self._facet_masks()
+        self._grid: dict[tuple[int, int], array] | None = None
+        self._event_order: array | None = None
+        self._event_starts: array | None = None
+        self._started: tuple[int, int] = (-1, 0)
+        self._event_ids: tuple[array, array] | None = None
+
+    def _parse(self, raws, names: list[bytes]) -> None:
+        v = self.vocabs
+        ends, end = self._name_ends, 0
+        for start in range(0, self.n, PARSE_CHUNK):
+            rows = [raw.split(b"|", 12) for raw in raws[start:start + PARSE_CHUNK]]
+            (kind, category, groups, age_min, age_max, languages, place, newcomers, starts, lat, lon, updated,
+             sortname) = zip(*rows)
+            del rows
+            self.is_event.extend(map(b"e".__eq__, kind))
+            self.category.extend(map(v.category.__getitem__, category))
+            self.groups.extend(map(v.groups.__getitem__, groups))
+            self.ages.extend(map(v.ages.__getitem__, zip(age_min, age_max)))
+            self.languages.extend(map(v.languages.__getitem__, languages))
+            self.place.extend(map(v.place.__getitem__, place))
+            self.newcomers.extend(map(v.newcomers.__getitem__, newcomers))
+            self.starts.extend(map(_starts, starts))
+            self.lat.extend(map(float, lat))
+            self.lon.extend(map(float, lon))
+            self.updated.extend(map(int, updated))
+            names += sortname
+            ends.extend(islice(accumulate(map(len, sortname), initial=end), 1, None))
+            end = ends[-1]
+
+    def _facet_masks(self) -> dict[tuple[str, str], int]:
+        n, v = self.n, self.vocabs
+        if not n:
+            return {}
+        out: dict[tuple[str, str], int] = {}
+        events = int(self.is_event.translate(_TO_BITS)[::-1], 2)
+        out[("type", "event")] = events
+        out[("type", "association")] = ((1 << n) - 1) & ~events
+        newcomers = int(self.newcomers.translate(bytes.maketrans(b"\x00\x01\x02", b"001"))[::-1], 2)
+        out[("newcomers", "true")] = newcomers
+        for facet, codes, vocab, multi in (("category", self.category, v.category, False),
+                                           ("target_group", self.groups, v.groups, True),
+                                           ("language", self.languages, v.languages, True),
+                                           ("place", self.place, v.place, False)):
+            present = set(codes)
+            wanted: dict[str, set[int]] = defaultdict(set)
+            for code in present:
+                values = vocab.values[code] if multi else ((vocab.values[code],) if vocab.values[code] else ())
+                for value in values:
+                    wanted[value].add(code)
+            for value, mask in _code_masks(codes, wanted, n).items():
+                out[(facet, value)] = mask
+        return {key: mask for key, mask in out.items() if mask}
+
+    def attrs(self, d: int) -> Attrs:
+        v = self.vocabs
+        starts = self.starts[d]
+        age_min, age_max = v.ages.values[self.ages[d]]
+        return Attrs(
+            "event" if self.is_event[d] else "association", v.category.values[self.category[d]],
+            v.groups.values[self.groups[d]], age_min, age_max, v.languages.values[self.languages[d]],
+            v.place.values[self.place[d]], NEWCOMERS[self.newcomers[d]], None if starts == STARTS_NONE else starts,
+            self.lat[d], self.lon[d], self.updated[d], self.sortname(d),
+        )
+
+    def sortname(self, d: int) -> str:
+        ends = self._name_ends
+        return self._names[ends[d]:ends[d + 1]].decode("utf-8")
+
+    def grid(self) -> dict[tuple[int, int], array]:
+        """Local doc numbers by 2 km grid cell (built on first use)."""
+        if self._grid is None:
+            grid: dict[tuple[int, int], array] = {}
+            for d, cell in enumerate(zip(map(floor, (x / CELL_LAT for x in self.lat)),
+                                         map(floor, (x / CELL_LON for x in self.lon)))):
+                docs = grid.get(cell)
+                if docs is None:
+                    docs = grid[cell] = array("i")
+                docs.append(d)
+            self._grid = grid
+        return self._grid
+
+    def started_before(self, timestamp: int) -> tuple[int, int]:
+        """(how many events start before `timestamp`, their bitset)."""
+        if self._event_starts is None:
+            starts = self.starts
+            order = sorted(ids_from_mask(self.facets.get(("type", "event"), 0)), key=starts.__getitem__)
+            self._event_order = array("i", order)
+            self._event_starts = array("q", map(starts.__getitem__, order))
+        count = bisect_left(self._event_starts, timestamp)
+        cached = self._started
+        if cached[0] != count:
+            cached = self._started = (count, mask_from_ids(self._event_order[:count], self.n))
+        return cached
+
+    def event_docs(self, leaf) -> tuple[array, array]:
+        """(event ids ascending, their local doc numbers), read once from the doc_id terms."""
+        if self._event_ids is None:
+            pairs = []
+            for term, info in leaf.iter_prefix("doc_id", "event:"):
+                event_id = int(term[6:])
+                if info.doc_frequency() == 1:
+                    pairs.append((event_id, info.min_id()))
+                else:
+                    pairs += [(event_id, d) for d in leaf.postings("doc_id", term).all_ids()]
+            pairs.sort()
+            self._event_ids = (array("i", [p[0] for p in pairs]), array("i", [p[1] for p in pairs]))
+        return self._event_ids
+
+    def age_fits(self, age: int) -> int:
+        """Bitset of the documents whose age range holds `age` (a missing bound is open)."""
+        values = self.vocabs.ages.values
+        fits = {c for c in set(self.ages)
+                if (values[c][0] is None or values[c][0] <= age) and (values[c][1] is None or age <= values[c][1])}
+        return _code_masks(self.ages, {"fits": fits}, self.n)["fits"]
+
+
+def _column_values(leaf, name: str, n: int) -> list[bytes]:
+    """Every document's value of a VarBytes column, read with one file read."""
+    column = leaf.column_reader(name, translate=False)
+    try:
+        lengths, offsets = column._lengths, column._offsets
+        data = column._dbfile.get(column._basepos, (offsets[n - 1] + lengths[n - 1]) if n else 0)
+    except AttributeError:  # another column reader than whoosh-reloaded 2.7's VarBytes: per document
+        return [column[d] for d in range(n)]
+    return [data[o:o + size] for o, size in zip(offsets, lengths)]
+
+
+_LENGTH_OF_BYTE: list[int] | None = None
+
+
+def _lengths_table() -> list[int]:
+    global _LENGTH_OF_BYTE
+    if _LENGTH_OF_BYTE is None:
+        from whoosh.util.numeric import byte_to_length
+
+        _LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
+    return _LENGTH_OF_BYTE
+
+
+def _length_bytes(leaf, n: int) -> bytes:
+    """The text field's length byte of every document (Whoosh keeps lengths as one byte each)."""
+    if not n:
+        return b""
+    try:
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+
+        perdoc = leaf._perdoc
+        if not perdoc.has_column("_text_len"):
+            return bytes(n)
+        column = perdoc.column_reader("_text_len", LENGTHS_COLUMN)
+        count = min(column._count, n)
+        return column._dbfile.get(column._basepos, count) + bytes(n - count)
+    except (AttributeError, ImportError):  # another codec: per document
+        from whoosh.util.numeric import length_to_byte
+
+        return bytes(length_to_byte(leaf.doc_field_length(d, "text", 0) or 0) for d in range(n))
 
 
 class SegmentCache:
@@ -134,8 +429,9 @@ class SegmentCache:
     what was decoded from them) as they were."""
 
     def __init__(self):
+        self.vocabs = Vocabs()
         self._data: dict[str, SegmentData] = {}
-        self._postings: OrderedDict[tuple[str, str], Postings | None] = OrderedDict()
+        self._postings = _SizedCache(SEGMENT_POSTINGS_BYTES)
         self._lock = threading.Lock()
 
     def postings(self, leaf, term: str) -> Postings | None:
@@ -143,17 +439,14 @@ class SegmentCache:
         key = (leaf.segment().segment_id(), term)
         with self._lock:
             if key in self._postings:
-                self._postings.move_to_end(key)
-                return self._postings[key]
+                return self._postings.get(key)
         found = None
         if leaf.doc_count_all() and leaf.doc_frequency("text", term):
             ids, weights = array("i"), array("f")
             _read_postings(leaf.postings("text", term), 0, ids, weights)
             found = Postings(mask_from_ids(ids, leaf.doc_count_all()), ids, weights)
         with self._lock:
-            self._postings[key] = found
-            while len(self._postings) > SEGMENT_POSTINGS_CACHE:
-                self._postings.popitem(last=False)
+            self._postings.put(key, found, found.nbytes if found is not None else 100)
         return found
 
     def get(self, leaf) -> SegmentData:
@@ -161,7 +454,7 @@ class SegmentCache:
         with self._lock:
             data = self._data.get(key)
         if data is None:
-            data = SegmentData(leaf)
+            data = SegmentData(leaf, self.vocabs)
             with self._lock:
                 self._data[key] = data
         return data
@@ -170,8 +463,34 @@ class SegmentCache:
         with self._lock:
             for key in [k for k in self._data if k not in keys]:
                 del self._data[key]
-            for key in [k for k in self._postings if k[0] not in keys]:
-                del self._postings[key]
+            self._postings.drop(lambda k: k[0] in keys)
+
+
+class AttrsView:
+    """`Attrs` of a document by global doc number, built on demand from the columns."""
+
+    def __init__(self, parts: list[tuple[SegmentData, int]]):
+        self._parts = parts
+        self._starts = [offset for _data, offset in parts]
+
+    def __len__(self) -> int:
+        return sum(data.n for data, _o in self._parts)
+
+    def _locate(self, d: int) -> tuple[SegmentData, int]:
+        if d < 0 or not self._parts:
+            raise IndexError(d)
+        data, offset = self._parts[bisect_left(self._starts, d + 1) - 1] if len(self._parts) > 1 else self._parts[0]
+        if d - offset >= data.n:
+            raise IndexError(d)
+        return data, d - offset
+
+    def __getitem__(self, d: int) -> Attrs:
+        data, local = self._locate(d)
+        return data.attrs(local)
+
+    def sortname(self, d: int) -> str:
+        data, local = self._locate(d)
+        return data.sortname(local)
 
 
 class Snapshot:
@@ -184,57 +503,91 @@ class Snapshot:
         self.segment_ids = tuple(leaf.segment().segment_id() for leaf, _o in leaves)
         segments.keep_only(set(self.segment_ids))
         self.n = reader.doc_count_all()
-        self.attrs: list[Attrs] = []
-        lengths: list[int] = []
-        self.latr, self.lonr, self.coslat = [], [], []
+        self.vocabs = segments.vocabs
+        parts = self._parts = [(segments.get(leaf), offset) for leaf, offset in leaves]
+        self.attrs = AttrsView(parts)
+        # Coordinates in radians for the distance loops (computed per generation at C speed;
+        # the segments keep degrees only).
+        self.latr, self.lonr, self.category = array("d"), array("d"), array("H")
+        for data, _offset in parts:
+            self.latr.extend(map(radians, data.lat))
+            self.lonr.extend(map(radians, data.lon))
+            self.category += data.category
+        self.coslat = array("d", map(cos, self.latr))
         self.facets: dict[tuple[str, str], int] = defaultdict(int)
-        self.grid: dict[tuple[int, int], list[int]] = defaultdict(list)
-        self.events: list[int] = []
         deleted: list[int] = []
-        for leaf, offset in leaves:
-            data = segments.get(leaf)
-            self.attrs += data.attrs
-            lengths += data.lengths
-            self.latr += data.latr
-            self.lonr += data.lonr
-            self.coslat += data.coslat
+        # Deletions change a segment without changing its id: read them for every generation.
+        self.deleted_sets: list[frozenset[int]] = []
+        for (data, offset), (leaf, _o) in zip(parts, leaves):
             for key, mask in data.facets.items():
                 self.facets[key] |= mask << offset
-            for cell, docs in data.grid.items():
-                self.grid[cell] += [d + offset for d in docs]
-            self.events += [d + offset for d in data.events]
-            deleted += [d + offset for d in leaf.segment().deleted_docs()]
-        live = ((1 << self.n) - 1) & ~mask_from_ids(deleted, self.n)
-        self.live = live
-        self.count = live.bit_count()
-        live_lengths = [lengths[d] for d in ids_from_mask(live)] if self.count < self.n else lengths
-        avgdl = (sum(live_lengths) / len(live_lengths)) if live_lengths else 1.0
-        k1, b = BM25_K1, BM25_B
-        self.norms = array("d", (k1 * (1 - b + b * length / avgdl) for length in lengths))
+            dead = frozenset(leaf.segment().deleted_docs()) if data.n else frozenset()
+            self.deleted_sets.append(dead)
+            deleted += [d + offset for d in sorted(dead)]
+        self.events = self.facets.get(("type", "event"), 0)  # bitset of the events
+        self.live = ((1 << self.n) - 1) & ~mask_from_ids(deleted, self.n)
+        self.count = self.live.bit_count()
+        self.norms = self._norms(parts, deleted)
         self._segments = segments
-        self._postings: OrderedDict[str, Postings] = OrderedDict()
+        self._postings = _SizedCache(POSTINGS_BYTES)
         self._lock = threading.Lock()
-        self._age_masks: dict[int, int] = {}
+        self._age_masks: OrderedDict[int, int] = OrderedDict()
         self.facet_values: dict[str, list[str]] = defaultdict(list)
-        for facet, value in self.facets:
+        for facet, value in sorted(self.facets, key=self._first_seen):
             self.facet_values[facet].append(value)
-        self._browse_order: list[int] | None = None
+        self._browse_order: array | None = None
+        self._rank: array | None = None
+        self._grid: dict | None = None
+        self._started: tuple | None = None
+
+    @property
+    def parts(self) -> list[tuple[SegmentData, int]]:
+        """(segment data, offset of its first global doc number) of each segment."""
+        return self._parts
+
+    def _first_seen(self, key: tuple[str, str]) -> tuple[int, int]:
+        """(first document with the value, its place among the document's values): the order
+        in which a walk over the documents meets the values (ties in counts keep it)."""
+        mask = self.facets[key]
+        first = (mask & -mask).bit_length() - 1
+        values = attr_values(self.attrs[first], key[0])
+        return first, values.index(key[1]) if key[1] in values else 0
+
+    def _norms(self, parts, deleted: list[int]) -> array:
+        """BM25's length normalisation, k1·(1 − b + b·length / average length), per document."""
+        table = _lengths_table()
+        counts = [0] * 256
+        for data, _offset in parts:
+            for byte in set(data.length_bytes):
+                counts[byte] += data.length_bytes.count(byte)
+        for d in deleted:
+            data, local = self.attrs._locate(d)
+            counts[data.length_bytes[local]] -= 1
+        live = sum(counts)
+        avgdl = (sum(table[b] * c for b, c in enumerate(counts)) / live) if live else 1.0
+        k1, b = BM25_K1, BM25_B
+        norm_of_byte = [k1 * (1 - b + b * length / avgdl) for length in table]
+        norms = array("d")
+        for data, _offset in parts:
+            norms.extend(map(norm_of_byte.__getitem__, data.length_bytes))
+        return norms
 
     # --- postings --------------------------------------------------------------
 
     def postings(self, reader, term: str) -> Postings:
-        """Return the postings of `term` in the text field (the last few are cached)."""
+        """Return the postings of `term` in the text field (cached up to a size)."""
         with self._lock:
             hit = self._postings.get(term)
             if hit is not None:
-                self._postings.move_to_end(term)
                 return hit
         parts = [(self._segments.postings(leaf, term), offset) for leaf, offset in reader.leaf_readers()
                  if leaf.segment() is not None]
         parts = [(p, offset) for p, offset in parts if p is not None]
         if len(parts) == 1 and parts[0][1] == 0:
             only = parts[0][0]
-            result = Postings(only.mask & self.live, only.ids, only.weights)
+            masked = only.mask & self.live
+            result = only if masked == only.mask else Postings(masked, only.ids, only.weights)
+            nbytes = 100 if result is only else (masked.bit_length() >> 3) + 100
         else:
             mask, ids, weights = 0, array("i"), array("f")
             for p, offset in parts:
@@ -242,26 +595,69 @@ class Snapshot:
                 ids.extend(p.ids if not offset else map(offset.__add__, p.ids))
                 weights.extend(p.weights)
             result = Postings(mask & self.live, ids, weights)
+            nbytes = result.nbytes
         with self._lock:
-            self._postings[term] = result
-            while len(self._postings) > POSTINGS_CACHE:
-                self._postings.popitem(last=False)
+            self._postings.put(term, result, nbytes)
         return result
 
-    def browse_order(self) -> list[int]:
-        """All doc numbers in browsing order: associations by name, then events by start."""
+    def browse_order(self) -> array:
+        """All doc numbers in browsing order: associations by name, then events by start.
+
+        Sorted as one bytes key per document (start, name, NUL, doc number), which
+        orders as (start, name, doc number) and costs a third of a tuple of three."""
         if self._browse_order is None:
-            attrs = self.attrs
-            self._browse_order = sorted(
-                range(self.n),
-                key=lambda d: (attrs[d].kind != "association", attrs[d].starts or 0, attrs[d].sortname),
-            )
+            order = array("i")
+            for want_event in (False, True):
+                keys = []
+                for data, offset in self._parts:
+                    is_event, starts, names, ends = data.is_event, data.starts, data._names, data._name_ends
+                    for d in range(data.n):
+                        if is_event[d] == want_event:
+                            s = starts[d] if want_event and starts[d] != STARTS_NONE else 0
+                            keys.append((s + _BIAS).to_bytes(8, "big") + names[ends[d]:ends[d + 1]] + b"\x00"
+                                        + (d + offset).to_bytes(4, "big"))
+                keys.sort()
+                order.extend(int.from_bytes(k[-4:], "big") for k in keys)
+                del keys
+            self._browse_order = order
         return self._browse_order
+
+    def browse_rank(self) -> array:
+        """Each document's position in `browse_order` (ties in relevance are broken by it)."""
+        if self._rank is None:
+            rank = array("i", bytes(4 * self.n))
+            for position, d in enumerate(self.browse_order()):
+                rank[d] = position
+            self._rank = rank
+        return self._rank
 
     def latest_update(self) -> int:
         """The newest `updated` timestamp of a live document (0 if none)."""
-        attrs = self.attrs
-        return max((attrs[d].updated for d in ids_from_mask(self.live)), default=0)
+        best = 0
+        for (data, _offset), dead in zip(self._parts, self.deleted_sets):
+            if not data.n:
+                continue
+            if dead:
+                best = max(best, max((u for d, u in enumerate(data.updated) if d not in dead), default=0))
+            else:
+                best = max(best, max(data.updated))
+        return best
+
+    # --- geography -------------------------------------------------------------
+
+    @property
+    def grid(self) -> dict[tuple[int, int], array]:
+        """Global doc numbers by 2 km grid cell (see `cell_of`), built on first use."""
+        if self._grid is None:
+            if len(self._parts) == 1 and self._parts[0][1] == 0:
+                self._grid = self._parts[0][0].grid()
+            else:
+                grid: dict[tuple[int, int], array] = {}
+                for data, offset in self._parts:
+                    for cell, docs in data.grid().items():
+                        grid.setdefault(cell, array("i")).extend(map(offset.__add__, docs))
+                self._grid = grid
+        return self._grid
 
     # --- filters ---------------------------------------------------------------
 
@@ -273,19 +669,36 @@ class Snapshot:
 
     def age_mask(self, age: int) -> int:
         """Documents whose age range holds `age` (a missing bound is open)."""
-        mask = self._age_masks.get(age)
+        with self._lock:
+            mask = self._age_masks.get(age)
         if mask is None:
-            ok = [d for d, a in enumerate(self.attrs)
-                  if (a.age_min is None or a.age_min <= age) and (a.age_max is None or age <= a.age_max)]
-            mask = mask_from_ids(ok, self.n)
-            if len(self._age_masks) < 130:
+            mask = 0
+            for data, offset in self._parts:
+                mask |= data.age_fits(age) << offset
+            with self._lock:
                 self._age_masks[age] = mask
+                while len(self._age_masks) > AGE_MASKS:
+                    self._age_masks.popitem(last=False)
         return mask
 
     def started_before_mask(self, timestamp: int) -> int:
-        """Events that start before `timestamp` (to hide past events)."""
-        attrs = self.attrs
-        return mask_from_ids([d for d in self.events if (attrs[d].starts or 0) < timestamp], self.n)
+        """Events that start before `timestamp` (to hide past events).
+
+        The bitset changes only when `timestamp` passes an event's start, so
+        it is kept for the number of events that have started."""
+        key, masks = [], []
+        for data, offset in self._parts:
+            count, mask = data.started_before(timestamp)
+            key.append(count)
+            masks.append((mask, offset))
+        key = tuple(key)
+        cached = self._started
+        if cached is None or cached[0] != key:
+            combined = 0
+            for mask, offset in masks:
+                combined |= mask << offset
+            cached = self._started = (key, combined)
+        return cached[1]
 
 
 def _read_postings(matcher, offset: int, ids: array, weights: array) -> None:
