@@ -47,6 +47,9 @@ def upgrade():
     sa.Column('tsv', postgresql.TSVECTOR() if postgres else sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_search_documents'))
     )
+    if postgres:  # as fællesskab/search/pg/models.py: scoring reads these for every matching row
+        op.execute('ALTER TABLE search_documents ALTER COLUMN weights SET STORAGE MAIN, '
+                   'ALTER COLUMN tsv SET STORAGE MAIN')
     with op.batch_alter_table('search_documents', schema=None) as batch_op:
         batch_op.create_index('ix_search_documents_lat_lon', ['lat', 'lon'], unique=False)
         batch_op.create_index('ix_search_documents_tsv', ['tsv'], unique=False, postgresql_using='gin')

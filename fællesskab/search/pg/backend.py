@@ -167,7 +167,28 @@ def _near(sql: Sql, loc: Location, radius_km: float | None, distance: str) -> li
             f"{distance} <= {sql.bind(radius_km)}"]
 
 
-def _facet_counts(connection, sql: Sql, base: list[str], filters: dict[str, str]) -> tuple[dict, int]:
+def _order(sort: str, has_scores: bool) -> tuple[str, str]:
+    """(the score shown, ORDER BY) for a sort mode; as services._page."""
+    relevance = "score / CASE WHEN best > 0 THEN best ELSE 1.0 END"
+    if sort == "relevance" and not has_scores:
+        return "0.0", BROWSE_ORDER
+    if sort == "relevance":
+        return relevance, f"shown DESC, {BROWSE_ORDER}"
+    if sort == "distance":
+        return relevance, f"dist, shown DESC, {BROWSE_ORDER}"
+    return (f"{BLEND_RELEVANCE!r} * {relevance} + {BLEND_PROXIMITY!r} / (1 + dist / {PROXIMITY_HALF_KM!r})",
+            f"shown DESC, {BROWSE_ORDER}")
+
+
+def _run(connection, sql: Sql, base: list[str], filters: dict[str, str], score: tuple[str, str],
+         distance: str | None, sort: str, params: SearchParams, has_scores: bool):
+    """One statement over the match: every facet's counts, the total, and the page's hits.
+
+    The match is read once into a materialised CTE (attributes, score,
+    distance, one flag per facet filter); the counts are GROUP BYs over it,
+    each facet leaving out its own filter; the page is a top-N sort of the
+    rows that pass every filter, and only its rows' stored JSON is read.
+    """
     flags = {facet: f"f_{facet}" for facet in filters}
     flag_columns = "".join(f", ({cond}) AS {flags[facet]}" for facet, cond in filters.items())
 
@@ -175,79 +196,74 @@ def _facet_counts(connection, sql: Sql, base: list[str], filters: dict[str, str]
         return _where([flag for f, flag in flags.items() if f != facet])
 
     parts = []
+    NO_HIT = "CAST(NULL AS float8), CAST(NULL AS float8), CAST(NULL AS bigint), CAST(NULL AS jsonb)"  # noqa: N806
     for facet in FACETS:
         if facet in FACET_COLUMNS:
             column = FACET_COLUMNS[facet]
-            parts.append(f"SELECT '{facet}', {column}, count(*) FROM base WHERE {column} <> '' AND {others(facet)}"
-                         f" GROUP BY {column}")
+            parts.append(f"SELECT '{facet}', CAST({column} AS text), count(*), {NO_HIT} FROM base"
+                         f" WHERE {column} <> '' AND {others(facet)} GROUP BY {column}")
         elif facet in LIST_COLUMNS:
             column = LIST_COLUMNS[facet]
-            parts.append(f"SELECT '{facet}', v, count(*) FROM base CROSS JOIN LATERAL"
+            parts.append(f"SELECT '{facet}', v, count(*), {NO_HIT} FROM base CROSS JOIN LATERAL"
                          f" unnest(string_to_array({column}, ',')) AS v WHERE {column} <> '' AND {others(facet)}"
                          f" GROUP BY v")
         elif facet == "newcomers":
-            parts.append(f"SELECT 'newcomers', 'true', count(*) FROM base WHERE newcomers IS TRUE AND"
-                         f" {others(facet)} HAVING count(*) > 0")
-    parts.append(f"SELECT '', '', count(*) FROM base WHERE {others(None)}")
-    statement = (f"WITH base AS MATERIALIZED (SELECT kind, category, target_groups, languages, place, newcomers"
-                 f"{flag_columns} FROM search_documents WHERE {_where(base)}) "
-                 + " UNION ALL ".join(parts))
+            parts.append(f"SELECT 'newcomers', 'true', count(*), {NO_HIT} FROM base"
+                         f" WHERE newcomers IS TRUE AND {others(facet)} HAVING count(*) > 0")
+    parts.append(f"SELECT '', '', count(*), {NO_HIT} FROM base WHERE {others(None)}")
+    shown, order = _order(sort, has_scores)
+    limit, offset = sql.bind(params.per_page), sql.bind((params.page - 1) * params.per_page)
+    # row_number() over the sorted, limited rows numbers them in that order (no other sort in between).
+    parts.append(
+        f"SELECT 'hit', p.key, NULL, p.shown, p.dist, p.position, d.data FROM ("
+        f"SELECT key, shown, dist, row_number() OVER () AS position FROM ("
+        f"SELECT key, {shown} AS shown, dist, kind, starts_at, sortname FROM ("
+        f"SELECT *, max(score) OVER () AS best FROM base WHERE {others(None)}) AS f"
+        f" ORDER BY {order} LIMIT {limit} OFFSET {offset}) AS ordered) AS p"
+        f" JOIN search_documents AS d ON d.key = p.key")
+    dist = distance or "CAST(NULL AS float8)"
+    statement = (
+        f"WITH base AS MATERIALIZED (SELECT key, kind, category, target_groups, languages, place, newcomers,"
+        f" starts_at, sortname, {score[0]} AS score, {dist} AS dist{flag_columns}"
+        f" FROM search_documents CROSS JOIN LATERAL (SELECT {score[1]}) AS n WHERE {_where(base)}) "
+        + " UNION ALL ".join(f"({part})" for part in parts))
     counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
-    total = 0
-    for facet, value, n in connection.execute(sa.text(statement), sql.params):
-        if facet == "":
+    total, hits = 0, []
+    for facet, value, n, shown_score, d, position, data in connection.execute(sa.text(statement), sql.params):
+        if facet == "hit":
+            hits.append((position, Hit(data, round(float(shown_score or 0.0), 3),
+                                       None if d is None else round(float(d), 2))))
+        elif facet == "":
             total = n
         elif n:
             counts[facet][value] = n
-    out = {}
+    facets = {}
     for facet in FACETS:
         ordered = sorted(counts[facet].items(), key=lambda kv: (-kv[1], kv[0]))[: FACET_LIMIT.get(facet, 100)]
-        out["welcomes_newcomers" if facet == "newcomers" else facet] = dict(ordered)
-    return out, total
+        facets["welcomes_newcomers" if facet == "newcomers" else facet] = dict(ordered)
+    return facets, total, [hit for _position, hit in sorted(hits, key=lambda ph: ph[0])]
 
 
 def _score(connection, sql: Sql, parsed: ParsedQuery) -> tuple[str, str]:
-    """The BM25F expression of query.score over `weights` and `norm`, and `norm` over `length`."""
+    """The BM25F sum of query.score, and the per-row columns it reads (`norm` from `length`,
+    and each term's weight looked up once in `weights`)."""
     if parsed.is_empty:
-        return "0.0", "1.0"
+        return "0.0", "1.0 AS norm"
     stats = stats_for(connection)
     n_docs, avgdl = stats.totals(connection)
     norm = f"{BM25_K1!r} * (1 - {BM25_B!r} + {BM25_B!r} * length / {sql.bind(float(avgdl))})"
     n_docs = max(n_docs, 1)
     weighted = parsed.weighted_terms()
     df = stats.doc_frequencies(connection, list(weighted))
-    parts = []
+    parts, columns = [], [f"{norm} AS norm"]
     for t, boost in weighted.items():
         if not df.get(t):
             continue
         c = log(1 + (n_docs - df[t] + 0.5) / (df[t] + 0.5)) * boost * (BM25_K1 + 1)
-        w = f"coalesce(CAST(weights ->> {sql.bind(t)} AS float8), 0.0)"
+        w = f"w{len(columns)}"
+        columns.append(f"coalesce(CAST(weights ->> {sql.bind(t)} AS float8), 0.0) AS {w}")
         parts.append(f"{sql.bind(c)} * {w} / ({w} + norm)")
-    return (" + ".join(parts) if parts else "0.0"), norm
-
-
-def _page(connection, sql: Sql, conditions, score: tuple[str, str], distance: str | None, sort: str, params: SearchParams,
-          has_scores: bool) -> list[Hit]:
-    dist = distance or "CAST(NULL AS float8)"
-    relevance = "score / CASE WHEN best > 0 THEN best ELSE 1.0 END"
-    if sort == "relevance" and not has_scores:
-        shown, order = "0.0", BROWSE_ORDER
-    elif sort == "relevance":
-        shown, order = relevance, f"shown DESC, {BROWSE_ORDER}"
-    elif sort == "distance":
-        shown, order = relevance, f"dist, shown DESC, {BROWSE_ORDER}"
-    else:
-        shown = (f"{BLEND_RELEVANCE!r} * {relevance} + {BLEND_PROXIMITY!r} / (1 + dist / {PROXIMITY_HALF_KM!r})")
-        order = f"shown DESC, {BROWSE_ORDER}"
-    statement = (
-        f"WITH hits AS (SELECT key, data, kind, starts_at, sortname, {score[0]} AS score, {dist} AS dist"
-        f" FROM search_documents CROSS JOIN LATERAL (SELECT {score[1]} AS norm) AS n"
-        f" WHERE {_where(conditions)}),"
-        f" ranked AS (SELECT *, max(score) OVER () AS best FROM hits)"
-        f" SELECT data, {shown} AS shown, dist FROM ranked ORDER BY {order}"
-        f" LIMIT {sql.bind(params.per_page)} OFFSET {sql.bind((params.page - 1) * params.per_page)}")
-    return [Hit(data, round(float(shown or 0.0), 3), None if d is None else round(float(d), 2))
-            for data, shown, d in connection.execute(sa.text(statement), sql.params)]
+    return (" + ".join(parts) if parts else "0.0"), ", ".join(columns)
 
 
 def _related_categories(connection, parsed: ParsedQuery) -> list[str]:
@@ -284,13 +300,9 @@ def search(params: SearchParams) -> SearchResult:
         query, notice = _relaxed(connection, sql, parsed, every_filter)
     distance = _distance(sql, location) if location is not None else None
     base = _match(sql, query) + fixed + (_near(sql, location, params.radius_km, distance) if location else [])
-    facets, total = _facet_counts(connection, sql, base, filters)
     sort = "relevance" if location is None else (params.sort or "blend")
-    hits: list[Hit] = []
-    if total and (params.page - 1) * params.per_page < total:
-        score = _score(connection, sql, parsed)
-        hits = _page(connection, sql, base + list(filters.values()), score, distance, sort, params,
-                     has_scores=not parsed.is_empty)
+    facets, total, hits = _run(connection, sql, base, filters, _score(connection, sql, parsed), distance, sort,
+                               params, has_scores=not parsed.is_empty)
     related = _related_categories(connection, parsed) if total == 0 else []
     return SearchResult(params=params, total=total, hits=hits, facets=facets, location=location,
                         suggestion=parsed.suggestion(), notice=notice, terms=set(parsed.weighted_terms()),

@@ -74,3 +74,8 @@ class SearchWord(db.Model):
 # create_all (tests) needs the trigram operator class before the index.
 event.listen(SearchWord.__table__, "before_create",
              DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
+# Every query reads `weights` (scoring) and may read `tsv` for every matching row: keep them
+# uncompressed in the row where they fit, and let TOAST compress `data` (read for 20 rows) instead.
+# Measured at 6,900 documents: scoring a 4,600-row match took 79 ms with `weights` compressed, 43 ms without.
+STORAGE_MAIN = "ALTER TABLE search_documents ALTER COLUMN weights SET STORAGE MAIN, ALTER COLUMN tsv SET STORAGE MAIN"
+event.listen(SearchDocument.__table__, "after_create", DDL(STORAGE_MAIN).execute_if(dialect="postgresql"))
