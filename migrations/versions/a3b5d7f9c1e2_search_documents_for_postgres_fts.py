@@ -49,7 +49,7 @@ def upgrade():
     )
     if postgres:  # as fællesskab/search/pg/models.py: scoring reads these for every matching row
         op.execute('ALTER TABLE search_documents ALTER COLUMN weights SET STORAGE MAIN, '
-                   'ALTER COLUMN tsv SET STORAGE MAIN')
+                   'ALTER COLUMN tsv SET STORAGE MAIN, ALTER COLUMN data SET STORAGE EXTERNAL')
     with op.batch_alter_table('search_documents', schema=None) as batch_op:
         batch_op.create_index('ix_search_documents_lat_lon', ['lat', 'lon'], unique=False)
         batch_op.create_index('ix_search_documents_tsv', ['tsv'], unique=False, postgresql_using='gin')

@@ -60,7 +60,9 @@ def ensure_ready(app: Flask) -> None:
         try:
             if is_stale(app):
                 log.warning("search_documents does not match the database; rebuilding it")
-                rebuild(app)
+                if rebuild(app, wait=False) is None:  # a writer is busy: check again in a moment
+                    state.retry_at = time.monotonic() + 5.0
+                    return
             state.ready = True
         except Exception:
             log.exception("search: could not check or rebuild search_documents")
@@ -80,12 +82,13 @@ def is_stale(app: Flask) -> bool:
     return count != source_count or latest < source_latest
 
 
-def rebuild(app: Flask, progress=None) -> int:
-    """Refill `search_documents` and `search_words` from the database; return the number of documents."""
+def rebuild(app: Flask, progress=None, *, wait: bool = True) -> int | None:
+    """Refill `search_documents` and `search_words` from the database; return the number of documents
+    (None when `wait` is false and a writer held the lock)."""
     from ...extensions import db
     from ..source import iter_documents
     from .store import rebuild as rebuild_table
 
     with app.app_context():
         engine = db.engine
-    return rebuild_table(engine, iter_documents(engine), progress=progress)
+    return rebuild_table(engine, iter_documents(engine), progress=progress, wait=wait)

@@ -202,11 +202,10 @@ def _run(connection, sql: Sql, base: list[str], filters: dict[str, str], score: 
             column = FACET_COLUMNS[facet]
             parts.append(f"SELECT '{facet}', CAST({column} AS text), count(*), {NO_HIT} FROM base"
                          f" WHERE {column} <> '' AND {others(facet)} GROUP BY {column}")
-        elif facet in LIST_COLUMNS:
+        elif facet in LIST_COLUMNS:  # counted per combination ("children,teens"), split below
             column = LIST_COLUMNS[facet]
-            parts.append(f"SELECT '{facet}', v, count(*), {NO_HIT} FROM base CROSS JOIN LATERAL"
-                         f" unnest(string_to_array({column}, ',')) AS v WHERE {column} <> '' AND {others(facet)}"
-                         f" GROUP BY v")
+            parts.append(f"SELECT '{facet}', CAST({column} AS text), count(*), {NO_HIT} FROM base"
+                         f" WHERE {column} <> '' AND {others(facet)} GROUP BY {column}")
         elif facet == "newcomers":
             parts.append(f"SELECT 'newcomers', 'true', count(*), {NO_HIT} FROM base"
                          f" WHERE newcomers IS TRUE AND {others(facet)} HAVING count(*) > 0")
@@ -217,8 +216,8 @@ def _run(connection, sql: Sql, base: list[str], filters: dict[str, str], score: 
     parts.append(
         f"SELECT 'hit', p.key, NULL, p.shown, p.dist, p.position, d.data FROM ("
         f"SELECT key, shown, dist, row_number() OVER () AS position FROM ("
-        f"SELECT key, {shown} AS shown, dist, kind, starts_at, sortname FROM ("
-        f"SELECT *, max(score) OVER () AS best FROM base WHERE {others(None)}) AS f"
+        f"SELECT key, {shown} AS shown, dist, kind, starts_at, sortname FROM base"
+        f" CROSS JOIN (SELECT max(score) AS best FROM base WHERE {others(None)}) AS b WHERE {others(None)}"
         f" ORDER BY {order} LIMIT {limit} OFFSET {offset}) AS ordered) AS p"
         f" JOIN search_documents AS d ON d.key = p.key")
     dist = distance or "CAST(NULL AS float8)"
@@ -235,6 +234,9 @@ def _run(connection, sql: Sql, base: list[str], filters: dict[str, str], score: 
                                        None if d is None else round(float(d), 2))))
         elif facet == "":
             total = n
+        elif facet in LIST_COLUMNS:
+            for one in value.split(","):
+                counts[facet][one] = counts[facet].get(one, 0) + n
         elif n:
             counts[facet][value] = n
     facets = {}

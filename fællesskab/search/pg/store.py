@@ -58,16 +58,22 @@ def _write(connection, changes: dict[str, dict | None]) -> None:
     clear_stats()
 
 
-def rebuild(engine, docs: Iterable[dict], progress: Callable[[int], None] | None = None) -> int:
+def rebuild(engine, docs: Iterable[dict], progress: Callable[[int], None] | None = None, *,
+            wait: bool = True) -> int | None:
     """Replace the table's contents with `docs` (one transaction); return how many were written.
 
     `docs` is read inside the exclusive lock, so it must be a lazy iterator
     over the database (source.iter_documents), not a list read beforehand.
+    With `wait=False`, return None at once when a writer holds the lock (the
+    caller's own open transaction may be that writer).
     """
     n = 0
     with Session(engine) as session, session.begin():
         conn = session.connection()
-        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
+        if wait:
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
+        elif not conn.execute(sa.text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": LOCK_KEY}).scalar():
+            return None
         conn.execute(sa.text("TRUNCATE search_documents, search_words"))
         batch: dict[str, dict | None] = {}
         for doc in docs:
