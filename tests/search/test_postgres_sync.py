@@ -139,3 +139,22 @@ def test_ensure_ready_leaves_a_matching_table_alone(postgres, db, make_associati
     ensure_ready(postgres)
     after = db.session.execute(sa.text("SELECT xmin::text FROM search_documents")).scalars().all()
     assert before == after  # not rewritten
+
+
+def test_a_stale_table_waits_for_a_busy_writer_instead_of_blocking(postgres, db, make_association):
+    """The start-up refill must not wait on a writer's lock (that writer may be this very request)."""
+    from fællesskab.search.pg.store import LOCK_KEY
+
+    make_association(name="Bramdrup Badminton", tags="badminton")
+    db.session.execute(sa.text("DELETE FROM search_documents"))
+    db.session.commit()
+    state = postgres.extensions[EXTENSION]
+    state.ready = False
+    with _db.engine.connect() as writer:
+        writer.execute(sa.text("SELECT pg_advisory_xact_lock_shared(:k)"), {"k": LOCK_KEY})
+        ensure_ready(postgres)  # returns at once; the table stays as it is for now
+        assert not state.ready and rows(db) == {}
+        writer.rollback()
+    state.retry_at = 0.0
+    ensure_ready(postgres)
+    assert state.ready and list(rows(db).values()) == ["Bramdrup Badminton"]

@@ -74,7 +74,10 @@ def rebuild(engine, docs: Iterable[dict], progress: Callable[[int], None] | None
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
         elif not conn.execute(sa.text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": LOCK_KEY}).scalar():
             return None
-        conn.execute(sa.text("TRUNCATE search_documents, search_words"))
+        # DELETE, not TRUNCATE: searches keep reading the old rows until this commits
+        # (TRUNCATE's exclusive table lock would stop every search on every node meanwhile).
+        conn.execute(documents.delete())
+        conn.execute(words.delete())
         batch: dict[str, dict | None] = {}
         for doc in docs:
             batch[doc["doc_id"]] = doc
@@ -90,7 +93,7 @@ def rebuild(engine, docs: Iterable[dict], progress: Callable[[int], None] | None
             if progress:
                 progress(len(batch))
     with engine.connect() as conn:
-        conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("ANALYZE search_documents"))
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("VACUUM ANALYZE search_documents"))
     clear_stats()
     return n
 
