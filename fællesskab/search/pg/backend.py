@@ -17,12 +17,13 @@ and hold nothing in memory:
   match (each leaving out its own filter, as services.py does), distance
   the same haversine after a bounding box;
 * sorting (relevance, distance, the relevance–distance blend) and paging
-  happen in one ordered query with LIMIT/OFFSET.
+  are a top-N sort with LIMIT/OFFSET — in the same statement as the facet
+  counts and the total, over the match read once (`_run`).
 """
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from math import log
+from math import cos, log, radians
 
 import sqlalchemy as sa
 from flask import current_app
@@ -141,22 +142,10 @@ def _exists(connection, sql: Sql, conditions) -> bool:
 
 def _distance(sql: Sql, loc: Location) -> str:
     """Great-circle km, the same haversine as services._near."""
-    la0, lo0 = sql.bind(_radians(loc.lat)), sql.bind(_radians(loc.lon))
-    c0 = sql.bind(_cos_deg(loc.lat))
+    la0, lo0 = sql.bind(radians(loc.lat)), sql.bind(radians(loc.lon))
+    c0 = sql.bind(cos(radians(loc.lat)))
     return (f"{2 * EARTH_RADIUS_KM!r} * asin(least(1.0, sqrt(power(sin((radians(lat) - {la0}) / 2), 2)"
             f" + {c0} * cos(radians(lat)) * power(sin((radians(lon) - {lo0}) / 2), 2))))")
-
-
-def _radians(x: float) -> float:
-    from math import radians
-
-    return radians(x)
-
-
-def _cos_deg(x: float) -> float:
-    from math import cos, radians
-
-    return cos(radians(x))
 
 
 def _near(sql: Sql, loc: Location, radius_km: float | None, distance: str) -> list[str]:
