@@ -19,7 +19,12 @@ newcomer cases (bench/national_data.py), then measures
    associations in SQLite with FTS5, ranked by bm25 through its JSON SQL
    endpoint, under the same load generator and queries — and our ratio;
 5. on PostgreSQL, its full-text search (`danish` configuration, GIN index on
-   a weighted tsvector) for the same queries.
+   a weighted tsvector) for the same queries;
+6. on PostgreSQL, our search with SEARCH_BACKEND=postgres (fællesskab/search/pg/):
+   filling `search_documents`, the search API and page in-process and over
+   HTTP (with the PostgreSQL server's own CPU per request), worker RSS, and
+   the ratio to Datasette. `--pg-backend-only TMPDIR` repeats just this part
+   on the data a `--keep` run left.
 
 Prints Markdown tables and writes them, with the raw numbers, to bench/out/.
 """
@@ -50,9 +55,12 @@ from bench.timing import memory_mb, summarise  # noqa: E402
 Request = tuple  # (method, path, headers, body)
 
 
-def config(url: str, tmp: str) -> dict:
+def config(url: str, tmp: str, backend: str = "whoosh") -> dict:
     return {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "SEARCH_INDEX_DIR": f"{tmp}/index",
-            "SEED_DIR": SEED_DIR, "RATELIMITS_ON": False, "WTF_CSRF_ENABLED": False}
+            "SEED_DIR": SEED_DIR, "RATELIMITS_ON": False, "WTF_CSRF_ENABLED": False, "SEARCH_BACKEND": backend}
+
+
+SEARCH_ENDPOINTS = ("search API `GET /api/v1/search`", "search page `/soeg`")
 
 
 def endpoints(slugs: list[str]) -> dict[str, list[Request]]:
@@ -76,11 +84,11 @@ def endpoints(slugs: list[str]) -> dict[str, list[Request]]:
 
 # --- in-process, in a fresh process ----------------------------------------------------
 
-def measure_in_process(url: str, tmp: str, passes: int) -> dict:
+def measure_in_process(url: str, tmp: str, passes: int, backend: str = "whoosh") -> dict:
     from fællesskab import create_app
     from fællesskab.extensions import db
 
-    app = create_app(config(url, tmp))
+    app = create_app(config(url, tmp, backend))
     out: dict = {"start_rss_mb": memory_mb()[0]}
     with app.app_context():
         slugs = sample_slugs(40)
@@ -90,7 +98,11 @@ def measure_in_process(url: str, tmp: str, passes: int) -> dict:
     out["first_search_s"] = time.perf_counter() - started
     assert client.post("/login", data={"email": COORDINATOR, "password": PASSWORD}).status_code == 302
     results = {}
+    pg_cpu = {}
     for name, reqs in endpoints(slugs).items():
+        if backend == "postgres" and name not in SEARCH_ENDPOINTS:
+            continue  # the other pages do not search
+        pg_before = national_peer.pg_backend_cpu(url) if backend == "postgres" else None
         for method, path, headers, body in reqs:  # warm: compiled SQL, decoded index columns
             client.open(path, method=method, headers=headers, data=body)
         times, cpu = [], []
@@ -102,6 +114,8 @@ def measure_in_process(url: str, tmp: str, passes: int) -> dict:
                 cpu.append(time.process_time() - c0)
                 assert response.status_code == 200, (path, response.status_code, response.get_data(as_text=True)[:200])
         results[name] = (*summarise(times), len(times), *summarise(cpu))
+        if pg_before is not None:  # the PostgreSQL server's CPU for these requests (warm-up included)
+            pg_cpu[name] = national_peer.pg_backend_cpu(url, pg_before) * 1000 / (len(times) + len(reqs))
         print(f"in-process {name}: {results[name]}", file=sys.stderr, flush=True)
     for label, queries in CLASSES.items():  # per query class, to set beside PostgreSQL FTS
         times = []
@@ -112,6 +126,7 @@ def measure_in_process(url: str, tmp: str, passes: int) -> dict:
                 times.append(time.perf_counter() - t0)
         out.setdefault("search_classes", {})[label] = summarise(times)
     out["endpoints"] = results
+    out["pg_cpu_ms_per_request"] = pg_cpu
     out["rss_mb"], out["peak_mb"] = memory_mb()
     with app.app_context():
         db.engine.dispose()
@@ -167,9 +182,65 @@ def run(args) -> dict:
         res["peer"] = national_peer.run_peer(app, tmp, args.duration, res["http"])
         if res["database"] == "postgresql":
             res["pg_fts"] = national_peer.pg_fts(app, args.passes)
+            res["pg_backend"] = pg_backend(url, tmp, slugs, args, res["peer"])
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
+    return res
+
+
+def pg_backend(url: str, tmp: str, slugs: list[str], args, peer: dict) -> dict:
+    """Our search with SEARCH_BACKEND=postgres: fill the table, then in-process and HTTP."""
+    import sqlalchemy as sa
+
+    from fællesskab import create_app
+    from fællesskab.extensions import db
+    from fællesskab.search.pg import rebuild as rebuild_table
+
+    out: dict = {}
+    app = create_app(config(url, tmp, "postgres"))
+    started, cpu0 = time.perf_counter(), _cpu_with_children()
+    out["build_docs"] = rebuild_table(app)
+    out["build_s"] = time.perf_counter() - started
+    out["build_cpu_s"] = _cpu_with_children() - cpu0  # this process only (the server's share is not in it)
+    with app.app_context():
+        out["table_mb"], out["gin_mb"], out["words"] = db.session.execute(sa.text(
+            "select pg_total_relation_size('search_documents') / 1048576.0, "
+            "pg_relation_size('ix_search_documents_tsv') / 1048576.0, (select count(*) from search_words)")).one()
+        out["table_mb"], out["gin_mb"] = float(out["table_mb"]), float(out["gin_mb"])
+        db.session.remove()
+        db.engine.dispose()
+    _log(f"pg backend: search_documents filled with {out['build_docs']:,} documents in {out['build_s']:.0f} s")
+    child = subprocess.run([sys.executable, "-m", "bench.national", "--measure", url, "--tmp", tmp,
+                            "--passes", str(args.passes), "--backend", "postgres"],
+                           cwd=REPO, check=True, capture_output=True, text=True)
+    sys.stderr.write(child.stderr)
+    out["in_process"] = json.loads(child.stdout)
+    env = {"DATABASE_URL": url, "SEARCH_INDEX_DIR": f"{tmp}/index", "SECRET_KEY": "bench",
+           "FAELLESSKAB_ENV": "development", "SEARCH_BACKEND": "postgres"}
+    out["http"], out["worker_rss"] = national_peer.pg_backend_http(env, endpoints(slugs), args.duration, url)
+    mine, theirs = out["http"].get("search API, the peer's queries"), (peer or {}).get("http")
+    if mine and theirs and theirs.get("rps"):
+        out["ratio"] = mine["rps"] / theirs["rps"]
+        out["cpu_ratio"] = theirs["cpu_ms_per_request"] / (mine["cpu_ms_per_request"] + mine["pg_cpu_ms_per_request"])
+    _log(f"pg backend: {out}")
+    return out
+
+
+def rerun_pg_backend(args) -> dict:
+    """Only the SEARCH_BACKEND=postgres rows, on the data and index a `--keep` run left."""
+    from fællesskab import create_app
+    from fællesskab.extensions import db
+
+    with open(os.path.join(REPO, "bench", "out", f"national-{args.scale}.json"), encoding="utf-8") as fh:
+        res = json.load(fh)
+    tmp = args.pg_backend_only
+    app = create_app(config(args.database_url, tmp))
+    with app.app_context():
+        slugs = sample_slugs(40)
+        db.engine.dispose()
+    res["pg_backend"] = pg_backend(args.database_url, tmp, slugs, args, res.get("peer"))
+    res["pg_backend_when"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return res
 
 
@@ -273,11 +344,14 @@ def main() -> None:
                         help="keep the data of an earlier run on the same --database-url if its size matches")
     parser.add_argument("--http-only", metavar="TMPDIR",
                         help="repeat only the HTTP and peer measurements of a --keep run, on its database and index")
+    parser.add_argument("--pg-backend-only", metavar="TMPDIR",
+                        help="repeat only the SEARCH_BACKEND=postgres measurements of a --keep run")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # the child process: the database URL
     parser.add_argument("--tmp", help=argparse.SUPPRESS)
+    parser.add_argument("--backend", default="whoosh", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(measure_in_process(args.measure, args.tmp, args.passes)))
+        print(json.dumps(measure_in_process(args.measure, args.tmp, args.passes, args.backend)))
         return
     if args.database_url:
         from fællesskab.config import normalise_database_url
@@ -285,7 +359,10 @@ def main() -> None:
         args.database_url = normalise_database_url(args.database_url)
         if args.database_url.startswith("postgresql") and "/bench_" not in args.database_url:
             sys.exit("refusing to empty a PostgreSQL database whose name does not start with bench_")
-    res = rerun_http(args) if args.http_only else run(args)
+    if args.pg_backend_only:
+        res = rerun_pg_backend(args)
+    else:
+        res = rerun_http(args) if args.http_only else run(args)
     from bench.national_report import report
 
     text = report(res)

@@ -137,3 +137,66 @@ def pg_fts(app, passes: int) -> dict:
         conn.execute(sa.text("drop table bench_fts"))
     print(f"pg fts: {res}", file=sys.stderr, flush=True)
     return res
+
+
+# --- our search with SEARCH_BACKEND=postgres --------------------------------------------
+
+def _pg_pids(url: str) -> list[int]:
+    """The PostgreSQL server processes serving connections to this database (not this one)."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [int(p) for p in conn.execute(sa.text(
+                "select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()"
+            )).scalars()]
+    finally:
+        engine.dispose()
+
+
+def pg_backend_cpu(url: str, before: dict[int, float] | None = None):
+    """Without `before`: {pid: CPU seconds} of the database's server processes now. With it: the
+    seconds they used since (a process that connected meanwhile counts from zero)."""
+    from bench.timing import cpu_seconds
+
+    now = {}
+    for pid in _pg_pids(url):
+        try:
+            now[pid] = cpu_seconds(pid)
+        except OSError:  # ended meanwhile, or another machine's server
+            pass
+    if before is None:
+        return now
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in now.items())
+
+
+def pg_backend_http(env: dict, reqs: dict, duration: float, url: str) -> tuple[dict, list]:
+    """gunicorn (2 workers, then 1) with SEARCH_BACKEND=postgres: the search endpoints under wrk,
+    with the workers' and the PostgreSQL server's CPU per request."""
+    results: dict = {}
+
+    def measured(server, requests):
+        load.wait_idle(server)
+        before = pg_backend_cpu(url)
+        result = load.measured(server, requests, duration)
+        result["pg_cpu_ms_per_request"] = pg_backend_cpu(url, before) * 1000 / max(1, result["requests"])
+        return result
+
+    server = load.Gunicorn(env, workers=2)
+    try:
+        search = reqs["search API `GET /api/v1/search`"]
+        load.wrk(server.base, search, 3)  # warm both workers (connections, compiled templates)
+        for name in ("search API `GET /api/v1/search`", "search page `/soeg`"):
+            load.wrk(server.base, reqs[name], 2)
+            results[name] = measured(server, reqs[name])
+            print(f"pg backend http {name}: {results[name]}", file=sys.stderr, flush=True)
+        results["search API, the peer's queries"] = measured(server, our_requests())
+        rss = server.worker_rss()
+    finally:
+        server.stop()
+    server = load.Gunicorn(env, workers=1)
+    try:
+        load.wrk(server.base, reqs["search API `GET /api/v1/search`"], 3)
+        results["search API, 1 worker"] = measured(server, reqs["search API `GET /api/v1/search`"])
+    finally:
+        server.stop()
+    return results, rss

@@ -176,6 +176,9 @@ def init_app(app: Flask) -> None:
     """Attach the search index to `app` and start keeping it in sync."""
     from . import sync
 
+    from .pg import init_app as init_postgres_backend
+
+    init_postgres_backend(app)  # SEARCH_BACKEND=postgres: checked here, so a bad setting stops the start
     state = SearchState(app)
     app.extensions[EXTENSION] = state
     sync.register()

@@ -28,6 +28,15 @@ def reindex_command() -> None:
                            file=sys.stderr) as bar:
         written = rebuild(app, progress=bar.update)
     click.echo(f"Søgeindekset er genopbygget: {written} dokumenter på {time.perf_counter() - started:.1f} s.")
+    if app.config.get("SEARCH_BACKEND") == "postgres":
+        from .pg import rebuild as rebuild_postgres
+
+        started = time.perf_counter()
+        with click.progressbar(length=total, label="Genopbygger search_documents (PostgreSQL)", show_pos=True,
+                               file=sys.stderr) as bar:
+            written = rebuild_postgres(app, progress=bar.update)
+        click.echo(f"PostgreSQL-søgetabellen er genopbygget: {written} dokumenter på "
+                   f"{time.perf_counter() - started:.1f} s.")
 
 
 @search_cli.command("sync")

@@ -87,6 +87,10 @@ def search(params: SearchParams) -> SearchResult:
     :raises ValidationError: `near` names no place we can find.
     """
     app = current_app._get_current_object()
+    if app.config.get("SEARCH_BACKEND") == "postgres":  # PostgreSQL full-text search (search/pg/)
+        from .pg.backend import search as search_postgres
+
+        return search_postgres(params)
     location = resolve_location(params)
     index = get_index(app)
     try:

@@ -66,6 +66,10 @@ def _after_flush(session, _flush_context) -> None:
         # The change log for the other app nodes, in this same transaction: if
         # this fails, the caller's change must fail too (else a node misses it).
         changelog.record(session.connection(), list(changes))
+        if has_app_context() and current_app.config.get("SEARCH_BACKEND") == "postgres":
+            from .pg.store import write  # the shared table every node searches (same transaction)
+
+            write(session.connection(), changes)
 
 
 def collect_changes(session) -> dict[str, dict | None]:

@@ -16,6 +16,7 @@ from fællesskab.demo import load_demo
 from fællesskab.extensions import db as _db
 from fællesskab.search import clear_index
 from tests.conftest import MUTABLE_TABLES, SEED_DIR
+from tests.search.backends import use_search_backend
 
 FOOTBALL = {"A-005", "A-045", "A-052", "A-060", "A-118", "A-129", "A-163", "E-049", "E-060"}
 GIRLS_FOOTBALL = {"A-005", "A-052", "A-060", "A-129", "A-163", "E-049", "E-060"}
@@ -31,21 +32,22 @@ RUNNING = {"A-112", "A-121", "A-124", "A-172", "E-051", "E-065"}
 SENIOR_CLUBS = {"A-024", "A-050", "A-120", "A-127", "A-168", "A-186", "A-187"}
 
 
-@pytest.fixture(scope="module")
-def demo(app):
-    """A client over the app with the demo data loaded (once for the module)."""
-    with app.app_context():
-        load_demo(SEED_DIR)
-        _db.session.commit()
-        _db.session.remove()
-    yield app.test_client()
-    with app.app_context():
-        _db.session.rollback()
-        for table in MUTABLE_TABLES:
-            _db.session.execute(sa.text(f"DELETE FROM {table}"))
-        _db.session.commit()
-        _db.session.remove()
-        clear_index(app)
+@pytest.fixture(scope="module", params=["whoosh", "postgres"])
+def demo(app, request):
+    """A client over the app with the demo data loaded (once for the module), per search backend."""
+    with use_search_backend(app, request.param):
+        with app.app_context():
+            load_demo(SEED_DIR)
+            _db.session.commit()
+            _db.session.remove()
+        yield app.test_client()
+        with app.app_context():
+            _db.session.rollback()
+            for table in MUTABLE_TABLES:
+                _db.session.execute(sa.text(f"DELETE FROM {table}"))
+            _db.session.commit()
+            _db.session.remove()
+            clear_index(app)
 
 
 def search(client, q: str = "", **params) -> dict:

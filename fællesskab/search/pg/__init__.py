@@ -1,0 +1,94 @@
+"""PostgreSQL full-text search as the search backend (SEARCH_BACKEND=postgres).
+
+With it, `/api/v1/search` and `/soeg` read `search_documents` (models.py),
+which the sync hooks write in the same transaction as every change
+(store.py), so all app nodes share one GIN index and see a change at once.
+Matching (fællesskab/matching/) keeps using the Whoosh index, which the
+hooks keep writing as before.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+
+EXTENSION = "faellesskab_search_pg"
+BACKENDS = ("whoosh", "postgres")
+
+
+def init_app(app: Flask) -> None:
+    """Check the backend setting against the database.
+
+    :raises ConfigError: SEARCH_BACKEND is unknown, or `postgres` on a database that is not PostgreSQL.
+    """
+    from ...config import ConfigError
+
+    backend = app.config.get("SEARCH_BACKEND", "whoosh")
+    if backend not in BACKENDS:
+        raise ConfigError(f"SEARCH_BACKEND must be 'whoosh' or 'postgres', not {backend!r}")
+    url = str(app.config.get("SQLALCHEMY_DATABASE_URI") or "")
+    if backend == "postgres" and not url.startswith("postgresql"):
+        raise ConfigError("SEARCH_BACKEND=postgres needs a PostgreSQL DATABASE_URL "
+                          f"(this one is {url.split(':', 1)[0]!r}); use SEARCH_BACKEND=whoosh with SQLite")
+    app.extensions[EXTENSION] = _State()
+
+
+def enabled(app: Flask) -> bool:
+    return app.config.get("SEARCH_BACKEND") == "postgres"
+
+
+class _State:
+    def __init__(self):
+        self.ready = False
+        self.retry_at = 0.0
+        self.lock = threading.Lock()
+
+
+def ensure_ready(app: Flask) -> None:
+    """Once per process: fill `search_documents` when it does not match the database
+    (first start with this backend, or rows written while another backend was configured)."""
+    state = app.extensions.get(EXTENSION)
+    if state is None or state.ready or time.monotonic() < state.retry_at:
+        return
+    with state.lock:
+        if state.ready:
+            return
+        try:
+            if is_stale(app):
+                log.warning("search_documents does not match the database; rebuilding it")
+                if rebuild(app, wait=False) is None:  # a writer is busy: check again in a moment
+                    state.retry_at = time.monotonic() + 5.0
+                    return
+            state.ready = True
+        except Exception:
+            log.exception("search: could not check or rebuild search_documents")
+            state.retry_at = time.monotonic() + 5.0
+
+
+def is_stale(app: Flask) -> bool:
+    from ...extensions import db
+    from ..source import fingerprint
+    from .store import fingerprint as table_fingerprint
+
+    with app.app_context():
+        engine = db.engine
+    with engine.connect() as conn:
+        count, latest = table_fingerprint(conn)
+    source_count, source_latest = fingerprint(engine)
+    return count != source_count or latest < source_latest
+
+
+def rebuild(app: Flask, progress=None, *, wait: bool = True) -> int | None:
+    """Refill `search_documents` and `search_words` from the database; return the number of documents
+    (None when `wait` is false and a writer held the lock)."""
+    from ...extensions import db
+    from ..source import iter_documents
+    from .store import rebuild as rebuild_table
+
+    with app.app_context():
+        engine = db.engine
+    return rebuild_table(engine, iter_documents(engine), progress=progress, wait=wait)

@@ -1,0 +1,180 @@
+"""Write `search_documents` / `search_words`: in the changing transaction, and rebuilds.
+
+The sync hooks (sync.py, after_flush) call `write` on the session's own
+connection, so a change and its search row commit (or roll back) together
+and every app node sees it at the next query: nothing to poll or replay.
+
+Writers take a shared transaction-level advisory lock and a rebuild takes
+it exclusively, so a rebuild reads a state no writer is halfway through and
+no write lands between its delete and its insert.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Callable, Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from .models import SearchDocument, SearchWord
+from .rows import document_row, spelling_words
+
+log = logging.getLogger(__name__)
+
+LOCK_KEY = 0x66E6C6C6  # advisory lock: writers shared, rebuilds exclusive
+BATCH = 1000
+STATS_SECONDS = 60.0  # how long a process trusts its document count, average length and term frequencies
+
+documents = SearchDocument.__table__
+words = SearchWord.__table__
+_UPDATE_COLUMNS = [c.name for c in documents.columns if c.name != "key"]
+
+
+def write(connection, changes: dict[str, dict | None]) -> None:
+    """Upsert the documents and delete the keys mapped to None, on the caller's transaction."""
+    connection.execute(sa.text("SELECT pg_advisory_xact_lock_shared(:k)"), {"k": LOCK_KEY})
+    _write(connection, changes)
+
+
+def _write(connection, changes: dict[str, dict | None]) -> None:
+    deletes = [k for k, v in changes.items() if v is None]
+    rows = [document_row(v) for v in changes.values() if v is not None]
+    if deletes:
+        connection.execute(documents.delete().where(documents.c.key.in_(deletes)))
+    if rows:
+        stmt = insert(documents)
+        connection.execute(stmt.on_conflict_do_update(
+            index_elements=["key"], set_={c: stmt.excluded[c] for c in _UPDATE_COLUMNS}), rows)
+        vocabulary = set()
+        for doc in changes.values():
+            if doc is not None:
+                vocabulary |= spelling_words(doc.get("spell", ""))
+        if vocabulary:
+            connection.execute(insert(words).on_conflict_do_nothing(),
+                               [{"word": w} for w in sorted(vocabulary)])
+    clear_stats()
+
+
+def rebuild(engine, docs: Iterable[dict], progress: Callable[[int], None] | None = None, *,
+            wait: bool = True) -> int | None:
+    """Replace the table's contents with `docs` (one transaction); return how many were written.
+
+    `docs` is read inside the exclusive lock, so it must be a lazy iterator
+    over the database (source.iter_documents), not a list read beforehand.
+    With `wait=False`, return None at once when a writer holds the lock (the
+    caller's own open transaction may be that writer).
+    """
+    n = 0
+    with Session(engine) as session, session.begin():
+        conn = session.connection()
+        if wait:
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
+        elif not conn.execute(sa.text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": LOCK_KEY}).scalar():
+            return None
+        # DELETE, not TRUNCATE: searches keep reading the old rows until this commits
+        # (TRUNCATE's exclusive table lock would stop every search on every node meanwhile).
+        conn.execute(documents.delete())
+        conn.execute(words.delete())
+        batch: dict[str, dict | None] = {}
+        for doc in docs:
+            batch[doc["doc_id"]] = doc
+            if len(batch) >= BATCH:
+                _write(conn, batch)
+                n += len(batch)
+                if progress:
+                    progress(len(batch))
+                batch = {}
+        if batch:
+            _write(conn, batch)
+            n += len(batch)
+            if progress:
+                progress(len(batch))
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("VACUUM ANALYZE search_documents"))
+    clear_stats()
+    return n
+
+
+def fingerprint(connection) -> tuple[int, int]:
+    """(rows, newest `updated`) of the table, to compare with source.fingerprint."""
+    count, latest = connection.execute(
+        sa.select(sa.func.count(), sa.func.max(documents.c.updated))).one()
+    return count or 0, latest or 0
+
+
+class Stats:
+    """Per-process cache of the BM25 statistics: document count, average length, term frequencies.
+
+    This process's own writes clear it; another node's writes are seen within
+    STATS_SECONDS. Only ranking weights depend on it — what matches never does.
+    A frequency of zero is never cached, so a new word is known at once.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._totals: tuple[float, int, float] | None = None
+        self._df: dict[str, tuple[float, int]] = {}
+
+    def clear(self) -> None:
+        with self._lock:
+            self._totals = None
+            self._df.clear()
+
+    def totals(self, connection) -> tuple[int, float]:
+        """(number of documents, average field length)."""
+        now = time.monotonic()
+        with self._lock:
+            cached = self._totals
+        if cached is not None and now - cached[0] < STATS_SECONDS:
+            return cached[1], cached[2]
+        count, avg = connection.execute(sa.select(sa.func.count(), sa.func.avg(documents.c.length))).one()
+        with self._lock:
+            self._totals = (now, count or 0, float(avg or 1.0) or 1.0)
+        return count or 0, float(avg or 1.0) or 1.0
+
+    def doc_frequencies(self, connection, terms) -> dict[str, int]:
+        """Documents containing each term (one query for all terms not cached)."""
+        from .rows import quote
+
+        now = time.monotonic()
+        out: dict[str, int] = {}
+        with self._lock:
+            for t in terms:
+                hit = self._df.get(t)
+                if hit is not None and now - hit[0] < STATS_SECONDS:
+                    out[t] = hit[1]
+        missing = [t for t in dict.fromkeys(terms) if t not in out]
+        if missing:
+            params = {f"t{i}": quote(t) for i, t in enumerate(missing)}
+            counts = ", ".join(f"count(*) FILTER (WHERE tsv @@ CAST(:t{i} AS tsquery))" for i in range(len(missing)))
+            params["any"] = " | ".join(quote(t) for t in missing)
+            row = connection.execute(sa.text(
+                f"SELECT {counts} FROM search_documents WHERE tsv @@ CAST(:any AS tsquery)"), params).one()
+            with self._lock:
+                if len(self._df) > 50_000:
+                    self._df.clear()
+                for t, n in zip(missing, row):
+                    out[t] = n
+                    if n:
+                        self._df[t] = (now, n)
+        return out
+
+
+_stats: dict[str, Stats] = {}
+
+
+def stats_for(connection) -> Stats:
+    """The statistics cache of this connection's database."""
+    key = connection.engine.url.render_as_string(hide_password=True)
+    found = _stats.get(key)
+    if found is None:
+        found = _stats.setdefault(key, Stats())
+    return found
+
+
+def clear_stats() -> None:
+    for s in list(_stats.values()):
+        s.clear()
