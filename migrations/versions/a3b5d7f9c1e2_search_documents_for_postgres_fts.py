@@ -1,7 +1,7 @@
 """search: search_documents and search_words for the PostgreSQL backend
 
 Revision ID: a3b5d7f9c1e2
-Revises: e1c3a7b2d4f3
+Revises: f2a4c6e8b0d1
 Create Date: 2026-11-28 12:30:00
 
 On PostgreSQL `tsv` is a tsvector with a GIN index and `search_words.word`
@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = 'a3b5d7f9c1e2'
-down_revision = 'e1c3a7b2d4f3'
+down_revision = 'f2a4c6e8b0d1'
 branch_labels = None
 depends_on = None
 
