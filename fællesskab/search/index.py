@@ -16,6 +16,7 @@ import logging
 import os
 import threading
 import time
+from collections import deque
 from contextlib import contextmanager
 from typing import Callable, Iterable
 
@@ -87,7 +88,9 @@ class SearchIndex:
                         column = leaf.column_reader("attrs")
                         column[0], column[n - 1]  # noqa: B018  (reads the column's both ends)
                         leaf.stored_fields(n - 1)
-                list(reader.lexicon("text"))[:1]
+                # Read every term (damage shows anywhere) without holding them: a list of the
+                # national lexicon raised each worker's peak memory by hundreds of MB.
+                deque(reader.lexicon("text"), maxlen=0)
         except Exception as exc:  # any failure to read means the files are damaged
             log.warning("search index at %s cannot be read: %s", self.path, exc)
             return CORRUPT
