@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from math import asin, cos, floor, radians, sin, sqrt
 from typing import Iterable
 
+from ..core import heap
 from ..search.analysis import category_of, text_terms
 from ..search.query import ParsedQuery, parse
 from ..search.snapshot import NEWCOMERS, Snapshot, ids_from_mask
@@ -144,7 +145,6 @@ class MatchData:
         self.grid: dict[tuple[int, int], array] = {}
         self.categories: set[str] = set()
         self.category_profiles: dict[str, set[int]] = defaultdict(set)  # the profiles each category has
-        self._snap = snap
         v = snap.vocabs
         keys: dict[tuple, int] = {}
         by_codes: dict[tuple, int] = {}
@@ -211,6 +211,7 @@ def match_data(snap: Snapshot) -> MatchData:
     data = getattr(snap, "_match_data", None)
     if data is None:
         data = snap._match_data = MatchData(snap)
+        heap.settle(snap.n)  # long-lived until the next generation (core/heap.py)
     return data
 
 

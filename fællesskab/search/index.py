@@ -25,6 +25,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.writing import CLEAR, AsyncWriter
 
+from ..core import heap
 from .documents import decode_attrs
 from .schema import build_schema, index_name
 from .snapshot import Snapshot, SegmentCache
@@ -290,6 +291,8 @@ class SearchIndex:
             reader = searcher.reader()
             if snap is None or snap.generation != reader.generation() or snap.segment_ids != _segment_ids(reader):
                 snap = self._snapshot = Snapshot(searcher, self._segments)
+                # the previous generation's data is gone now: free its cycles, freeze this one
+                heap.settle(snap.n, replacing=True)
             yield searcher, snap
 
     def reset_readers(self) -> None:
