@@ -149,6 +149,13 @@ def age_range(listing: Listing) -> tuple[int, int] | None:
     return None
 
 
+def age_groups_key(target_groups) -> tuple:
+    """What `age_fit` reads of a listing's target groups: which of the groups it names
+    are there, and whether any other is (listings alike in this get the same age fit)."""
+    groups = target_groups or ()
+    return (tuple(g for g in _SCORED_GROUPS if g in groups), any(g not in _SCORED_GROUPS for g in groups))
+
+
 def age_fit(h: Household, listing: Listing) -> tuple[float, float, Reason | None]:
     """A and its penalty: (fit 0–1, multiplier, reason)."""
     rng = age_range(listing)
@@ -261,9 +268,15 @@ def score(h: Household, listing: Listing, km: float, interest: float = 0.0, *,
     if not isfinite(km) or km > h.max_km:
         return 0.0
     w_interest, _norm = weights(h)
-    near = 1.0 if in_home_village and listing.event_kind is not None else proximity(km)
-    s = combine(_static_for(h, listing), near, interest, w_interest)
-    return village_boost(s, listing.event_kind, in_home_village)
+    return score_static(_static_for(h, listing), km, interest, w_interest, event_kind=listing.event_kind,
+                        in_home_village=in_home_village)
+
+
+def score_static(static: Static, km: float, interest: float, w_interest: float, *,
+                 event_kind: str | None = None, in_home_village: bool = False) -> float:
+    """`score` from a listing's static fit (computed once for many candidates of one profile)."""
+    near = 1.0 if in_home_village and event_kind is not None else proximity(km)
+    return village_boost(combine(static, near, interest, w_interest), event_kind, in_home_village)
 
 
 _memo = threading.local()
@@ -283,8 +296,7 @@ def _static_for(h: Household, listing: Listing) -> Static:
         memo = _memo.value = (h, {})
     groups = listing.target_groups
     # Keyed by what the fit reads: which of the groups that matter are there, and whether any other is.
-    key = (listing.age_min, listing.age_max, tuple(g for g in _SCORED_GROUPS if g in groups),
-           any(g not in _SCORED_GROUPS for g in groups), listing.languages, listing.welcomes_newcomers,
+    key = (listing.age_min, listing.age_max, age_groups_key(groups), listing.languages, listing.welcomes_newcomers,
            listing.event_kind)
     static = memo[1].get(key)
     if static is None:

@@ -43,10 +43,11 @@ from ..search import get_state as get_search_state
 from ..search.services import _index_damage  # the same repair-once rule as search
 from . import ranking
 from . import reasons as text
-from .candidates import Collector, Scored, analyse_interests, interest_fit, match_data, rank_associations
+from .candidates import NEG, Collector, Scored, analyse_interests, interest_fit, match_data, rank_associations
 from .ranking import Household, Listing
 
 EVENT_WINDOW = timedelta(days=60)
+LOCAL_COMMUNITY = "local-community"  # the category of an event without a host association
 HOME_KM = 3.0  # an event of the household's own place this close counts as "where you live"
 MAX_KM = 50.0
 MAX_LIMIT = 50
@@ -264,26 +265,27 @@ def _home(location: Located) -> _Home:
 
 
 class EventRow(NamedTuple):
-    """What matching reads about an event (a plain row: cheaper than loading Event objects)."""
+    """What matching reads about an event to rank it (a plain row: cheaper than loading Event
+    objects). What a result shows besides is read for the picked few (`_event_details`)."""
 
     id: int
-    external_id: str
     title: str
     kind: str
-    starts_at: datetime  # the first occurrence
-    recurrence: str | None
-    repeat_until: object
     lat: float
     lon: float
     place_id: int | None
     forum_id: int | None
-    town: str | None
     category: str | None  # the host association's
     age_min: int | None
     age_max: int | None
-    target_groups: list | None
-    languages: list | None
-    host: str | None
+    target_groups: tuple | None
+    languages: tuple | None
+
+
+class EventDetails(NamedTuple):
+    external_id: str
+    town: str | None
+    host: str | None  # the forum's or the association's name
     place: str | None
 
 
@@ -292,41 +294,38 @@ def _upcoming_events(lat: float, lon: float, max_km: float) -> list[tuple[EventR
 
     The stored next start (`Event.next_starts_at`) selects them in SQL; only series whose
     stored value has passed since the last refresh get their next date computed here.
+    At national density a match reads a few thousand rows, so the select holds only what
+    ranking needs (no joins for names, no first start or rule of one-off events).
     """
     now = utcnow()
     end = now + EVENT_WINDOW
     base = (
-        sa.select(Event.id, Event.external_id, Event.title, Event.kind, Event.starts_at, Event.recurrence,
-                  Event.repeat_until, Event.lat, Event.lon, Event.place_id, Event.forum_id, Event.town,
+        sa.select(Event.id, Event.title, Event.kind, Event.lat, Event.lon, Event.place_id, Event.forum_id,
                   Association.category, Association.age_min, Association.age_max,
                   # as text, decoded once per distinct value below: a few dozen values over thousands of rows
-                  sa.cast(Association.target_groups, sa.Text), sa.cast(Association.languages, sa.Text),
-                  sa.func.coalesce(Forum.name, Association.name), Place.name)
+                  sa.cast(Association.target_groups, sa.Text), sa.cast(Association.languages, sa.Text))
         .outerjoin(Association, Association.id == Event.association_id)
-        .outerjoin(Forum, Forum.id == Event.forum_id)
-        .outerjoin(Place, Place.id == Event.place_id)
         .where(Event.status == "approved", bbox_filter(Event.lat, Event.lon, lat, lon, max_km))
     )
     stored, stale = upcoming_parts(base, now, end)
     conn = db.session.connection()  # plain rows: no ORM result processing
-    decoded: dict[str | None, list | None] = {None: None}
+    decoded: dict[str | None, tuple | None] = {None: None}
 
     def row(values) -> EventRow:
         values = list(values)
-        for i in (15, 16):
+        for i in (10, 11):
             text_value = values[i]
             if text_value not in decoded:
-                decoded[text_value] = json.loads(text_value)
+                decoded[text_value] = tuple(json.loads(text_value))
             values[i] = decoded[text_value]
         return EventRow._make(values)
 
     found = [(row(values[:-1]), values[-1]) for values in conn.execute(stored.add_columns(Event.next_starts_at))]
-    for values in conn.execute(stale):
-        event = row(values)
-        starts = recurrence.starts_between(event.starts_at, event.recurrence, event.repeat_until, after=now,
-                                           before=end, limit=1)
+    for values in conn.execute(stale.add_columns(Event.starts_at, Event.recurrence, Event.repeat_until)):
+        first, rule, until = values[-3:]
+        starts = recurrence.starts_between(first, rule, until, after=now, before=end, limit=1)
         if starts:
-            found.append((event, starts[0]))
+            found.append((row(values[:-3]), starts[0]))
     found.sort(key=lambda pair: pair[0].id)
     out = []
     for event, starts in found:
@@ -336,6 +335,19 @@ def _upcoming_events(lat: float, lon: float, max_km: float) -> list[tuple[EventR
     return out
 
 
+def _event_details(ids: list[int]) -> dict[int, EventDetails]:
+    """External id, town, host and place name of the events picked for the result."""
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Event.id, Event.external_id, Event.town, sa.func.coalesce(Forum.name, Association.name), Place.name)
+        .outerjoin(Association, Association.id == Event.association_id)
+        .outerjoin(Forum, Forum.id == Event.forum_id)
+        .outerjoin(Place, Place.id == Event.place_id)
+        .where(Event.id.in_(ids)))
+    return {values[0]: EventDetails._make(values[1:]) for values in rows}
+
+
 def event_listing(event: EventRow) -> Listing:
     """What ranking reads about an event: its host association's profile, and its kind."""
     hosted = event.category is not None
@@ -343,7 +355,7 @@ def event_listing(event: EventRow) -> Listing:
     if event.kind == "welcome-meeting" and "newcomers" not in groups:
         groups.append("newcomers")
     return Listing(
-        category=event.category if hosted else "local-community",
+        category=event.category if hosted else LOCAL_COMMUNITY,
         age_min=event.age_min, age_max=event.age_max, target_groups=tuple(groups),
         languages=tuple(event.languages or ("da",)) if hosted else ("da",),
         welcomes_newcomers=True, event_kind=event.kind,
@@ -372,24 +384,19 @@ def _rank(index, req: MatchRequest, h: Household, location: Located, events, hom
         h = replace(h, has_interests=bool(interests), seniors=fits.seniors)
         single = bool(interests) and fits.all_categorised and len(fits.asked) == 1
         collector = Collector(req.limit, exempt=fits.asked if single else ())
-        event_extra = {}
-        for event, starts, km in events:
-            listing = event_listing(event)
-            doc = data.event_doc(searcher, snap, event.id)
-            fit, matched = fits.of(doc, listing.category), fits.labels(doc, listing.category)
-            at_home = _in_home(event, home, km)
-            score = ranking.score(h, listing, km, fit, in_home_village=at_home)
-            item = Scored(-1, score, km, listing.category, "event", event.title.casefold(), event.id, event)
-            collector.add(item)
-            event_extra[event.id] = (listing, starts, matched, at_home)
+        event_extra = _rank_events(events, h, home, fits, collector, lambda event_id: data.event_doc(
+            searcher, snap, event_id))
         last_scored.set(rank_associations(snap, data, h, location.lat, location.lon, fits, collector))
         picked = collector.selection()
+        details = _event_details([s.item_id for s in picked if s.kind == "event"])
         items = []
         for s in picked:
             if s.kind == "event":
-                listing, starts, matched, at_home = event_extra[s.item_id]
+                starts, doc, at_home = event_extra[s.item_id]
+                listing = event_listing(s.payload)
+                matched = fits.labels(doc, listing.category)
                 items.append(_event_item(s, h, listing, starts, matched, home.place_name if at_home else None,
-                                         locale))
+                                         details[s.item_id], locale))
             else:
                 stored = searcher.stored_fields(s.doc)["data"]
                 a = snap.attrs[s.doc]
@@ -399,6 +406,56 @@ def _rank(index, req: MatchRequest, h: Household, location: Located, events, hom
                 matched = fits.labels(s.doc, a.category)
                 items.append(_association_item(s, h, listing, stored, a, matched, locale))
     return items
+
+
+def _rank_events(events, h: Household, home: _Home, fits, collector: Collector, doc_of) -> dict:
+    """Score the events in reach into `collector`; return, per event that may be picked,
+    (next start, index document, in the household's own place).
+
+    At national density a match has thousands of events whose hosts' profiles are nearly
+    all different, so the static fit is put together from its parts as in
+    `candidates.rank_associations`: the age part per distinct (ages, groups that matter,
+    kind), the language part per distinct language list (`ranking.static_fit`, part by
+    part; tests check the scores against `ranking.score`). An event's own document (for
+    named words) is looked up only when words matched something.
+    """
+    w_interest, _norm = ranking.weights(h)
+    groups_seen: dict[tuple | None, tuple] = {}
+    ages: dict[tuple, tuple[float, float]] = {}
+    langs: dict[tuple | None, tuple[float, float]] = {}
+    welcome = {}
+    use_docs = bool(fits.fit)  # without matched words no event has a fit of its own
+    own_get, fit_of = collector.own.get, fits.of
+    extra = {}
+    for event, starts, km in events:
+        hosted = event.category is not None
+        groups = groups_seen.get(event.target_groups if hosted else None)
+        if groups is None:
+            groups = groups_seen[event.target_groups if hosted else None] = ranking.age_groups_key(
+                event.target_groups if hosted else ())
+        age_key = (event.age_min, event.age_max, groups, event.kind)
+        lang_key = event.languages if hosted else None
+        age, lang = ages.get(age_key), langs.get(lang_key)
+        if age is None or lang is None:
+            listing = event_listing(event)
+            if age is None:
+                age = ages[age_key] = ranking.age_fit(h, listing)[:2]
+            if lang is None:
+                lang = langs[lang_key] = ranking.language_fit(h, listing.languages)[:2]
+        w = welcome.get(event.kind)
+        if w is None:
+            w = welcome[event.kind] = ranking.welcome_fit(Listing(event_kind=event.kind))
+        scale, base = ranking.fold(h, age[0], age[1], lang[0], lang[1], w)
+        category = event.category if hosted else LOCAL_COMMUNITY
+        doc = doc_of(event.id) if use_docs else None
+        at_home = _in_home(event, home, km)
+        near = 1.0 if at_home else ranking.proximity(km)
+        score = ranking.village_boost(scale * (w_interest * fit_of(doc, category) + base) * near, event.kind, at_home)
+        if score < collector.global_floor or score < own_get(category, NEG):
+            continue  # cannot make the list (Collector.add would drop it)
+        collector.add(Scored(-1, score, km, category, "event", event.title.casefold(), event.id, event))
+        extra[event.id] = (starts, doc, at_home)
+    return extra
 
 
 def _url(endpoint: str, fallback: str, **values) -> str:
@@ -416,14 +473,15 @@ def _association_item(s: Scored, h: Household, listing: Listing, stored: dict, a
     )
 
 
-def _event_item(s: Scored, h: Household, listing: Listing, starts: datetime, matched, village, locale) -> MatchItem:
+def _event_item(s: Scored, h: Household, listing: Listing, starts: datetime, matched, village,
+                more: EventDetails, locale) -> MatchItem:
     event: EventRow = s.payload
     why = ranking.reasons(h, listing, s.km, matched=matched, starts_at=starts, village=village)
     return MatchItem(
-        type="event", id=event.id, external_id=event.external_id, name=event.title,
+        type="event", id=event.id, external_id=more.external_id, name=event.title,
         url=_url("events.event_detail", f"/arrangementer/{event.id}", event_id=event.id),
         score=round(s.score, 3), distance_km=round(s.km, 2), reasons=text.format_reasons(why, locale),
         category=listing.category, starts_at=starts, lat=event.lat, lon=event.lon,
-        place=event.place or event.town, summary=event.host,
+        place=more.place or more.town, summary=more.host,
         kind=event.kind,
     )

@@ -90,6 +90,42 @@ def test_bulk_scores_follow_the_reference(db, make_association):
         assert item.score == pytest.approx(ranking.score(h, listing, item.distance_km), abs=2e-3)
 
 
+
+def test_event_scores_follow_the_reference(db, make_association, make_event):
+    """The events' bulk path (static fit put together part by part) scores as `ranking.score`."""
+    from fællesskab.events.models import Event
+    from fællesskab.matching.services import _home, _in_home, _locate, event_listing, _upcoming_events
+
+    hosts = [make_association(name=f"Vært {i}", town=town, category=cat, age_min=lo, age_max=hi, languages=langs,
+                              target_groups=groups)
+             for i, (town, cat, lo, hi, langs, groups) in enumerate([
+                 ("Vamdrup", "sport", "6", "12", "da;en", "children"),
+                 ("Lunderskov", "music", "", "", "en", "adults;families"),
+                 ("Vamdrup", "culture", "60", "", "da", "seniors"),
+                 ("Ødis", "hobby", "", "", "de", "teens;newcomers")])]
+    kinds = ["welcome-meeting", "open-house", "social", "activity", "fair"]
+    for i in range(15):
+        host = hosts[i % 5] if i % 5 < 4 else None  # every fifth without a host
+        make_event(title=f"Arrangement {i}", kind=kinds[i % 5], town=["Vamdrup", "Lunderskov", "Ødis"][i % 3],
+                   starts_in=timedelta(days=1 + i), **({"association_external_id": host.external_id} if host else {}))
+    households = [
+        (Household(children_ages=(8,), adults=2, languages=("en",), has_interests=True, max_km=30), ["music"]),
+        (Household(adults=1, languages=("da",), max_km=30), []),
+        (Household(children_ages=(14,), adults=1, languages=("uk",), max_km=30), []),
+    ]
+    for h, interests in households:
+        req = MatchRequest(**VAMDRUP, children_ages=list(h.children_ages), adults=h.adults,
+                           languages=list(h.languages), interests=interests, max_km=30, limit=50)
+        got = {item.id: item for item in match(req).results if item.type == "event"}
+        assert len(got) == 15
+        location = _locate(req, "da")
+        home = _home(location)
+        for event, _starts, km in _upcoming_events(location.lat, location.lon, 30):
+            listing = event_listing(event)
+            interest = 1.0 if interests and listing.category in interests else 0.0
+            expected = ranking.score(h, listing, km, interest, in_home_village=_in_home(event, home, km))
+            assert got[event.id].score == pytest.approx(expected, abs=2e-3), db.session.get(Event, event.id).title
+
 HOUSEHOLDS = [
     dict(lat=55.4904, lon=9.4722),
     dict(lat=55.4904, lon=9.4722, interests=["fodbold", "kor"], children_ages=[4, 9], languages=["en"]),
