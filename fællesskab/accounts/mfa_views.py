@@ -15,7 +15,7 @@ from ..core.time import utcnow
 from ..extensions import db, limiter
 from . import login_session, mfa
 from .decorators import role_required
-from .forms import AdminResetForm, ConfirmPasswordForm, RecoveryCodeForm, TotpCodeForm
+from .forms import AdminResetForm, ConfirmPasswordForm, EnrolForm, RecoveryCodeForm, TotpCodeForm
 from .models import User
 from .security import FORM_LIMIT, LOGIN_IP_LIMIT, account_lockout, security_log
 from .views import home_for
@@ -95,31 +95,36 @@ def _format_secret(secret: str) -> str:
 @bp.route("/konto/tofaktor", methods=["GET", "POST"])
 @login_required
 @limiter.limit(FORM_LIMIT, methods=["POST"])
+@account_lockout
 def enrol():
-    """Scan the QR code (or type the seed), then confirm with a first code; recovery codes follow."""
+    """Scan the QR code (or type the seed), then confirm with a first code and the password;
+    recovery codes follow."""
     user = current_user._get_current_object()
     if user.has_mfa:
         flash(_("Totrinsbekræftelse er allerede slået til."), "info")
         return redirect(url_for("accounts.account"))
     mfa.begin_enrolment(user)
     db.session.commit()
-    form = TotpCodeForm()
+    form = EnrolForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            codes = mfa.confirm_enrolment(user, form.code.data)
-        except DomainError as exc:
-            db.session.rollback()
-            form.code.errors.append(exc.message)
-            status = 400
+        if not user.check_password(form.password.data):
+            form.password.errors.append(_("Adgangskoden er forkert."))
+            security_log.warning("re-authentication failed for user %s from %s", user.id, request.remote_addr)
+            status = 401  # counts towards the account's lockout
         else:
-            user.end_sessions()  # any other session (another browser, a stolen cookie) ends here
-            db.session.commit()
-            login_session.start_session(user, session.get("remember_me", False))
-            security_log.info("two-factor authentication turned on by user %s", user.id)
-            flash(_("Totrinsbekræftelse er slået til. Næste gang du logger ind, beder vi om en kode fra appen."),
-                  "success")
-            return render_template("accounts/mfa_recovery_codes.html", codes=codes, first_time=True)
+            try:
+                codes = mfa.confirm_enrolment(user, form.code.data)
+            except DomainError as exc:
+                db.session.rollback()
+                form.code.errors.append(exc.message)
+                status = 400
+            else:
+                _end_other_sessions(user)
+                security_log.info("two-factor authentication turned on by user %s", user.id)
+                flash(_("Totrinsbekræftelse er slået til. Næste gang du logger ind, beder vi om en kode fra appen."),
+                      "success")
+                return render_template("accounts/mfa_recovery_codes.html", codes=codes, first_time=True)
     elif request.method == "POST":
         status = 400
     uri = mfa.provisioning_uri(user)
@@ -127,6 +132,16 @@ def enrol():
     required = mfa.is_required(user, current_app.config.get("MFA_REQUIRED_ROLES"))
     return render_template("accounts/mfa_enrol.html", form=form, qr=qr, secret=_format_secret(user.totp_secret),
                            issuer=mfa.ISSUER, required=required), status
+
+
+def _end_other_sessions(user: User) -> None:
+    """Commit, ending every other session and remember-me cookie of `user`; this one goes on.
+
+    After any change to how one logs in (ASVS 7.4.3): a session someone else holds ends here.
+    """
+    user.end_sessions()
+    db.session.commit()
+    login_session.start_session(user, session.get("remember_me", False))
 
 
 # --- changes that ask for the password again --------------------------------------------------
@@ -155,7 +170,7 @@ def disable():
     ok, status = _reauthenticated(form, user)
     if ok:
         mfa.disable(user)
-        db.session.commit()
+        _end_other_sessions(user)
         security_log.info("two-factor authentication turned off by user %s", user.id)
         if mfa.is_required(user, current_app.config.get("MFA_REQUIRED_ROLES")):
             flash(_("Totrinsbekræftelse er slået fra. Din rolle kræver den, så tilmeld din app igen nu."),
@@ -179,7 +194,7 @@ def recovery_codes():
     ok, status = _reauthenticated(form, user)
     if ok:
         codes = mfa.new_recovery_codes(user)
-        db.session.commit()
+        _end_other_sessions(user)
         security_log.info("new recovery codes made by user %s", user.id)
         return render_template("accounts/mfa_recovery_codes.html", codes=codes, first_time=False)
     return render_template("accounts/mfa_confirm_password.html", form=form, action="codes"), status

@@ -96,13 +96,15 @@ def test_enrol_and_confirm_with_a_real_code(client, db, make_user):
     fresh(client).get("/konto/tofaktor")
     db.session.refresh(user)
     assert user.totp_secret == secret
-    # a wrong code does not turn it on
-    refused = fresh(client).post("/konto/tofaktor", data={"code": wrong_code(secret)})
+    # a wrong code does not turn it on, nor does the right code without the password (ASVS 7.5.1)
+    refused = fresh(client).post("/konto/tofaktor", data={"code": wrong_code(secret), "password": PASSWORD})
     assert refused.status_code == 400 and "Koden passer ikke" in refused.get_data(as_text=True)
+    no_password = fresh(client).post("/konto/tofaktor", data={"code": pyotp.TOTP(secret).now(), "password": "nope"})
+    assert no_password.status_code == 401 and "Adgangskoden er forkert" in no_password.get_data(as_text=True)
     db.session.refresh(user)
     assert not user.has_mfa
-    # the app's current code does, and shows ten recovery codes once
-    done = fresh(client).post("/konto/tofaktor", data={"code": pyotp.TOTP(secret).now()})
+    # the app's current code and the password do, and show ten recovery codes once
+    done = fresh(client).post("/konto/tofaktor", data={"code": pyotp.TOTP(secret).now(), "password": PASSWORD})
     assert done.status_code == 200
     codes = CODE_RE.findall(done.get_data(as_text=True))
     assert len(codes) == 10 and len(set(codes)) == 10
@@ -126,7 +128,8 @@ def test_enrolment_ends_other_sessions(app, client, db, make_user):
     password_step(client, user.email)
     fresh(client).get("/konto/tofaktor")
     db.session.refresh(user)
-    assert fresh(client).post("/konto/tofaktor", data={"code": pyotp.TOTP(user.totp_secret).now()}).status_code == 200
+    assert fresh(client).post("/konto/tofaktor", data={"code": pyotp.TOTP(user.totp_secret).now(),
+                                                       "password": PASSWORD}).status_code == 200
     assert fresh(client).get("/koordinator/").status_code == 200
     assert fresh(other).get("/koordinator/").status_code == 302
 
@@ -307,15 +310,19 @@ def test_provisioning_uri_names_the_service_and_the_account(db, make_user):
 
 # --- the account page: turning it off, new codes, password change ---------------------------------
 
-def login_with_code(client, user):
+def login_with_code(client, user, steps_ahead=0):
+    """Log in with password and code; a second login in the same 30 seconds needs the next step's code."""
     password_step(client, user.email)
-    assert code_step(client, pyotp.TOTP(user.totp_secret).now()).status_code == 302
+    code = pyotp.TOTP(user.totp_secret).at(time.time() + 30 * steps_ahead)
+    assert code_step(client, code).status_code == 302
 
 
-def test_turning_it_off_asks_for_the_password(client, db, make_user):
+def test_turning_it_off_asks_for_the_password(app, client, db, make_user):
     user = make_user("coordinator", email="off@example.org")
     enrol(db, user)
-    login_with_code(client, user)
+    other = app.test_client()
+    login_with_code(other, user)
+    login_with_code(client, user, steps_ahead=1)
     assert fresh(client).get("/konto/tofaktor/slaa-fra").status_code == 200
     refused = fresh(client).post("/konto/tofaktor/slaa-fra", data={"password": "not my password"})
     assert refused.status_code == 401
@@ -326,6 +333,9 @@ def test_turning_it_off_asks_for_the_password(client, db, make_user):
     assert not user.has_mfa and user.totp_secret is None
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RecoveryCode)
                              .where(RecoveryCode.user_id == user.id)) == 0
+    # this session goes on; the other one ends with the change (ASVS 7.4.3)
+    assert fresh(client).get("/koordinator/").status_code == 200
+    assert fresh(other).get("/koordinator/").status_code == 302
     fresh(client).post("/logout")
     assert password_step(client, user.email).headers["Location"].endswith("/koordinator/")
 
@@ -394,8 +404,8 @@ def test_required_roles_are_sent_to_enrolment(client, db, make_user, required_ro
     assert fresh(client).get("/logout").status_code == 200
     assert fresh(client).get("/static/favicon.svg").status_code == 200
     db.session.refresh(coordinator)
-    assert fresh(client).post("/konto/tofaktor",
-                              data={"code": pyotp.TOTP(coordinator.totp_secret).now()}).status_code == 200
+    assert fresh(client).post("/konto/tofaktor", data={"code": pyotp.TOTP(coordinator.totp_secret).now(),
+                                                       "password": PASSWORD}).status_code == 200
     assert fresh(client).get("/koordinator/").status_code == 200
 
 
