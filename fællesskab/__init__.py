@@ -102,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     # Before any route is added: `<int:id>` then only matches ids the database can hold,
     # so /arrangementer/99999999999999999999 is a 404 instead of an overflow error.
     app.url_map.converters["int"] = DatabaseIdConverter
+    from .accounts.mfa_views import bp as mfa_bp
     from .accounts.views import bp as accounts_bp
     from .api import bp as api_bp
     from .directory.views import bp as directory_bp
@@ -117,7 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from .surveys.dashboard_views import bp as kpi_bp
     from .surveys.views import bp as surveys_bp
 
-    for bp in (main_bp, matching_bp, accounts_bp, directory_bp, events_bp, places_bp, search_bp, coordinator_bp,
+    for bp in (main_bp, matching_bp, accounts_bp, mfa_bp, directory_bp, events_bp, places_bp, search_bp, coordinator_bp,
                forum_bp, api_bp, *outreach_bps, privacy_bp, privacy_staff_bp, surveys_bp, kpi_bp):
         app.register_blueprint(bp)
     from .extensions import csrf

@@ -5,6 +5,7 @@ and commits once, only when everything went well.
 """
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -152,6 +153,28 @@ def users_create_command(email: str, role: str, forum_slug: str | None, name: st
         fail(exc.message)
     db.session.commit()
     click.echo(f"Konto oprettet: {user.email} ({user.role}).")
+
+
+@users_cli.command("reset-2fa")
+@click.argument("email")
+def users_reset_2fa_command(email: str) -> None:
+    """Turn off a user's two-factor authentication (lost phone and recovery codes); audited.
+
+    Check who is asking first (docs/operations.md). The user's sessions end; they log in
+    with the password and, if their role requires it, enrol again straight away.
+    """
+    from .accounts import mfa
+
+    user = mfa.find_user(email)
+    if user is None:
+        fail(f"ingen konto har e-mailen {email.strip().lower()!r}.")
+    if not mfa.reset(user, actor=None):
+        click.echo(f"{user.email} har ikke totrinsbekræftelse slået til; intet er ændret.")
+        return
+    db.session.commit()
+    logging.getLogger("fællesskab.security").warning(
+        "two-factor authentication reset for user %s from the command line", user.id)
+    click.echo(f"Totrinsbekræftelse nulstillet for {user.email}; brugeren er logget ud alle steder.")
 
 
 def register_cli(app: Flask) -> None:

@@ -67,6 +67,10 @@ class Config:
             # "whoosh" (each node's own index) or "postgres" (full-text search in the shared
             # database; search/pg/). Checked against the database URL when the app starts.
             SEARCH_BACKEND=(env.get("SEARCH_BACKEND") or "whoosh").strip().lower(),
+            # Roles that must use two-factor authentication (accounts/mfa.py): a logged-in person
+            # with one of them who has not enrolled is sent to enrolment. Empty by default (demo,
+            # tests, benchmarks); production should set "coordinator,admin".
+            MFA_REQUIRED_ROLES=roles_setting(env, "MFA_REQUIRED_ROLES"),
         )
         settings.update(mail_settings(env, instance_path))
         settings.update(retention_settings(env))
@@ -93,6 +97,20 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
     if raw and not raw.isdigit():
         raise ConfigError(f"{name} must be a whole number, not {raw!r}")
     return int(raw) if raw else default
+
+
+def roles_setting(env: dict[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated list of account roles, as a tuple.
+
+    :raises ConfigError: a name that is not a role.
+    """
+    from .accounts.models import ROLES
+
+    roles = tuple(dict.fromkeys(r.strip().lower() for r in (env.get(name) or "").split(",") if r.strip()))
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise ConfigError(f"{name}: unknown role(s) {', '.join(unknown)} (roles: {', '.join(ROLES)})")
+    return roles
 
 
 def mail_settings(env: dict[str, str], instance_path: str) -> dict:

@@ -1,5 +1,5 @@
 """Import every model so SQLAlchemy's metadata is complete (migrations, tests)."""
-from .accounts.models import User  # noqa: F401
+from .accounts.models import RecoveryCode, User  # noqa: F401
 from .directory.models import Association  # noqa: F401
 from .events.models import Event, EventRevision, Registration  # noqa: F401
 from .geo.models import Address, Boundary, GeocodeCache, Street  # noqa: F401

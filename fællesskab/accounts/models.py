@@ -40,8 +40,17 @@ class User(UserMixin, db.Model):
     # The UI language of the person's last login ("da" | "en"): the e-mails the
     # service sends them (due cases, hand-overs) are written in it.
     language: Mapped[str] = mapped_column(sa.String(5), default="da", server_default="da")
+    # Two-factor authentication (accounts/mfa.py): the TOTP seed (base32), set while
+    # enrolling and kept once confirmed; `totp_enabled_at` says the second factor is on;
+    # `totp_last_step` is the last 30-second step a code was accepted for, so no code
+    # (and no earlier one) is accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(sa.Integer)
 
     forum: Mapped[Forum | None] = relationship()
+    # The ORM deletes them with the user (SQLite does not enforce ON DELETE CASCADE here).
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     @validates("email")
     def _normalise_email(self, _key: str, value: str) -> str:
@@ -61,9 +70,33 @@ class User(UserMixin, db.Model):
         """Make every session and remember-me cookie issued so far invalid."""
         self.session_version = (self.session_version or 1) + 1
 
+    @property
+    def has_mfa(self) -> bool:
+        """Whether logging in asks for a code from the authenticator app after the password."""
+        return self.totp_enabled_at is not None and bool(self.totp_secret)
+
     def has_role(self, *roles: str) -> bool:
         # admin may do everything staff may do
         return self.role in roles or (self.role == "admin" and "coordinator" in roles)
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that stands in for the authenticator app (a lost phone).
+
+    Only a salted, slow hash (Werkzeug scrypt) is stored; the codes are shown once.
+    """
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(255))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="recovery_codes")
+
+    def __repr__(self) -> str:
+        return f"<RecoveryCode {self.id} of user {self.user_id}{' used' if self.used_at else ''}>"

@@ -40,11 +40,28 @@ CSP = "; ".join([
 
 
 def login_account_key() -> str:
-    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
+    """The per-account lockout bucket: the e-mail typed at login; on the second-factor page
+    and the forms that ask for the password again, the account they are for. So wrong
+    passwords, wrong codes and wrong re-entered passwords all count towards one lockout."""
+    email = request.form.get("email")
+    if email is None:
+        if current_user.is_authenticated:
+            email = current_user.email
+        else:
+            from .login_session import pending_login
+
+            pending = pending_login()
+            email = pending.user.email if pending else ""
+    return "login-account:" + email.strip().lower()[:254]
 
 
 def failed_login(response) -> bool:
     return response.status_code == 401
+
+
+# One lockout shared by /login, /login/kode and the re-authentication forms (same scope, same key).
+account_lockout = limiter.shared_limit(LOGIN_ACCOUNT_LIMIT, scope="login-account", methods=["POST"],
+                                       key_func=login_account_key, deduct_when=failed_login)
 
 
 def init_security(app: Flask) -> None:

@@ -1,18 +1,19 @@
-"""Login and logout for staff and village forums."""
+"""Login and logout for staff and village forums; the account page and password change.
+
+Two-factor pages (the code after the password, enrolment, admin reset) are in mfa_views.py.
+"""
 from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from ..extensions import db, limiter
-from . import services
-from .forms import ForgotPasswordForm, LoginForm, ResetPasswordForm
-from .security import (
-    FORM_LIMIT, LOGIN_ACCOUNT_LIMIT, LOGIN_IP_LIMIT, failed_login, login_account_key, security_log,
-)
+from . import login_session, mfa, services
+from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
+from .security import FORM_LIMIT, LOGIN_IP_LIMIT, account_lockout, security_log
 
 bp = Blueprint("accounts", __name__)
 
@@ -34,24 +35,9 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
-def _start_session(user, remember: bool) -> None:
-    """A fresh session on login (no fixation), keeping only the language choice."""
-    import time
-
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
-    now = int(time.time())
-    session["login_at"] = now
-    session["seen_at"] = now
-    session["remember_me"] = bool(remember)
-    login_user(user, remember=remember)
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(LOGIN_IP_LIMIT, methods=["POST"])
-@limiter.limit(LOGIN_ACCOUNT_LIMIT, methods=["POST"], key_func=login_account_key, deduct_when=failed_login)
+@account_lockout
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
@@ -59,10 +45,17 @@ def login():
     status = 200
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
+        if user is not None and user.has_mfa:
+            # Not logged in yet: the code from the app comes first (/login/kode).
+            db.session.rollback()  # last_login_at waits for the second factor
+            login_session.begin_pending(user, remember=form.remember.data,
+                                        next_url=_safe_next(request.args.get("next")))
+            security_log.info("password accepted, second factor due: user %s from %s", user.id, request.remote_addr)
+            return redirect(url_for("mfa.login_code"))
         if user is not None:
             user.language = str(get_locale() or "da")  # staff e-mails follow the language they work in
             db.session.commit()
-            _start_session(user, form.remember.data)
+            login_session.start_session(user, form.remember.data)
             security_log.info("login: user %s from %s", user.id, request.remote_addr)
             flash(_("Du er logget ind."), "success")
             return redirect(_safe_next(request.args.get("next")) or home_for(user))
@@ -140,3 +133,48 @@ def reset_password(token: str):
             return redirect(url_for("accounts.login"))
     status = 400 if request.method == "POST" else 200
     return render_template("accounts/reset.html", form=form, token=token), status
+
+
+# --- the account page and password change --------------------------------------------------
+
+@bp.get("/konto")
+@login_required
+def account():
+    """The logged-in person's own account: two-factor status and links, password change."""
+    user = current_user._get_current_object()
+    return render_template("accounts/account.html", user=user,
+                           remaining_codes=mfa.remaining_recovery_codes(user) if user.has_mfa else 0,
+                           mfa_required=mfa.is_required(user, current_app.config.get("MFA_REQUIRED_ROLES")))
+
+
+@bp.route("/konto/adgangskode", methods=["GET", "POST"])
+@login_required
+@limiter.limit(FORM_LIMIT, methods=["POST"])
+@account_lockout
+def change_password():
+    """Change one's password: the current one first (ASVS 6.2.2, 6.2.3); other sessions end."""
+    user = current_user._get_current_object()
+    form = ChangePasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        if not user.check_password(form.current_password.data):
+            form.current_password.errors.append(_("Adgangskoden er forkert."))
+            security_log.warning("password change: wrong current password for user %s from %s",
+                                 user.id, request.remote_addr)
+            status = 401  # counts towards the account's lockout
+        else:
+            try:
+                services.change_password(user, form.password.data, actor=user)  # ends every session
+            except services.ValidationError as exc:
+                form.password.errors.append(exc.message)
+                status = 400
+            else:
+                db.session.commit()
+                # this session goes on with the new session version; the others are over
+                login_session.start_session(user, session.get("remember_me", False))
+                security_log.info("password changed by user %s", user.id)
+                flash(_("Din adgangskode er skiftet. Du er logget ud alle andre steder."), "success")
+                return redirect(url_for("accounts.account"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("accounts/change_password.html", form=form), status

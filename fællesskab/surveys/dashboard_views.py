@@ -7,10 +7,11 @@ from flask_babel import gettext as _
 
 from ..accounts.decorators import role_required
 from ..core.csvio import csv_response, csv_text
+from ..core.qr import qr_svg
 from ..extensions import db
 from ..places.models import Forum
 from . import charts, dashboard, labels
-from .views import open_url, qr_svg
+from .views import open_url
 
 bp = Blueprint("kpi", __name__, url_prefix="/koordinator/maal")
 
@@ -55,5 +56,5 @@ def posters():
     links = []
     for kind in ("newcomer", "leaver"):
         url = open_url(kind, slug)
-        links.append({"kind": kind, "url": url, "qr": qr_svg(url, title=_("QR-kode til spørgeskemaet"))})
+        links.append({"kind": kind, "url": url, "qr": qr_svg(url, title=_("QR-kode til spørgeskemaet"), desc=url)})
     return render_template("surveys/posters.html", forums=forums, slug=slug, links=links, labels=labels)

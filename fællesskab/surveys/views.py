@@ -8,14 +8,12 @@
 """
 from __future__ import annotations
 
-import io
-
-import segno
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 
 from ..core.errors import NotFound
+from ..core.qr import qr_svg
 from ..extensions import db, limiter
 from ..places.models import Forum
 from . import services
@@ -87,14 +85,6 @@ def thanks():
     return render_template("surveys/thanks.html")
 
 
-def qr_svg(url: str, *, title: str) -> str:
-    """An accessible SVG QR code for `url` (classes only, no inline style)."""
-    out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="svg", xmldecl=False, svgns=True, nl=False, omitsize=True,
-                                    title=title, desc=url, svgclass="qr", lineclass="qr__modules", border=2)
-    return out.getvalue().decode("utf-8").replace("<svg ", '<svg role="img" ', 1)
-
-
 def open_url(kind: str, area_slug: str | None = None) -> str:
     values = {"kind_slug": KIND_SLUG[kind]}
     if area_slug:
@@ -109,7 +99,8 @@ def open_qr(kind_slug: str):
     slug = request.args.get("omraade")
     if slug and _area(slug) is None:
         abort(404)
-    svg = qr_svg(open_url(kind, slug), title=_("QR-kode til spørgeskemaet"))
+    url = open_url(kind, slug)
+    svg = qr_svg(url, title=_("QR-kode til spørgeskemaet"), desc=url)
     response = Response(svg, mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "public, max-age=86400"
     return response

@@ -25,6 +25,9 @@ COORDINATOR_PAGES = {
     "coordinator-compose": "/koordinator/tilflyttere/{case}/velkomst",
     "coordinator-handover": "/koordinator/tilflyttere/{case}/overdrag",
     "coordinator-moderation": "/koordinator/godkendelse",
+    "account": "/konto",
+    "change-password": "/konto/adgangskode",
+    "mfa-enrol": "/konto/tofaktor",
 }
 FORUM_PAGES = {
     "forum-dashboard": "/forum/",

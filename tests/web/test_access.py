@@ -99,6 +99,19 @@ EXPECTED.update({
     "kpi.export": STAFF_ONLY,
     "kpi.posters": STAFF_ONLY,
 })
+# the account page, password change and two-factor authentication (tests/accounts/test_mfa.py)
+LOGGED_IN = {"anonymous": LOGIN, "newcomer": 200, "forum": 200, "coordinator": 200, "admin": 200}
+EXPECTED.update({
+    "accounts.account": LOGGED_IN,
+    "accounts.change_password": LOGGED_IN,
+    # no half-way login in the session: back to /login; a logged-in person: to their start page
+    "mfa.login_code": EVERYONE(302),
+    "mfa.enrol": LOGGED_IN,
+    # nobody in the matrix has two-factor on, so these send back to /konto
+    "mfa.disable": {"anonymous": LOGIN, "newcomer": 302, "forum": 302, "coordinator": 302, "admin": 302},
+    "mfa.recovery_codes": {"anonymous": LOGIN, "newcomer": 302, "forum": 302, "coordinator": 302, "admin": 302},
+    "mfa.admin_reset": {"anonymous": LOGIN, "newcomer": 403, "forum": 403, "coordinator": 403, "admin": 200},
+})
 # Routes that change state are exercised by their own tests (POST only).
 POST_ONLY = {"accounts.logout", "main.set_language", "events.sign_up", "coordinator.approve_event",
              "api.match_endpoint",  # answers only POST (tests/matching/test_api.py)
