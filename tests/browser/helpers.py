@@ -9,7 +9,7 @@ from fællesskab.demo import demo_password
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LANGUAGES = ["da", "en"]
-DEMO_EMAILS = {"coordinator": "koordinator@example.org", "forum": "forum@example.org"}
+DEMO_EMAILS = {"coordinator": "koordinator@example.org", "forum": "forum@example.org", "admin": "admin@example.org"}
 
 
 def choose_language(page, lang: str) -> None:

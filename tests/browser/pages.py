@@ -12,6 +12,12 @@ PUBLIC_PAGES = {
     "place": "/steder/{place}",
     "newcomer-form": "/ny-i-kolding",
     "contact-me": "/kontakt-mig",
+    "contact-me-thanks": "/kontakt-mig/tak",
+    "survey-newcomer": "/spoergeskema/aaben/tilflytter",
+    "survey-leaver": "/spoergeskema/aaben/fraflytter",
+    "survey-thanks": "/spoergeskema/tak",
+    "my-data-request": "/privatliv/mine-data/",
+    "my-data-deleted": "/privatliv/mine-data/slettet",
     "login": "/login",
     "forgot-password": "/login/glemt",
     "privacy": "/privatliv",
@@ -25,6 +31,11 @@ COORDINATOR_PAGES = {
     "coordinator-compose": "/koordinator/tilflyttere/{case}/velkomst",
     "coordinator-handover": "/koordinator/tilflyttere/{case}/overdrag",
     "coordinator-moderation": "/koordinator/godkendelse",
+    "coordinator-letter": "/koordinator/tilflyttere/{case}/brev",
+    "coordinator-profile": "/koordinator/tilflyttere/{case}/oplysninger",
+    "coordinator-forums": "/koordinator/lokalraad",
+    "coordinator-kpi": "/koordinator/maal/",
+    "coordinator-posters": "/koordinator/maal/plakater",
     "account": "/konto",
     "change-password": "/konto/adgangskode",
     "mfa-enrol": "/konto/tofaktor",
@@ -32,6 +43,11 @@ COORDINATOR_PAGES = {
 FORUM_PAGES = {
     "forum-dashboard": "/forum/",
     "forum-event-form": "/forum/arrangementer/nyt",
+    "forum-event-edit": "/forum/arrangementer/{forum_event}/rediger",
     "forum-signups": "/forum/arrangementer/{forum_event}/tilmeldinger",
     "forum-cases": "/forum/tilflyttere/",
+}
+ADMIN_PAGES = {
+    "admin-audit-log": "/admin/log",
+    "admin-two-factor-reset": "/admin/tofaktor",
 }

@@ -9,14 +9,14 @@ from __future__ import annotations
 import pytest
 
 from .helpers import LANGUAGES, assert_lang, axe_violations, choose_language, describe
-from .pages import COORDINATOR_PAGES, FORUM_PAGES, PUBLIC_PAGES
+from .pages import ADMIN_PAGES, COORDINATOR_PAGES, FORUM_PAGES, PUBLIC_PAGES
 
 pytestmark = pytest.mark.browser
 
 
-def check(page, axe_path, path: str, lang: str) -> None:
+def check(page, axe_path, path: str, lang: str, status: int = 200) -> None:
     response = page.goto(path)
-    assert response is not None
+    assert response is not None and response.status == status, f"{path} answered {response and response.status}"
     assert_lang(page, lang)
     violations = axe_violations(page, axe_path)
     assert not violations, f"axe-core on {path} ({lang}):\n{describe(violations)}"
@@ -26,7 +26,7 @@ def check(page, axe_path, path: str, lang: str) -> None:
 @pytest.mark.parametrize("name", list(PUBLIC_PAGES))
 def test_public_page(page_factory, axe_path, ids, name, lang):
     page = page_factory(lang=lang, bypass_csp=True)
-    check(page, axe_path, PUBLIC_PAGES[name].format(**ids), lang)
+    check(page, axe_path, PUBLIC_PAGES[name].format(**ids), lang, status=404 if name == "not-found" else 200)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -50,7 +50,8 @@ def test_newcomer_results(page_factory, axe_path, lang):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("role, pages", [("coordinator", COORDINATOR_PAGES), ("forum", FORUM_PAGES)])
+@pytest.mark.parametrize("role, pages", [("coordinator", COORDINATOR_PAGES), ("forum", FORUM_PAGES),
+                                         ("admin", ADMIN_PAGES)])
 def test_staff_pages(page_factory, axe_path, ids, role, pages, lang):
     page = page_factory(lang=lang, role=role, bypass_csp=True)
     problems = []
