@@ -65,7 +65,7 @@ run: demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install compile-translations
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	tests/run-suite $(BIN)/python $(PYTEST_ARGS)
 
 bench-import: install
 	$(BIN)/python bench/import_associations.py
