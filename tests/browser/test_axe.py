@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import LANGUAGES, assert_lang, axe_violations, choose_language, describe
+from .helpers import LANGUAGES, assert_lang, axe_violations, choose_language, describe, horizontal_overflow
 from .pages import ADMIN_PAGES, COORDINATOR_PAGES, FORUM_PAGES, PUBLIC_PAGES
 
 pytestmark = pytest.mark.browser
@@ -90,3 +90,45 @@ def test_accessibility_statement_tells_how_it_was_tested(page_factory, lang):
     assert page.locator("main a[href^='mailto:']").count() >= 1
     assert page.locator("main a[href*='digst.dk']").count() == 1
     assert page.locator("main h2").count() >= 5
+
+
+@pytest.fixture(scope="module")
+def forum_case(live_server) -> int:
+    """A newcomer in Almind handed over to the demo forum user's forum (the demo hands none there),
+    built through the outreach services as the coordinator would."""
+    import sqlalchemy as sa
+
+    from fællesskab.accounts.models import User
+    from fællesskab.extensions import db
+    from fællesskab.geo.gazetteer import PlaceIndex
+    from fællesskab.outreach import consent, handover, services
+    from fællesskab.outreach.cleaning import clean_newcomer
+
+    with live_server.app.app_context():
+        coordinator = db.session.scalar(sa.select(User).where(User.email == "koordinator@example.org"))
+        index = PlaceIndex()
+        values = clean_newcomer({
+            "external_id": "AXE-N-1", "name": "Axel Tilflytter", "email": "axel@example.org",
+            "address": "Almind Stationsvej 14", "postcode": "6051", "town": "Almind", "adults": "2",
+            "children_ages": "4;9", "languages": "da;en", "interests": "fodbold;kor", "consent_contact": "true",
+        }, locate=index.locate, kolding_postcodes=set(index.postcodes))
+        newcomer = services.register_newcomer(values, source="import", consents=[
+            (consent.CONTACT, True, consent.ARRIVALS_LIST),
+            (consent.HANDOVER, True, consent.CURRENT[consent.HANDOVER])])
+        case = newcomer.case
+        for status in ("contacted", "matched"):
+            services.transition(case, status, actor=coordinator)
+        handover.hand_over(case, actor=coordinator)
+        db.session.commit()
+        case_id = case.id
+        db.session.remove()
+    return case_id
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_forum_case_page(page_factory, axe_path, forum_case, lang):
+    page = page_factory(lang=lang, role="forum", bypass_csp=True)
+    check(page, axe_path, f"/forum/tilflyttere/{forum_case}", lang)
+    assert "Axel Tilflytter" in page.locator("main").inner_text()
+    page.set_viewport_size({"width": 360, "height": 740})  # and it reflows on a phone
+    assert horizontal_overflow(page) <= 0
