@@ -164,8 +164,9 @@ def users_reset_2fa_command(email: str) -> None:
     with the password and, if their role requires it, enrol again straight away.
     """
     from .accounts import mfa
+    from .accounts.services import find_by_email
 
-    user = mfa.find_user(email)
+    user = find_by_email(email)
     if user is None:
         fail(f"ingen konto har e-mailen {email.strip().lower()!r}.")
     if not mfa.reset(user, actor=None):

@@ -221,10 +221,6 @@ def is_required(user: User, required_roles) -> bool:
     return bool(roles) and user.has_role(*roles)
 
 
-def find_user(email: str) -> User | None:
-    return db.session.scalar(sa.select(User).where(User.email == (email or "").strip().lower()))
-
-
 # --- helpers ---------------------------------------------------------------------------
 
 def _totp(secret: str) -> pyotp.TOTP:

@@ -13,11 +13,11 @@ from ..core.errors import DomainError
 from ..core.qr import qr_svg
 from ..core.time import utcnow
 from ..extensions import db, limiter
-from . import login_session, mfa
+from . import login_session, mfa, services
 from .decorators import role_required
 from .forms import AdminResetForm, ConfirmPasswordForm, EnrolForm, RecoveryCodeForm, TotpCodeForm
 from .models import User
-from .security import FORM_LIMIT, LOGIN_IP_LIMIT, account_lockout, security_log
+from .security import FORM_LIMIT, LOGIN_IP_LIMIT, account_lockout, password_confirmed, security_log
 from .views import home_for
 
 bp = Blueprint("mfa", __name__)
@@ -108,9 +108,7 @@ def enrol():
     form = EnrolForm()
     status = 200
     if form.validate_on_submit():
-        if not user.check_password(form.password.data):
-            form.password.errors.append(_("Adgangskoden er forkert."))
-            security_log.warning("re-authentication failed for user %s from %s", user.id, request.remote_addr)
+        if not password_confirmed(user, form.password):
             status = 401  # counts towards the account's lockout
         else:
             try:
@@ -150,10 +148,8 @@ def _reauthenticated(form: ConfirmPasswordForm, user: User) -> tuple[bool, int]:
     """Check the re-entered password; return (ok, status for the page when not ok)."""
     if not form.validate_on_submit():
         return False, 400 if request.method == "POST" else 200
-    if user.check_password(form.password.data):
+    if password_confirmed(user, form.password):
         return True, 200
-    form.password.errors.append(_("Adgangskoden er forkert."))
-    security_log.warning("re-authentication failed for user %s from %s", user.id, request.remote_addr)
     return False, 401  # counts towards the account's lockout
 
 
@@ -209,7 +205,7 @@ def admin_reset():
     form = AdminResetForm()
     status = 200
     if form.validate_on_submit():
-        user = mfa.find_user(form.email.data)
+        user = services.find_by_email(form.email.data or "")
         if user is None:
             form.email.errors.append(_("Der findes ingen konto med den e-mail."))
             status = 400

@@ -12,6 +12,7 @@ import logging
 import time
 
 from flask import Flask, current_app, request, session
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from ..extensions import limiter
@@ -57,6 +58,18 @@ def login_account_key() -> str:
 
 def failed_login(response) -> bool:
     return response.status_code == 401
+
+
+def password_confirmed(user, field, what: str = "re-authentication") -> bool:
+    """Whether the password typed in `field` is `user`'s; if not, say so on the field and log it.
+
+    The caller answers 401 when it is not, so it counts towards the account's lockout.
+    """
+    if user.check_password(field.data):
+        return True
+    field.errors.append(_("Adgangskoden er forkert."))
+    security_log.warning("%s: wrong password for user %s from %s", what, user.id, request.remote_addr)
+    return False
 
 
 # One lockout shared by /login, /login/kode and the re-authentication forms (same scope, same key).

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required, logout_user
 from ..extensions import db, limiter
 from . import login_session, mfa, services
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
-from .security import FORM_LIMIT, LOGIN_IP_LIMIT, account_lockout, security_log
+from .security import FORM_LIMIT, LOGIN_IP_LIMIT, account_lockout, password_confirmed, security_log
 
 bp = Blueprint("accounts", __name__)
 
@@ -157,10 +157,7 @@ def change_password():
     form = ChangePasswordForm()
     status = 200
     if form.validate_on_submit():
-        if not user.check_password(form.current_password.data):
-            form.current_password.errors.append(_("Adgangskoden er forkert."))
-            security_log.warning("password change: wrong current password for user %s from %s",
-                                 user.id, request.remote_addr)
+        if not password_confirmed(user, form.current_password, "password change"):
             status = 401  # counts towards the account's lockout
         else:
             try:

@@ -268,15 +268,9 @@ def score(h: Household, listing: Listing, km: float, interest: float = 0.0, *,
     if not isfinite(km) or km > h.max_km:
         return 0.0
     w_interest, _norm = weights(h)
-    return score_static(_static_for(h, listing), km, interest, w_interest, event_kind=listing.event_kind,
-                        in_home_village=in_home_village)
-
-
-def score_static(static: Static, km: float, interest: float, w_interest: float, *,
-                 event_kind: str | None = None, in_home_village: bool = False) -> float:
-    """`score` from a listing's static fit (computed once for many candidates of one profile)."""
-    near = 1.0 if in_home_village and event_kind is not None else proximity(km)
-    return village_boost(combine(static, near, interest, w_interest), event_kind, in_home_village)
+    near = 1.0 if in_home_village and listing.event_kind is not None else proximity(km)
+    s = combine(_static_for(h, listing), near, interest, w_interest)
+    return village_boost(s, listing.event_kind, in_home_village)
 
 
 _memo = threading.local()

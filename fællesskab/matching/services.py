@@ -429,10 +429,10 @@ def _rank_events(events, h: Household, home: _Home, fits, collector: Collector, 
     extra = {}
     for event, starts, km in events:
         hosted = event.category is not None
-        groups = groups_seen.get(event.target_groups if hosted else None)
+        named = event.target_groups if hosted else None
+        groups = groups_seen.get(named)
         if groups is None:
-            groups = groups_seen[event.target_groups if hosted else None] = ranking.age_groups_key(
-                event.target_groups if hosted else ())
+            groups = groups_seen[named] = ranking.age_groups_key(named)
         age_key = (event.age_min, event.age_max, groups, event.kind)
         lang_key = event.languages if hosted else None
         age, lang = ages.get(age_key), langs.get(lang_key)

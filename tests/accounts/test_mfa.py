@@ -13,7 +13,6 @@ from flask import g
 from fællesskab.accounts import mfa
 from fællesskab.accounts.models import RecoveryCode, User
 from fællesskab.core.audit import AuditEntry
-from fællesskab.extensions import limiter
 from tests.conftest import PASSWORD
 
 CODE_RE = re.compile(r"<code>([a-z0-9]{5}-[a-z0-9]{5})</code>")
@@ -53,15 +52,6 @@ def password_step(client, email, password=PASSWORD, next_url=None):
 def code_step(client, code=None, recovery=None):
     data = {"recovery_code": recovery} if recovery is not None else {"code": code}
     return fresh(client).post("/login/kode", data=data)
-
-
-@pytest.fixture
-def limits_on(app):
-    limiter.reset()
-    app.config["RATELIMITS_ON"] = True
-    yield
-    app.config["RATELIMITS_ON"] = False
-    limiter.reset()
 
 
 @pytest.fixture

@@ -7,19 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from fællesskab.accounts.passwords import password_problem
-from fællesskab.extensions import limiter
 from fællesskab.mail.models import OutboxMessage
 from tests.conftest import PASSWORD
-
-
-@pytest.fixture
-def limits_on(app):
-    """Switch the rate limits on for one test, with fresh counters."""
-    limiter.reset()
-    app.config["RATELIMITS_ON"] = True
-    yield
-    app.config["RATELIMITS_ON"] = False
-    limiter.reset()
 
 
 def login(client, email, password=PASSWORD):

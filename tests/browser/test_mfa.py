@@ -37,6 +37,20 @@ def _axe(page, axe_path, problems: list[str], what: str) -> None:
         problems.append(f"{what} ({page.url}):\n{describe(violations)}")
 
 
+def _follow(page, selector: str) -> None:
+    """Tab to a link or button and press Enter; wait for the page it leads to."""
+    tab_to(page, selector)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def _password_by_keyboard(page, email: str) -> None:
+    page.goto("/login")
+    type_into(page, "input[name=email]", email)
+    type_into(page, "input[name=password]", PASSWORD)
+    _follow(page, "form:has(input[name=password]) [type=submit]")
+
+
 def _submit(page, selector: str) -> None:
     with page.expect_navigation():
         page.locator(selector).click()
@@ -120,47 +134,27 @@ def test_two_factor_round_with_the_keyboard_only(page, live_server, lang):
     email = f"mfa-keys-{lang}@example.org"
     _make_user(live_server, email)
     choose_language(page, lang)
-    page.goto("/login")
-    type_into(page, "input[name=email]", email)
-    type_into(page, "input[name=password]", PASSWORD)
-    tab_to(page, "form:has(input[name=password]) [type=submit]")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    _password_by_keyboard(page, email)
 
     # from the header's account link to the enrolment
-    tab_to(page, "header a[href='/konto']")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    tab_to(page, "main a[href='/konto/tofaktor']")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    _follow(page, "header a[href='/konto']")
+    _follow(page, "main a[href='/konto/tofaktor']")
     secret = _secret(page)
     type_into(page, "#code", pyotp.TOTP(secret).now())
     type_into(page, "#password", PASSWORD)
-    tab_to(page, "form[action$='/konto/tofaktor'] [type=submit]")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    _follow(page, "form[action$='/konto/tofaktor'] [type=submit]")
     assert page.locator(".recovery-codes li").count() == 10
     codes = [c.strip() for c in page.locator(".recovery-codes code").all_inner_texts()]
 
     page.goto("/logout")
-    tab_to(page, "main form [type=submit]")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    page.goto("/login")
-    type_into(page, "input[name=email]", email)
-    type_into(page, "input[name=password]", PASSWORD)
-    tab_to(page, "form:has(input[name=password]) [type=submit]")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    _follow(page, "main form [type=submit]")
+    _password_by_keyboard(page, email)
     assert "/login/kode" in page.url
     # the recovery code, behind its disclosure, opened with the keyboard
     tab_to(page, "details summary")
     page.keyboard.press("Enter")
     type_into(page, "#recovery_code", codes[0])
-    tab_to(page, "form:has(#recovery_code) [type=submit]")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    _follow(page, "form:has(#recovery_code) [type=submit]")
     assert "/login" not in page.url, page.url
     assert page.locator(".flash--warning").count() == 1  # 9 codes left
     assert_lang(page, lang)

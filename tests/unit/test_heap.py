@@ -10,6 +10,7 @@ import pytest
 from fællesskab.core import heap
 from fællesskab.directory import services as directory
 from fællesskab.extensions import db as _db
+from fællesskab.search import get_index
 
 
 class Node:
@@ -51,7 +52,6 @@ def test_the_search_index_settles_each_new_snapshot(app, db, client, thawed, mon
 
     # A write makes a new index generation: the next search builds a new snapshot, and the old
     # one is freed although it was frozen.
-    from fællesskab.search import get_index
     with app.app_context():
         with get_index(app).reading() as (_searcher, snap):
             old = weakref.ref(snap)
