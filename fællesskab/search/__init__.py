@@ -36,7 +36,7 @@ class SearchState:
         self.retry_at = 0.0
         self.lock = threading.Lock()
         self.force_rebuild = False
-        self.last_forced = 0.0
+        self.last_forced: float | None = None  # not 0.0: monotonic() starts near 0 at boot
         self.start_status = self.index.status()
         self.sync_lock = threading.Lock()
         self.next_poll = 0.0
@@ -81,6 +81,7 @@ class SearchState:
                     if snap.count != count or snap.latest_update() < latest:
                         status = STALE
             if status == OK:
+                self.index.seal()  # an index written before checksums, or by a killed process
                 return False
             log.warning("search index at %s is %s; rebuilding it", self.index.path, status)
             started = time.perf_counter()
@@ -99,7 +100,7 @@ class SearchState:
 
         Returns True when a rebuild was attempted, so the caller may retry.
         """
-        if time.monotonic() - self.last_forced < FORCED_REBUILD_INTERVAL:
+        if self.last_forced is not None and time.monotonic() - self.last_forced < FORCED_REBUILD_INTERVAL:
             return False
         self.last_forced = time.monotonic()
         self.index.reset_readers()

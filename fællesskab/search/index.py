@@ -26,6 +26,7 @@ from whoosh.index import LockError
 from whoosh.writing import CLEAR, AsyncWriter
 
 from ..core import heap
+from . import checksums
 from .documents import decode_attrs
 from .schema import build_schema, index_name
 from .snapshot import Snapshot, SegmentCache
@@ -70,6 +71,7 @@ class SearchIndex:
         self._searcher = None
         self._snapshot: Snapshot | None = None
         self._ix = None
+        self._verified: set[tuple] = set()  # segment files whose checksum matched
 
     # --- state -----------------------------------------------------------------
 
@@ -92,10 +94,24 @@ class SearchIndex:
                 # Read every term (damage shows anywhere) without holding them: a list of the
                 # national lexicon raised each worker's peak memory by hundreds of MB.
                 deque(reader.lexicon("text"), maxlen=0)
+                # Damage that decodes into wrong values shows only in the checksums.
+                bad = checksums.damaged(self.path, _segment_ids(reader), self._verified)
         except Exception as exc:  # any failure to read means the files are damaged
             log.warning("search index at %s cannot be read: %s", self.path, exc)
             return CORRUPT
+        if bad is not None:
+            log.warning("search index at %s is damaged: %s does not match its checksum", self.path, bad)
+            return CORRUPT
         return OK
+
+    def seal(self) -> int:
+        """Write checksums for the committed segments that have none (checksums.py)."""
+        try:
+            segments = _retrying(self._open()._segments)  # the newest TOC's segments
+        except Exception as exc:  # unreadable: the start-up check will find it
+            log.warning("search index at %s: could not list segments to checksum: %s", self.path, exc)
+            return 0
+        return checksums.seal(self.path, [s.segment_id() for s in segments])
 
     def _toc_files(self) -> list[str]:
         prefix = f"_{self.indexname}_"
@@ -175,6 +191,7 @@ class SearchIndex:
                 raise
             writer.commit(mergetype=CLEAR)
             self.reset_readers()
+            self.seal()
             return count
 
     def write(self, upserts: dict[str, dict], deletes: Iterable[str] = ()) -> bool:
@@ -218,8 +235,9 @@ class SearchIndex:
             _release(writer)  # a failed commit must not keep the write lock for the life of the process
             raise
         if isinstance(writer, AsyncWriter) and writer.is_alive():
-            _pending.append(writer)
+            _pending.append(writer)  # its segments are sealed by the next write or check
             return False
+        self.seal()
         return True
 
     @staticmethod
