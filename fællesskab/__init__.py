@@ -28,6 +28,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .search import init_app as init_search
 
     init_search(app)  # sync hooks; a missing/outdated/corrupt/stale index is rebuilt on first use
+    from .core import counts
+
+    counts.register()  # cached counts forget what this process's commits change
     from .core.http_errors import register_error_handlers
 
     register_error_handlers(app)

@@ -64,6 +64,8 @@ class Config:
             TRUSTED_PROXIES=_int(env, "TRUSTED_PROXIES", 0),
             SEARCH_SYNC_INTERVAL=_number(env, "SEARCH_SYNC_INTERVAL", 1.0),
             SEARCH_CHANGE_RETENTION_HOURS=_number(env, "SEARCH_CHANGE_RETENTION_HOURS", 24.0),
+            # Seconds a node keeps counts shown on many pages (core/counts.py); 0: always count.
+            COUNTS_CACHE_SECONDS=_number(env, "COUNTS_CACHE_SECONDS", 30.0),
             # "whoosh" (each node's own index) or "postgres" (full-text search in the shared
             # database; search/pg/). Checked against the database URL when the app starts.
             SEARCH_BACKEND=(env.get("SEARCH_BACKEND") or "whoosh").strip().lower(),

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from fællesskab import create_app
 from fællesskab.config import normalise_database_url
+from fællesskab.core import counts
 from fællesskab.extensions import db as _db
 from fællesskab.search import clear_index as clear_search_index
 
@@ -80,6 +81,7 @@ def db(app):
         _db.session.commit()
         _db.session.remove()
         clear_search_index(app)  # raw DELETEs bypass the sync hooks
+        counts.forget_all(app)  # and the kept counts' hooks
 
 
 @pytest.fixture
