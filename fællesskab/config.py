@@ -80,6 +80,13 @@ class Config:
             settings.update(
                 SESSION_COOKIE_SECURE=True,
                 REMEMBER_COOKIE_SECURE=True,
+                # The __Host- prefix makes browsers refuse these cookies unless they are
+                # Secure, for path / and without a Domain, so a sibling subdomain cannot
+                # plant or overwrite a session (ASVS 3.3.3).
+                SESSION_COOKIE_NAME="__Host-session",
+                REMEMBER_COOKIE_NAME="__Host-remember_token",
+                SESSION_COOKIE_PATH="/",
+                REMEMBER_COOKIE_PATH="/",
                 PREFERRED_URL_SCHEME="https",
                 HSTS=True,
             )

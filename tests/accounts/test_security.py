@@ -239,6 +239,24 @@ def test_production_sends_hsts_and_secure_cookies(monkeypatch, tmp_path):
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
+def test_production_cookies_carry_the_host_prefix(monkeypatch, tmp_path):
+    """ASVS 3.3.3: __Host- cookies are Secure, for path / and bound to the host (no Domain)."""
+    from fællesskab import create_app
+
+    monkeypatch.setenv("FAELLESSKAB_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a production secret")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db", "SEARCH_INDEX_DIR": str(tmp_path / "i"),
+                      "WTF_CSRF_ENABLED": False})
+    assert app.config["REMEMBER_COOKIE_NAME"] == "__Host-remember_token"
+    assert app.config["REMEMBER_COOKIE_PATH"] == "/" and not app.config.get("REMEMBER_COOKIE_DOMAIN")
+    response = app.test_client().post("/sprog", data={"lang": "en", "next": "/"}, base_url="https://localhost")
+    cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("__Host-session=")]
+    assert len(cookies) == 1, response.headers.getlist("Set-Cookie")
+    attributes = {part.strip().split("=")[0].lower() for part in cookies[0].split(";")[1:]}
+    assert {"secure", "httponly", "path", "samesite"} <= attributes and "domain" not in attributes
+    assert "Path=/;" in cookies[0] + ";"
+
+
 def test_no_page_template_loads_anything_from_another_host():
     import pathlib
 
