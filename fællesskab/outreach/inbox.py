@@ -22,7 +22,7 @@ from ..core.text import fold
 from ..extensions import db
 from ..places.models import Forum, Place
 from . import workflow
-from .models import Case, Newcomer, NewcomerLanguage
+from .models import UNKNOWN_MOVE_IN, Case, Newcomer, NewcomerLanguage
 
 VIEW_OPEN = ""       # the default: every open case
 VIEW_ALL = "alle"
@@ -169,7 +169,7 @@ def select_ids(f: InboxFilters, *, user, today: date, reverse: bool = False) -> 
         if f.sort == "navn":
             keys = [(Newcomer.search_name, True), (Newcomer.id, True)]
         else:  # no NULLS LAST (the databases differ): an unknown date sorts as the oldest
-            keys = [(sa.func.coalesce(Newcomer.move_in_date, date(1900, 1, 1)), False), (Newcomer.id, False)]
+            keys = [(sa.func.coalesce(Newcomer.move_in_date, UNKNOWN_MOVE_IN), False), (Newcomer.id, False)]
         stmt = sa.select(Newcomer.id).where(Newcomer.id.in_(sa.select(Case.newcomer_id).where(*conds)))
         return stmt.order_by(*_order(keys, reverse)), "newcomer"
     if f.sort == "nyeste":

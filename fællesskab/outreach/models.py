@@ -19,6 +19,7 @@ from . import workflow
 
 SOURCES = ("import", "journey", "self")
 CONSENT_KINDS = ("contact", "handover", "survey")
+UNKNOWN_MOVE_IN = date(1900, 1, 1)  # sorts an unknown move-in date as the oldest (no NULLS LAST: the databases differ)
 
 _STATUS_LIST = ", ".join(f"'{s}'" for s in workflow.STATUSES)
 _CLOSED_LIST = ", ".join(f"'{s}'" for s in sorted(workflow.CLOSED))
@@ -35,6 +36,11 @@ class Newcomer(db.Model):
     __table_args__ = (
         sa.CheckConstraint("source IN ('import', 'journey', 'self')", name="source"),
         sa.CheckConstraint("adults >= 0", name="adults_not_negative"),
+        # The inbox's sort orders (outreach/inbox.py select_ids), walked in order and stopped
+        # after a page; the id breaks ties, as in the ORDER BY.
+        sa.Index("ix_newcomers_search_name", "search_name", "id"),
+        sa.Index("ix_newcomers_move_in_order",
+                 sa.func.coalesce(sa.literal_column("move_in_date"), sa.literal_column(f"'{UNKNOWN_MOVE_IN}'")), "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,7 +48,7 @@ class Newcomer(db.Model):
     source: Mapped[str] = mapped_column(sa.String(16))
     name: Mapped[str | None] = mapped_column(sa.String(120))
     # The name folded (lowercase, single spaces) for search and sorting.
-    search_name: Mapped[str | None] = mapped_column(sa.String(120), index=True)
+    search_name: Mapped[str | None] = mapped_column(sa.String(120))
     # Stored lowercased, so a second contact request from the same person finds the first.
     email: Mapped[str | None] = mapped_column(sa.String(254), index=True)
     phone: Mapped[str | None] = mapped_column(sa.String(40))
