@@ -132,3 +132,40 @@ def test_forum_case_page(page_factory, axe_path, forum_case, lang):
     assert "Axel Tilflytter" in page.locator("main").inner_text()
     page.set_viewport_size({"width": 360, "height": 740})  # and it reflows on a phone
     assert horizontal_overflow(page) <= 0
+
+
+@pytest.fixture(scope="module")
+def self_service_token(live_server) -> str:
+    """The emailed self-service link's token for a demo newcomer, made as the email makes it."""
+    import sqlalchemy as sa
+
+    from fællesskab.extensions import db
+    from fællesskab.outreach.models import Newcomer
+    from fællesskab.privacy import access
+
+    with live_server.app.app_context():
+        email = db.session.scalar(sa.select(Newcomer.email).where(Newcomer.email.is_not(None)).order_by(Newcomer.id))
+        assert email, "the demo data has no newcomer with an email"
+        token = access.make_token(email)
+        db.session.remove()
+    return token
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_self_service_pages(page_factory, axe_path, self_service_token, lang):
+    """Behind the emailed link: the overview of one's own data with its consent and delete
+    forms; also the page of a broken link and the "link sent" answer to the request form."""
+    page = page_factory(lang=lang, bypass_csp=True)
+    check(page, axe_path, f"/privatliv/mine-data/adgang/{self_service_token}", lang)  # redirects to the overview
+    assert page.url.endswith("/privatliv/mine-data/oversigt")
+    assert page.locator("main form").count() >= 2
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert horizontal_overflow(page) <= 0
+    check(page, axe_path, "/privatliv/mine-data/adgang/not-a-token", lang, status=400)
+    page.goto("/privatliv/mine-data/")
+    page.fill("input[type=email]", "someone@example.org")
+    with page.expect_navigation():
+        page.locator("main form [type=submit]").click()
+    assert_lang(page, lang)
+    violations = axe_violations(page, axe_path)
+    assert not violations, f"axe-core on the link-sent page ({lang}):\n{describe(violations)}"
