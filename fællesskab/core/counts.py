@@ -19,6 +19,7 @@ from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
 EXTENSION = "faellesskab_counts"
+MAX_ENTRIES = 512  # keys come from request arguments (a place, an API's `to` date): bound them
 TOUCHED = "faellesskab_touched_tables"
 _registered = threading.Lock()
 _done = False
@@ -33,6 +34,15 @@ class _Store:
         for key, reads in list(self.tables.items()):
             if reads & tables:
                 self.values.pop(key, None)
+
+    def prune(self, now: float) -> None:
+        """Drop expired values; if that is not enough, drop them all (they are only counts)."""
+        for key, (expires, _value) in list(self.values.items()):
+            if expires <= now:
+                self.values.pop(key, None)
+        if len(self.values) >= MAX_ENTRIES:
+            self.values.clear()
+        self.tables = {key: self.tables[key] for key in self.values if key in self.tables}
 
 
 def cached(name: str, key: Any, compute: Callable[[], Any], *, tables: Iterable[str]) -> Any:
@@ -52,6 +62,8 @@ def cached(name: str, key: Any, compute: Callable[[], Any], *, tables: Iterable[
     if entry is not None and entry[0] > now:
         return entry[1]
     value = compute()
+    if len(store.values) >= MAX_ENTRIES:
+        store.prune(now)
     store.tables[full_key] = frozenset(tables)
     store.values[full_key] = (now + seconds, value)
     return value

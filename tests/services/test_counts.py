@@ -2,7 +2,7 @@
 at most COUNTS_CACHE_SECONDS old after changes it cannot see."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -85,3 +85,16 @@ def test_the_event_api_total_follows_a_new_event(client, db, make_event):
     assert client.get("/api/v1/events").get_json()["total"] == 1
     make_event(title="Fællesspisning", starts_in=timedelta(days=4))
     assert client.get("/api/v1/events").get_json()["total"] == 2
+
+
+def test_the_kept_counts_stay_bounded_whatever_the_requests_ask(app, client, db, make_event):
+    """Keys come from request arguments (the event API's `to`): a stream of different
+    ones must not grow a worker's memory."""
+    from fællesskab.core.counts import EXTENSION, MAX_ENTRIES
+
+    make_event(starts_in=timedelta(days=2))
+    for day in range(MAX_ENTRIES + 40):
+        to = (date(2027, 1, 1) + timedelta(days=day)).isoformat()
+        assert client.get("/api/v1/events", query_string={"to": to}).status_code == 200
+    store = app.extensions[EXTENSION]
+    assert len(store.values) <= MAX_ENTRIES and len(store.tables) <= MAX_ENTRIES
