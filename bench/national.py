@@ -376,10 +376,15 @@ def main() -> None:
         args.database_url = normalise_database_url(args.database_url)
         if args.database_url.startswith("postgresql") and "/bench_" not in args.database_url:
             sys.exit("refusing to empty a PostgreSQL database whose name does not start with bench_")
+    from bench.timing import machine_gauge
+
+    gauge_start = machine_gauge()
+    _log(f"machine gauge: {gauge_start:.1f} ms")
     if args.pg_backend_only:
         res = rerun_pg_backend(args)
     else:
         res = rerun_http(args) if args.http_only else run(args)
+    res["gauge_ms"] = (gauge_start, machine_gauge())
     from bench.national_report import report
 
     text = report(res)

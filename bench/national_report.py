@@ -18,6 +18,9 @@ def report(r: dict) -> str:
              f"on {r['database']}; {r['duration']:g} s of load per HTTP row"
              + (f" (HTTP and peer rows measured again at {r['http_when']} on the same data and index)"
                 if r.get("http_when") else "") + ".", ""]
+    if r.get("gauge_ms"):
+        lines += [f"Machine gauge (`bench/timing.py` `machine_gauge`, a fixed pure-Python workload; lower is "
+                  f"faster): {r['gauge_ms'][0]:.1f} ms at the start, {r['gauge_ms'][1]:.1f} ms at the end.", ""]
     b = r["build"]
     rows, secs = r["import"]
     lines += ["| step | result |", "| --- | ---: |",
