@@ -172,7 +172,9 @@ def users_reset_2fa_command(email: str) -> None:
     if not mfa.reset(user, actor=None):
         click.echo(f"{user.email} har ikke totrinsbekræftelse slået til; intet er ændret.")
         return
-    db.session.commit()
+    from .mail import services as mail
+
+    mail.commit_and_deliver()  # the reset, and its notice to the user
     logging.getLogger("fællesskab.security").warning(
         "two-factor authentication reset for user %s from the command line", user.id)
     click.echo(f"Totrinsbekræftelse nulstillet for {user.email}; brugeren er logget ud alle steder.")

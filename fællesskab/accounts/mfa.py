@@ -28,6 +28,7 @@ from ..core import audit
 from ..core.errors import DomainError, ValidationError
 from ..core.time import utcnow
 from ..extensions import db
+from . import notices
 from .models import RecoveryCode, User
 
 ISSUER = "Fællesskab Kolding"
@@ -80,6 +81,7 @@ def confirm_enrolment(user: User, code: str, *, for_time: float | None = None) -
     if not verify_totp(user, code, for_time=for_time):
         raise ValidationError(_("Koden passer ikke. Skriv den kode, appen viser lige nu."), field="code")
     user.totp_enabled_at = utcnow()
+    notices.notify(user, "mfa_on")
     return new_recovery_codes(user)
 
 
@@ -162,6 +164,12 @@ def new_recovery_codes(user: User) -> list[str]:
     return codes
 
 
+def replace_recovery_codes(user: User) -> list[str]:
+    """New recovery codes asked for by the person (the old ones stop working); they are told by email."""
+    notices.notify(user, "recovery_codes")
+    return new_recovery_codes(user)
+
+
 def unused_recovery_codes(user: User) -> list[RecoveryCode]:
     return list(db.session.scalars(
         sa.select(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
@@ -186,13 +194,19 @@ def normalise_recovery_code(code: str | None) -> str | None:
 
 # --- turning it off -------------------------------------------------------------------
 
-def disable(user: User) -> None:
-    """Turn two-factor authentication off for `user`: forget the seed and the recovery codes."""
+def disable(user: User, *, notice: bool = True) -> None:
+    """Turn two-factor authentication off for `user`: forget the seed and the recovery codes.
+
+    The person is told by email, unless `notice` is False (an admin's reset sends its own).
+    """
+    was_on = user.has_mfa
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.expire(user, ["recovery_codes"])
+    if notice and was_on:
+        notices.notify(user, "mfa_off")
     db.session.flush()
 
 
@@ -208,8 +222,9 @@ def reset(user: User, *, actor: User | None) -> bool:
     had = user.has_mfa or bool(user.totp_secret)
     if not had:
         return False
-    disable(user)
+    disable(user, notice=False)
     user.end_sessions()
+    notices.notify(user, "mfa_reset")
     audit.record(actor, "reset-2fa", "user", user.id, f"totrinsbekræftelse nulstillet for {user.email}")
     db.session.flush()
     return True

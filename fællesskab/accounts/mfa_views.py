@@ -13,6 +13,7 @@ from ..core.errors import DomainError
 from ..core.qr import qr_svg
 from ..core.time import utcnow
 from ..extensions import db, limiter
+from ..mail import services as mail
 from . import login_session, mfa, services
 from .decorators import role_required
 from .forms import AdminResetForm, ConfirmPasswordForm, EnrolForm, RecoveryCodeForm, TotpCodeForm
@@ -138,7 +139,7 @@ def _end_other_sessions(user: User) -> None:
     After any change to how one logs in (ASVS 7.4.3): a session someone else holds ends here.
     """
     user.end_sessions()
-    db.session.commit()
+    mail.commit_and_deliver()  # and send the notice of the change (accounts/notices.py)
     login_session.start_session(user, session.get("remember_me", False))
 
 
@@ -189,7 +190,7 @@ def recovery_codes():
     form = ConfirmPasswordForm()
     ok, status = _reauthenticated(form, user)
     if ok:
-        codes = mfa.new_recovery_codes(user)
+        codes = mfa.replace_recovery_codes(user)
         _end_other_sessions(user)
         security_log.info("new recovery codes made by user %s", user.id)
         return render_template("accounts/mfa_recovery_codes.html", codes=codes, first_time=False)
@@ -213,7 +214,7 @@ def admin_reset():
             form.email.errors.append(_("Kontoen har ikke totrinsbekræftelse slået til."))
             status = 400
         else:
-            db.session.commit()
+            mail.commit_and_deliver()  # the reset, and its notice to the user
             security_log.warning("two-factor authentication reset for user %s by admin %s", user.id,
                                  current_user.id)
             flash(_("Totrinsbekræftelse er nulstillet for %(email)s. Brugeren er logget ud alle steder.",

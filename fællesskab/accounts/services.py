@@ -8,6 +8,8 @@ from ..core.errors import ValidationError
 from ..core.time import utcnow
 from ..extensions import db
 from ..places.models import Forum
+from ..mail import services as mail
+from . import notices
 from .models import ROLES, User
 from .passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH  # noqa: F401  (kept for callers)
 from .passwords import password_problem
@@ -124,8 +126,6 @@ def request_password_reset(email: str, *, reset_url, language: str = "da") -> bo
     The caller shows the same message either way, so nobody learns which
     addresses have accounts.
     """
-    from ..mail import services as mail
-
     user = find_by_email(email or "")
     if user is None or not user.is_active:
         return False
@@ -145,4 +145,5 @@ def change_password(user: User, password: str, *, actor=None) -> None:
         raise ValidationError(problem, field="password")
     user.set_password(password)
     user.end_sessions()
+    notices.notify(user, "password")
     db.session.flush()

@@ -11,6 +11,7 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from ..extensions import db, limiter
+from ..mail import services as mail
 from . import login_session, mfa, services
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
 from .security import FORM_LIMIT, LOGIN_IP_LIMIT, account_lockout, password_confirmed, security_log
@@ -95,8 +96,6 @@ def logout_page():
 @limiter.limit(FORM_LIMIT, methods=["POST"])
 def forgot_password():
     """Ask for a reset link; the answer is the same whether the e-mail has an account or not."""
-    from ..mail.services import commit_and_deliver
-
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         lang = str(get_locale())  # the mail goes out in the language the page was in
@@ -106,7 +105,7 @@ def forgot_password():
             language=lang,
         )
         security_log.info("password reset asked for %r (account: %s)", form.email.data[:254], queued)
-        commit_and_deliver()
+        mail.commit_and_deliver()
         flash(_("Hvis der findes en konto med den e-mail, har vi sendt et link til at vælge en ny adgangskode. "
                 "Linket virker i en time."), "success")
         return redirect(url_for("accounts.login"))
@@ -127,7 +126,7 @@ def reset_password(token: str):
         except services.ValidationError as exc:
             form.password.errors.append(exc.message)
         else:
-            db.session.commit()
+            mail.commit_and_deliver()  # the new password, and its notice
             security_log.info("password reset done for user %s", user.id)
             flash(_("Din adgangskode er skiftet. Log ind med den nye."), "success")
             return redirect(url_for("accounts.login"))
@@ -166,7 +165,7 @@ def change_password():
                 form.password.errors.append(exc.message)
                 status = 400
             else:
-                db.session.commit()
+                mail.commit_and_deliver()  # the change, and its notice to the account's address
                 # this session goes on with the new session version; the others are over
                 login_session.start_session(user, session.get("remember_me", False))
                 security_log.info("password changed by user %s", user.id)

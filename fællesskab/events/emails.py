@@ -6,13 +6,11 @@ door that caused it sends it after its commit.
 from __future__ import annotations
 
 from datetime import datetime
-from urllib.parse import urlsplit
-
-from flask import current_app
 
 from ..core import formatting
 from ..core.time import to_local
 from ..mail import services as mail
+from ..mail.services import external_url  # noqa: F401  (used here and by the modules importing it from here)
 from .models import Event, Registration
 
 LANGUAGES = ("da", "en")
@@ -30,14 +28,6 @@ def series_text(event: Event, language: str) -> str:
         return ""
     rules, until = SERIES.get(language, SERIES["da"])
     return f"{rules[event.recurrence]} {until} {formatting.date_text(event.repeat_until, 'long', language)}"
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute URL for an email, built on MAIL_BASE_URL (no request needed: cron sends reminders)."""
-    parts = urlsplit(current_app.config["MAIL_BASE_URL"])
-    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",
-                                       url_scheme=parts.scheme or "http")
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def when_text(starts_at: datetime, ends_at: datetime | None, language: str) -> str:

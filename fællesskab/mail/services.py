@@ -13,6 +13,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime as rfc2822_date, make_msgid
 from typing import Iterable
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -61,6 +62,14 @@ def queue(to: str, subject: str, text: str, html: str | None = None, *, kind: st
     db.session.flush()
     db.session.info.setdefault(QUEUED_IN_SESSION, []).append(message.id)
     return message
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute URL for an email, built on MAIL_BASE_URL (no request needed: cron sends reminders)."""
+    parts = urlsplit(current_app.config["MAIL_BASE_URL"])
+    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",
+                                       url_scheme=parts.scheme or "http")
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def queue_template(to: str, name: str, language: str, context: dict) -> OutboxMessage:
