@@ -64,13 +64,8 @@ class TotpCodeForm(FlaskForm):
         validators=[DataRequired(_l("Skriv koden fra appen.")), Length(max=20, message=_l("Højst %(max)d tegn."))])
 
 
-class EnrolForm(TotpCodeForm):
+class EnrolForm(TotpCodeForm, ConfirmPasswordForm):
     """The first code from the app, and the password again (a change to how one logs in)."""
-
-    password = PasswordField(
-        _l("Din adgangskode"),
-        validators=[DataRequired(_l("Skriv din adgangskode.")),
-                    Length(max=500, message=_l("Højst %(max)d tegn."))])
 
 
 class RecoveryCodeForm(FlaskForm):

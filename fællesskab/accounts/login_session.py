@@ -46,6 +46,17 @@ def start_session(user: User, remember: bool) -> None:
     login_user(user, remember=remember)
 
 
+def keep_this_session(user: User) -> None:
+    """Commit a change to how `user` logs in, ending every other session and remember-me
+    cookie of theirs; this one goes on (ASVS 7.4.3). The change's email notice is sent.
+    """
+    from ..mail import services as mail
+
+    user.end_sessions()
+    mail.commit_and_deliver()
+    start_session(user, session.get("remember_me", False))
+
+
 def begin_pending(user: User, *, remember: bool, next_url: str | None) -> None:
     """Remember that `user` gave the right password; the second factor is still due."""
     _fresh_session()

@@ -20,6 +20,7 @@ import time
 
 import pyotp
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -230,9 +231,9 @@ def reset(user: User, *, actor: User | None) -> bool:
     return True
 
 
-def is_required(user: User, required_roles) -> bool:
-    """Whether MFA_REQUIRED_ROLES (`required_roles`) names `user`'s role; admin counts as coordinator."""
-    roles = tuple(required_roles or ())
+def is_required(user: User) -> bool:
+    """Whether MFA_REQUIRED_ROLES names `user`'s role; admin counts as coordinator."""
+    roles = tuple(current_app.config.get("MFA_REQUIRED_ROLES") or ())
     return bool(roles) and user.has_role(*roles)
 
 

@@ -5,7 +5,7 @@ factor to enrolment (MFA_REQUIRED_ROLES).
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
@@ -33,7 +33,7 @@ def _require_enrolment():
     if not current_user.is_authenticated or request.endpoint in OPEN_WHILE_ENROLMENT_DUE:
         return None
     user = current_user._get_current_object()
-    if user.has_mfa or not mfa.is_required(user, current_app.config.get("MFA_REQUIRED_ROLES")):
+    if user.has_mfa or not mfa.is_required(user):
         return None
     return redirect(url_for("mfa.enrol"))
 
@@ -107,45 +107,30 @@ def enrol():
     mfa.begin_enrolment(user)
     db.session.commit()
     form = EnrolForm()
-    status = 200
-    if form.validate_on_submit():
-        if not password_confirmed(user, form.password):
-            status = 401  # counts towards the account's lockout
+    ok, status = _reauthenticated(form, user)
+    if ok:
+        try:
+            codes = mfa.confirm_enrolment(user, form.code.data)
+        except DomainError as exc:
+            db.session.rollback()
+            form.code.errors.append(exc.message)
+            status = 400
         else:
-            try:
-                codes = mfa.confirm_enrolment(user, form.code.data)
-            except DomainError as exc:
-                db.session.rollback()
-                form.code.errors.append(exc.message)
-                status = 400
-            else:
-                _end_other_sessions(user)
-                security_log.info("two-factor authentication turned on by user %s", user.id)
-                flash(_("Totrinsbekræftelse er slået til. Næste gang du logger ind, beder vi om en kode fra appen."),
-                      "success")
-                return render_template("accounts/mfa_recovery_codes.html", codes=codes, first_time=True)
-    elif request.method == "POST":
-        status = 400
+            login_session.keep_this_session(user)
+            security_log.info("two-factor authentication turned on by user %s", user.id)
+            flash(_("Totrinsbekræftelse er slået til. Næste gang du logger ind, beder vi om en kode fra appen."),
+                  "success")
+            return render_template("accounts/mfa_recovery_codes.html", codes=codes, first_time=True)
     uri = mfa.provisioning_uri(user)
     qr = qr_svg(uri, title=_("QR-kode til din godkendelses-app"), light="#ffffff")
-    required = mfa.is_required(user, current_app.config.get("MFA_REQUIRED_ROLES"))
+    required = mfa.is_required(user)
     return render_template("accounts/mfa_enrol.html", form=form, qr=qr, secret=_format_secret(user.totp_secret),
                            issuer=mfa.ISSUER, required=required), status
 
 
-def _end_other_sessions(user: User) -> None:
-    """Commit, ending every other session and remember-me cookie of `user`; this one goes on.
-
-    After any change to how one logs in (ASVS 7.4.3): a session someone else holds ends here.
-    """
-    user.end_sessions()
-    mail.commit_and_deliver()  # and send the notice of the change (accounts/notices.py)
-    login_session.start_session(user, session.get("remember_me", False))
-
-
 # --- changes that ask for the password again --------------------------------------------------
 
-def _reauthenticated(form: ConfirmPasswordForm, user: User) -> tuple[bool, int]:
+def _reauthenticated(form: ConfirmPasswordForm | EnrolForm, user: User) -> tuple[bool, int]:
     """Check the re-entered password; return (ok, status for the page when not ok)."""
     if not form.validate_on_submit():
         return False, 400 if request.method == "POST" else 200
@@ -167,9 +152,9 @@ def disable():
     ok, status = _reauthenticated(form, user)
     if ok:
         mfa.disable(user)
-        _end_other_sessions(user)
+        login_session.keep_this_session(user)
         security_log.info("two-factor authentication turned off by user %s", user.id)
-        if mfa.is_required(user, current_app.config.get("MFA_REQUIRED_ROLES")):
+        if mfa.is_required(user):
             flash(_("Totrinsbekræftelse er slået fra. Din rolle kræver den, så tilmeld din app igen nu."),
                   "warning")
             return redirect(url_for("mfa.enrol"))
@@ -191,7 +176,7 @@ def recovery_codes():
     ok, status = _reauthenticated(form, user)
     if ok:
         codes = mfa.replace_recovery_codes(user)
-        _end_other_sessions(user)
+        login_session.keep_this_session(user)
         security_log.info("new recovery codes made by user %s", user.id)
         return render_template("accounts/mfa_recovery_codes.html", codes=codes, first_time=False)
     return render_template("accounts/mfa_confirm_password.html", form=form, action="codes"), status

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required, logout_user
 
@@ -143,7 +143,7 @@ def account():
     user = current_user._get_current_object()
     return render_template("accounts/account.html", user=user,
                            remaining_codes=mfa.remaining_recovery_codes(user) if user.has_mfa else 0,
-                           mfa_required=mfa.is_required(user, current_app.config.get("MFA_REQUIRED_ROLES")))
+                           mfa_required=mfa.is_required(user))
 
 
 @bp.route("/konto/adgangskode", methods=["GET", "POST"])
@@ -160,14 +160,12 @@ def change_password():
             status = 401  # counts towards the account's lockout
         else:
             try:
-                services.change_password(user, form.password.data, actor=user)  # ends every session
+                services.change_password(user, form.password.data, actor=user)
             except services.ValidationError as exc:
                 form.password.errors.append(exc.message)
                 status = 400
             else:
-                mail.commit_and_deliver()  # the change, and its notice to the account's address
-                # this session goes on with the new session version; the others are over
-                login_session.start_session(user, session.get("remember_me", False))
+                login_session.keep_this_session(user)
                 security_log.info("password changed by user %s", user.id)
                 flash(_("Din adgangskode er skiftet. Du er logget ud alle andre steder."), "success")
                 return redirect(url_for("accounts.account"))

@@ -10,7 +10,6 @@ nodes' changes show within the interval. 0 turns the cache off.
 """
 from __future__ import annotations
 
-import threading
 import time
 from typing import Any, Callable, Iterable
 
@@ -21,28 +20,23 @@ from sqlalchemy.orm import Session
 EXTENSION = "faellesskab_counts"
 MAX_ENTRIES = 512  # keys come from request arguments (a place, an API's `to` date): bound them
 TOUCHED = "faellesskab_touched_tables"
-_registered = threading.Lock()
-_done = False
 
 
-class _Store:
-    def __init__(self):
-        self.values: dict[tuple, tuple[float, Any]] = {}
-        self.tables: dict[tuple, frozenset[str]] = {}
+class _Store(dict):
+    """(name, key) -> (expires, tables read, value)."""
 
     def forget(self, tables: set[str]) -> None:
-        for key, reads in list(self.tables.items()):
+        for key, (_expires, reads, _value) in list(self.items()):
             if reads & tables:
-                self.values.pop(key, None)
+                self.pop(key, None)
 
     def prune(self, now: float) -> None:
         """Drop expired values; if that is not enough, drop them all (they are only counts)."""
-        for key, (expires, _value) in list(self.values.items()):
+        for key, (expires, _reads, _value) in list(self.items()):
             if expires <= now:
-                self.values.pop(key, None)
-        if len(self.values) >= MAX_ENTRIES:
-            self.values.clear()
-        self.tables = {key: self.tables[key] for key in self.values if key in self.tables}
+                self.pop(key, None)
+        if len(self) >= MAX_ENTRIES:
+            self.clear()
 
 
 def cached(name: str, key: Any, compute: Callable[[], Any], *, tables: Iterable[str]) -> Any:
@@ -56,37 +50,30 @@ def cached(name: str, key: Any, compute: Callable[[], Any], *, tables: Iterable[
     if seconds <= 0:
         return compute()
     store: _Store = app.extensions.setdefault(EXTENSION, _Store())
-    full_key = (name, key)
     now = time.monotonic()
-    entry = store.values.get(full_key)
+    entry = store.get((name, key))
     if entry is not None and entry[0] > now:
-        return entry[1]
+        return entry[2]
     value = compute()
-    if len(store.values) >= MAX_ENTRIES:
+    if len(store) >= MAX_ENTRIES:
         store.prune(now)
-    store.tables[full_key] = frozenset(tables)
-    store.values[full_key] = (now + seconds, value)
+    store[(name, key)] = (now + seconds, frozenset(tables), value)
     return value
 
 
 def forget_all(app) -> None:
     """Drop every kept count (after changes made behind the session's back, e.g. raw SQL)."""
-    store = app.extensions.get(EXTENSION)
-    if store is not None:
-        store.values.clear()
+    app.extensions.get(EXTENSION, {}).clear()
 
 
 def register() -> None:
     """Listen for committed changes on every session (once per process)."""
-    global _done
-    with _registered:
-        if _done:
-            return
-        sa.event.listen(Session, "after_flush", _after_flush)
-        sa.event.listen(Session, "do_orm_execute", _on_execute)
-        sa.event.listen(Session, "after_commit", _after_commit)
-        sa.event.listen(Session, "after_rollback", _after_rollback)
-        _done = True
+    if sa.event.contains(Session, "after_commit", _after_commit):
+        return
+    sa.event.listen(Session, "after_flush", _after_flush)
+    sa.event.listen(Session, "do_orm_execute", _on_execute)
+    sa.event.listen(Session, "after_commit", _after_commit)
+    sa.event.listen(Session, "after_rollback", _after_rollback)
 
 
 def _touch(session: Session, names: Iterable[str]) -> None:

@@ -24,12 +24,11 @@ CHUNK = 1 << 20
 
 
 def segment_files(path: str, segment_ids: Iterable[str]) -> list[str]:
-    """The files of the given segments in `path` (not their sidecars)."""
+    """The files of the given segments in `path` (not their sidecars, nor a sidecar being written)."""
     prefixes = tuple(f"{segid}." for segid in segment_ids)
     if not prefixes:
         return []
-    return sorted(f for f in os.listdir(path)
-                  if f.startswith(prefixes) and not f.endswith(SUFFIX) and ".crc" not in f)
+    return sorted(f for f in os.listdir(path) if f.startswith(prefixes) and SUFFIX not in f)
 
 
 def _digest(filename: str) -> tuple[int, int]:
