@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import pathlib
+import re
 
 import pytest
 
@@ -113,3 +115,13 @@ def test_create_app_in_development_uses_the_instance_folder(clean_env):
     assert app.config["FAELLESSKAB_ENV"] == "development"
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:///" + os.path.join(app.instance_path, "faellesskab.db")
     assert os.path.basename(app.instance_path) == "instance"
+
+
+def test_the_nginx_example_allows_the_same_body_size_as_the_app():
+    """docs/operations.md's proxy example must not promise more than the app takes (issue 18, 7)."""
+    text = (pathlib.Path(__file__).parents[2] / "docs" / "operations.md").read_text(encoding="utf-8")
+    sizes = re.findall(r"client_max_body_size\s+(\d+)([kmg]?);", text)
+    assert sizes, "the nginx example names no client_max_body_size"
+    factor = {"": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}
+    for number, unit in sizes:
+        assert int(number) * factor[unit] == Config.MAX_CONTENT_LENGTH
