@@ -4,7 +4,6 @@
 """
 from __future__ import annotations
 
-import logging
 import os
 
 from flask import Flask
@@ -23,6 +22,9 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
+    from .ops import logs
+
+    logs.configure(app)  # first, so every later hook's log lines and early answers carry the request id
     _init_extensions(app)
     _register_blueprints(app)
     from .search import init_app as init_search
@@ -38,8 +40,6 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_cli(app)
     _init_templates(app)
-    if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO)
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies:  # behind nginx: the client's address and scheme come from its X-Forwarded-* headers
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -112,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     from .events.views import bp as events_bp
     from .main.views import bp as main_bp
     from .matching.views import bp as matching_bp
+    from .ops.views import bp as ops_bp
     from .places.views import bp as places_bp
     from .search.views import bp as search_bp
     from .outreach.views import BLUEPRINTS as outreach_bps
@@ -122,9 +123,11 @@ def _register_blueprints(app: Flask) -> None:
     from .surveys.views import bp as surveys_bp
 
     for bp in (main_bp, matching_bp, accounts_bp, mfa_bp, directory_bp, events_bp, places_bp, search_bp, coordinator_bp,
-               forum_bp, api_bp, *outreach_bps, privacy_bp, privacy_staff_bp, surveys_bp, kpi_bp):
+               forum_bp, api_bp, *outreach_bps, privacy_bp, privacy_staff_bp, surveys_bp, kpi_bp, ops_bp):
         app.register_blueprint(bp)
-    from .extensions import csrf
+    from .extensions import csrf, limiter
+
+    limiter.exempt(ops_bp)  # probes every few seconds from the load balancer
 
     csrf.exempt(api_bp)  # the JSON API takes no cookies-based form posts
 

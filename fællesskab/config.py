@@ -76,6 +76,7 @@ class Config:
         )
         settings.update(mail_settings(env, instance_path))
         settings.update(retention_settings(env))
+        settings.update(operations_settings(env))
         if mode == "production":
             settings.update(
                 SESSION_COOKIE_SECURE=True,
@@ -161,6 +162,20 @@ def retention_settings(env: dict[str, str]) -> dict:
             raise ConfigError(f"{name} must be a positive whole number, not {raw!r}")
         settings[name] = int(raw) if raw else default
     return settings
+
+
+def operations_settings(env: dict[str, str]) -> dict:
+    """LOG_FORMAT (text or json) and READY_MAIL_BACKLOG (/readyz fails at this many unsent emails).
+
+    :raises ConfigError: an unknown format or a backlog that is not a positive whole number.
+    """
+    log_format = (env.get("LOG_FORMAT") or "text").strip().lower()
+    if log_format not in ("text", "json"):
+        raise ConfigError(f"LOG_FORMAT must be 'text' or 'json', not {log_format!r}")
+    backlog = _int(env, "READY_MAIL_BACKLOG", 500)
+    if backlog < 1:
+        raise ConfigError("READY_MAIL_BACKLOG must be a positive whole number")
+    return {"LOG_FORMAT": log_format, "READY_MAIL_BACKLOG": backlog}
 
 
 def normalise_database_url(url: str) -> str:

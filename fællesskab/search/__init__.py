@@ -201,6 +201,20 @@ def get_index(app: Flask) -> SearchIndex:
     return state.index
 
 
+def health(app: Flask) -> tuple[bool, str]:
+    """Whether search can answer: (ok, a short reason for /readyz).
+
+    The first call in a process checks the index against the database and
+    rebuilds it if need be (as the first search would), so a node reports
+    ready only once its index is usable.
+    """
+    state = get_state(app)
+    state.ensure_ready()
+    if state.ready:
+        return True, "index checked"
+    return False, "index not checked or being rebuilt; see the log"
+
+
 def rebuild(app: Flask, progress: Callable[[int], None] | None = None) -> int:
     """Rebuild the app's index from its database; return the number of documents."""
     from ..extensions import db

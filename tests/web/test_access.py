@@ -29,6 +29,8 @@ EXPECTED = {
     "search.search_page": PUBLIC,
     "api.search_endpoint": PUBLIC,
     "api.geocode_autocomplete": PUBLIC,
+    "ops.healthz": PUBLIC,  # tests/ops/test_health.py
+    "ops.readyz": PUBLIC,
     "api.openapi_document": PUBLIC,
     # a logged-in person is sent on to their own start page
     "accounts.login": {"anonymous": 200, "newcomer": 302, "forum": 302, "coordinator": 302, "admin": 302},
