@@ -126,9 +126,13 @@ def roles_setting(env: dict[str, str], name: str) -> tuple[str, ...]:
 def mail_settings(env: dict[str, str], instance_path: str) -> dict:
     """The MAIL_* settings. Without MAIL_SERVER, development writes .eml files to <instance>/mail/.
 
-    :raises ConfigError: a MAIL_PORT that is not a port number.
+    :raises ConfigError: a MAIL_PORT that is not a port number, an unknown MAIL_DELIVERY.
     """
     use_tls = (env.get("MAIL_USE_TLS") or "").strip().lower() in ("1", "true", "yes", "ja", "on")
+    production = (env.get("FAELLESSKAB_ENV") or "").strip().lower() == "production"
+    delivery = (env.get("MAIL_DELIVERY") or ("worker" if production else "request")).strip().lower()
+    if delivery not in ("worker", "request"):
+        raise ConfigError(f"MAIL_DELIVERY must be 'worker' or 'request', not {delivery!r}")
     raw_port = (env.get("MAIL_PORT") or "").strip()
     if raw_port and not (raw_port.isdigit() and 0 < int(raw_port) < 65536):
         raise ConfigError(f"MAIL_PORT must be a port number, not {raw_port!r}")
@@ -143,6 +147,9 @@ def mail_settings(env: dict[str, str], instance_path: str) -> dict:
         # outside any request, so it cannot come from the request's Host header.
         "MAIL_BASE_URL": ((env.get("MAIL_BASE_URL") or "").strip() or "http://127.0.0.1:5000").rstrip("/"),
         "MAIL_FOLDER": os.path.join(instance_path, "mail"),
+        # "worker": pages only queue mail and `flask mail work` sends it (no request waits for an
+        # SMTP server); "request": the request sends its own mail after its commit.
+        "MAIL_DELIVERY": delivery,
     }
 
 

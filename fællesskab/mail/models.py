@@ -38,6 +38,11 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A sender (a worker, `mail retry`, or the request in MAIL_DELIVERY=request) holds the
+    # message until then; another sender leaves it alone, so it is sent once (mail/delivery.py).
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # After a failed attempt: the worker waits until then (back-off); `mail retry` does not.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -2,35 +2,30 @@
 
 `queue()` adds a message to the outbox in the caller's transaction (it
 flushes, never commits). Doors (views, CLI) end with `commit_and_deliver()`:
-their one commit of the change, then the messages that change queued are
-sent and their delivery recorded. A failed send is kept for `mail retry`.
+their one commit of the change; then the messages that change queued are
+sent — by the mail worker (`flask mail work`) when MAIL_DELIVERY=worker, else
+at once — through mail/delivery.py. A failed send is kept for a later try.
 """
 from __future__ import annotations
 
 import logging
 import uuid
-from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime as rfc2822_date, make_msgid
-from typing import Iterable
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template
 
 from ..core.retention import period
 from ..core.time import utcnow
 from ..extensions import db
 from .models import OutboxMessage
-from .transport import MailError, Transport, transport_from_config
 
 log = logging.getLogger(__name__)
 
 QUEUED_IN_SESSION = "mail_queued_ids"  # session.info: ids queued since the last delivery
 LANGUAGES = ("da", "en")
-# A message that was never tried (its request died before delivering) is left
-# this long to its own request before `mail retry` takes it.
-UNTRIED_GRACE = timedelta(minutes=5)
 
 
 def render(name: str, language: str, context: dict) -> tuple[str, str, str]:
@@ -93,67 +88,28 @@ def build(message: OutboxMessage, sender: str) -> EmailMessage:
     return email
 
 
-def deliver(messages: Iterable[OutboxMessage], transport: Transport | None = None) -> tuple[int, int]:
-    """Try to send each queued message; record the result (flushes). Return (sent, failed)."""
-    transport = transport or transport_from_config(current_app.config)
-    sender = current_app.config["MAIL_FROM"]
-    sent = failed = 0
-    for message in messages:
-        if message.status != "queued":
-            continue
-        message.attempts += 1
-        message.last_attempt_at = utcnow()
-        try:
-            transport.send(build(message, sender))
-        except (MailError, ValueError) as exc:  # ValueError: a header the email package refuses
-            message.last_error = str(exc)[:500]
-            failed += 1
-            log.warning("mail %s to outbox #%s not sent (attempt %s): %s", message.kind, message.id,
-                        message.attempts, exc)
-        else:
-            message.status = "sent"
-            message.sent_at = utcnow()
-            message.last_error = None
-            sent += 1
-    db.session.flush()
-    return sent, failed
-
-
 def commit_and_deliver() -> tuple[int, int]:
-    """Commit the caller's change, then send the mail it queued.
+    """Commit the caller's change, then have the mail it queued sent.
 
     The change is committed first, so no mail ever tells about a change that
-    was rolled back; delivery results are saved in a second commit. Return
-    (sent, failed); failed messages wait in the outbox for `mail retry`.
+    was rolled back. In a request with MAIL_DELIVERY=worker (production's
+    default) that is all: the mail worker sends it, and no page waits for an
+    SMTP server. Otherwise (development, CLI commands) it is sent now and the
+    results committed. Return (sent, failed); failed messages wait in the
+    outbox for the worker or `mail retry`.
     """
+    from . import delivery
+
     ids = db.session.info.pop(QUEUED_IN_SESSION, [])
     db.session.commit()
-    if not ids:
+    if not ids or (has_request_context() and current_app.config.get("MAIL_DELIVERY") == "worker"):
         return 0, 0
-    messages = list(db.session.scalars(
-        sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.status == "queued")
-        .order_by(OutboxMessage.id)
-    ))
-    result = deliver(messages)
-    db.session.commit()
-    return result
+    return delivery.send_now(ids)
 
 
 def forget_queued() -> None:
     """After a rollback: the queued ids are gone with the transaction."""
     db.session.info.pop(QUEUED_IN_SESSION, None)
-
-
-def retry_queued(*, limit: int = 500) -> tuple[int, int]:
-    """Send queued messages that failed before, or that nobody tried (flushes). Return (sent, failed)."""
-    grace = utcnow() - UNTRIED_GRACE
-    messages = list(db.session.scalars(
-        sa.select(OutboxMessage)
-        .where(OutboxMessage.status == "queued",
-               sa.or_(OutboxMessage.attempts > 0, OutboxMessage.created_at < grace))
-        .order_by(OutboxMessage.id).limit(limit)
-    ))
-    return deliver(messages)
 
 
 def purge_sent(*, now=None) -> int:

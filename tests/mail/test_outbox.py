@@ -75,16 +75,21 @@ def test_a_failed_send_stays_in_the_outbox_and_retry_sends_it(client, db, app, r
     assert "Udbakke: 0 sendt, 0 venter." in again.output  # never sent twice
 
 
-def test_retry_leaves_fresh_untried_messages_to_their_request(app, db, runner, smtp_server):
-    fresh = queue_one(db)
-    old = queue_one(db, to="old@example.org")
-    old.created_at = utcnow() - timedelta(hours=1)
+def test_retry_leaves_messages_another_sender_holds(app, db, runner, smtp_server):
+    """A message a worker or a request is sending right now is not sent a second time by cron."""
+    from fællesskab.mail import delivery
+
+    held = queue_one(db)
+    free = queue_one(db, to="free@example.org")
+    db.session.commit()
+    assert delivery.claim(ids=[held.id]) == [held.id]
     db.session.commit()
     result = runner.invoke(args=["mail", "retry"])
     assert "Udbakke: 1 sendt, 1 venter." in result.output
-    assert [m["To"] for m in smtp_server.inbox.wait_for(1)] == ["old@example.org"]
+    assert [m["To"] for m in smtp_server.inbox.wait_for(1)] == ["free@example.org"]
     db.session.expire_all()
-    assert db.session.get(OutboxMessage, fresh.id).status == "queued"
+    assert db.session.get(OutboxMessage, held.id).status == "queued"
+    assert db.session.get(OutboxMessage, free.id).status == "sent"
 
 
 def test_development_writes_eml_files(app, db, mail_folder):
