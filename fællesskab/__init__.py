@@ -112,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     from .events.views import bp as events_bp
     from .main.views import bp as main_bp
     from .matching.views import bp as matching_bp
+    from .ops.metrics import bp as metrics_bp, observe
     from .ops.views import bp as ops_bp
     from .places.views import bp as places_bp
     from .search.views import bp as search_bp
@@ -123,11 +124,13 @@ def _register_blueprints(app: Flask) -> None:
     from .surveys.views import bp as surveys_bp
 
     for bp in (main_bp, matching_bp, accounts_bp, mfa_bp, directory_bp, events_bp, places_bp, search_bp, coordinator_bp,
-               forum_bp, api_bp, *outreach_bps, privacy_bp, privacy_staff_bp, surveys_bp, kpi_bp, ops_bp):
+               forum_bp, api_bp, *outreach_bps, privacy_bp, privacy_staff_bp, surveys_bp, kpi_bp, ops_bp, metrics_bp):
         app.register_blueprint(bp)
+    app.after_request(observe)  # request counts and latencies for /metrics
     from .extensions import csrf, limiter
 
     limiter.exempt(ops_bp)  # probes every few seconds from the load balancer
+    limiter.exempt(metrics_bp)  # and scrapes from the monitoring
 
     csrf.exempt(api_bp)  # the JSON API takes no cookies-based form posts
 

@@ -1,6 +1,7 @@
 """Configuration from environment variables (see CONTRACT.md)."""
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 
@@ -172,9 +173,10 @@ def retention_settings(env: dict[str, str]) -> dict:
 
 
 def operations_settings(env: dict[str, str]) -> dict:
-    """LOG_FORMAT (text or json) and READY_MAIL_BACKLOG (/readyz fails at this many unsent emails).
+    """LOG_FORMAT (text or json), READY_MAIL_BACKLOG (/readyz fails at this many unsent emails),
+    METRICS_TOKEN and METRICS_ALLOWED_IPS (who may read /metrics).
 
-    :raises ConfigError: an unknown format or a backlog that is not a positive whole number.
+    :raises ConfigError: an unknown format, a backlog that is not a positive whole number, a bad network.
     """
     log_format = (env.get("LOG_FORMAT") or "text").strip().lower()
     if log_format not in ("text", "json"):
@@ -182,7 +184,17 @@ def operations_settings(env: dict[str, str]) -> dict:
     backlog = _int(env, "READY_MAIL_BACKLOG", 500)
     if backlog < 1:
         raise ConfigError("READY_MAIL_BACKLOG must be a positive whole number")
-    return {"LOG_FORMAT": log_format, "READY_MAIL_BACKLOG": backlog}
+    networks = []
+    for raw in (env.get("METRICS_ALLOWED_IPS") or "").split(","):
+        if raw.strip():
+            try:
+                networks.append(str(ipaddress.ip_network(raw.strip(), strict=False)))
+            except ValueError:
+                raise ConfigError(f"METRICS_ALLOWED_IPS: {raw.strip()!r} is not an address or network") from None
+    return {"LOG_FORMAT": log_format, "READY_MAIL_BACKLOG": backlog,
+            # /metrics: off unless one of these is set (ops/metrics.py)
+            "METRICS_TOKEN": (env.get("METRICS_TOKEN") or "").strip() or None,
+            "METRICS_ALLOWED_IPS": tuple(networks)}
 
 
 def normalise_database_url(url: str) -> str:

@@ -23,6 +23,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
 
+from ..core import metrics
 from ..core.errors import NotFound, ValidationError
 from ..core.time import utcnow
 from ..core.vocab import CATEGORIES
@@ -100,6 +101,7 @@ class MatchResult:
     results: list[MatchItem]
 
 
+@metrics.MATCH_SECONDS.time()
 def match(req: MatchRequest, *, locale: str = "da") -> MatchResult:
     """Rank associations and upcoming events (next 60 days) for a household.
 

@@ -215,6 +215,19 @@ def health(app: Flask) -> tuple[bool, str]:
     return False, "index not checked or being rebuilt; see the log"
 
 
+def index_lag(app: Flask) -> tuple[int, float | None]:
+    """How far this node's index is behind the database: (change-log rows not applied yet,
+    seconds since the oldest of them was committed); (0, None) when it is current."""
+    from ..extensions import db
+    from . import changelog
+
+    path = get_state(app).index.path
+    state = changelog.load_state(path)
+    if state is None or not _has_log(db.engine):
+        return 0, None
+    return changelog.lag(db.session.connection(), state, changelog.applied_here(path))
+
+
 def rebuild(app: Flask, progress: Callable[[int], None] | None = None) -> int:
     """Rebuild the app's index from its database; return the number of documents."""
     from ..extensions import db

@@ -167,6 +167,22 @@ def bounds(connection) -> tuple[int | None, int | None]:
     return tuple(connection.execute(sa.select(sa.func.min(table.c.id), sa.func.max(table.c.id))).one())
 
 
+def lag(connection, state: SyncState, applied: set[int] = frozenset()) -> tuple[int, float | None]:
+    """Changes not in this node's index yet — above the watermark and not `applied` by this node
+    itself — and the age in seconds of the oldest of them."""
+    rows = connection.execute(
+        sa.select(table.c.id, table.c.changed_at)
+        .where(table.c.id > state.watermark, ~table.c.doc_id.startswith(PRUNED))
+    ).all()
+    waiting = [changed for change_id, changed in rows if change_id not in applied]
+    if not waiting:
+        return 0, None
+    oldest = min(waiting)
+    if oldest.tzinfo is None:  # SQLite hands back naive UTC through the core table
+        oldest = oldest.replace(tzinfo=utcnow().tzinfo)
+    return len(waiting), max((utcnow() - oldest).total_seconds(), 0.0)
+
+
 def state_after_rebuild(connection, watermark: int) -> SyncState:
     """The state for an index rebuilt from rows read after `watermark` was taken.
 

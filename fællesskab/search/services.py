@@ -29,6 +29,7 @@ from flask import current_app
 
 from flask_babel import gettext as _
 
+from ..core import metrics
 from ..core.errors import ValidationError
 from ..core.time import utcnow
 from ..geo.distance import bounding_box
@@ -80,6 +81,7 @@ class SearchResult:
     related_categories: list[str] = field(default_factory=list)
 
 
+@metrics.SEARCH_SECONDS.time()
 def search(params: SearchParams) -> SearchResult:
     """Run a search. The database is read only to geocode `near` and for the
     place names (both cached for a while); everything else comes from the index.

@@ -31,6 +31,7 @@ EXPECTED = {
     "api.geocode_autocomplete": PUBLIC,
     "ops.healthz": PUBLIC,  # tests/ops/test_health.py
     "ops.readyz": PUBLIC,
+    "ops_metrics.scrape": {role: 404 for role in PUBLIC},  # off unless METRICS_TOKEN or METRICS_ALLOWED_IPS (tests/ops)
     "api.openapi_document": PUBLIC,
     # a logged-in person is sent on to their own start page
     "accounts.login": {"anonymous": 200, "newcomer": 302, "forum": 302, "coordinator": 302, "admin": 302},
