@@ -24,6 +24,10 @@ def pytest_terminal_summary(terminalreporter):
     def module(name):
         return sys.modules.get(f"tests.reliability.{name}")
 
+    nodes = module("test_two_nodes")
+    if nodes and nodes.FIGURES:
+        terminalreporter.write_sep("-", "two nodes")
+        terminalreporter.write_line(", ".join(f"{k}: {v}" for k, v in nodes.FIGURES.items()))
     load, api = module("test_load"), module("test_openapi")
     down, kill, smtp = module("test_database_down"), module("test_kill"), module("test_smtp_faults")
     geo = module("test_geocoder_faults")
