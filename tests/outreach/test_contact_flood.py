@@ -102,5 +102,5 @@ def test_a_missing_or_forged_start_time_asks_to_send_again(client, db, limits_on
         response = client.post(SELF, data=request(1, started=started))
         assert response.status_code == 400, started
         html = response.get_data(as_text=True)
-        assert "send den igen" in html and 'value="Person 1"' in html  # nothing the person typed is lost
+        assert "send den en gang til" in html and 'value="Person 1"' in html  # nothing the person typed is lost
     assert newcomers(db) == 0
