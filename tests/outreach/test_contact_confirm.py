@@ -136,3 +136,25 @@ def test_a_new_email_still_opens_a_case_at_once(client, db, outbox, mail_folder)
     n = db.session.scalar(sa.select(Newcomer).where(Newcomer.email == "new@example.org"))
     assert n.case is not None and n.consent_handover and n.name == "Mallory Mallet"
     assert outbox(to_address="new@example.org") == []
+
+
+def test_waiting_requests_are_purged_when_used_or_expired_and_go_with_an_erasure(client, db, make_case, outbox,
+                                                                                 mail_folder):
+    from fællesskab.outreach import retention, services
+    from fællesskab.outreach.models import ContactConfirmation
+
+    def rows():
+        db.session.expire_all()
+        return db.session.scalar(sa.select(sa.func.count()).select_from(ContactConfirmation))
+
+    case = make_case(email="keep@example.org")
+    for key in ("a", "b", "c", "d", "e"):  # at most three wait per case: no mail bomb through us
+        client.post(SELF, data=forged("keep@example.org", submission_key=key))
+    assert rows() == 3 and len(outbox(to_address="keep@example.org")) == 3
+    client.post(link_in(outbox(to_address="keep@example.org")[0]))
+    retention.purge_expired()
+    db.session.commit()
+    assert rows() == 2  # the used one is gone; the others wait for their links
+    services.erase_personal_data(db.session.get(Case, case.id).newcomer, reason="test")
+    db.session.commit()
+    assert rows() == 0
