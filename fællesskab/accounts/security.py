@@ -23,6 +23,9 @@ LOGIN_IP_LIMIT = "20 per minute"
 # A person who gets the password wrong 5 times waits 15 minutes (per account).
 LOGIN_ACCOUNT_LIMIT = "5 per 15 minutes"
 FORM_LIMIT = "30 per minute"
+# The contact forms, on top of FORM_LIMIT: each request sent puts a case in the coordinator's inbox.
+CONTACT_SEND_LIMIT = "10 per 10 minutes"  # per client address (a household, a library's PCs)
+CONTACT_GLOBAL_LIMIT = "300 per hour"  # all addresses together; CONTACT_GLOBAL_LIMIT in config overrides
 API_LIMIT = "300 per minute"
 SEARCH_PAGE_LIMIT = "120 per minute"
 

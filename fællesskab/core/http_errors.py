@@ -81,6 +81,25 @@ def too_large_message() -> str:
              size=f"{limit / 1024 / 1024:g} MB")
 
 
+def retry_after_seconds(exc: HTTPException) -> int:
+    """Whole seconds until a 429 is over: the breached rate limit's reset, else what the code said, else 30."""
+    import math
+    import time
+
+    from ..extensions import limiter
+
+    given = getattr(exc, "retry_after", None)
+    if isinstance(given, int) and given >= 1:
+        return given
+    try:
+        breached = limiter.current_limit
+        if breached is not None:
+            return max(1, math.ceil(breached.window[0] - time.time()))  # window: (reset time, remaining)
+    except Exception:  # the limiter's storage is unreachable: the default below still helps
+        log.warning("could not read the rate limit's reset time", exc_info=True)
+    return RETRY_AFTER_SECONDS
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -115,12 +134,16 @@ def register_error_handlers(app: Flask) -> None:
             message = too_large_message()
         if wants_json():
             detail = exc.description if status in (400, 404, 405, 429) and exc.description else message
-            return json_error(status, exc.name.lower().replace(" ", "_"), str(detail))
-        if isinstance(exc, CSRFError):
-            message = _("Formularen var for gammel eller ufuldstændig. Gå tilbage, genindlæs siden, og prøv igen.")
-        elif status == 400 and exc.description and exc.description != type(exc).description:
-            message = exc.description  # a specific reason given by our own code
-        return render_template("errors/error.html", status=status, message=message), status
+            response, _status = json_error(status, exc.name.lower().replace(" ", "_"), str(detail))
+        else:
+            if isinstance(exc, CSRFError):
+                message = _("Formularen var for gammel eller ufuldstændig. Gå tilbage, genindlæs siden, og prøv igen.")
+            elif status == 400 and exc.description and exc.description != type(exc).description:
+                message = exc.description  # a specific reason given by our own code
+            response = app.make_response(render_template("errors/error.html", status=status, message=message))
+        if status == 429:  # every 429 says when to try again (RFC 9110 10.2.3)
+            response.headers["Retry-After"] = str(retry_after_seconds(exc))
+        return response, status
 
     @app.errorhandler(DomainError)
     def handle_domain(exc: DomainError):

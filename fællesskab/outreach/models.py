@@ -242,3 +242,28 @@ class HandOver(db.Model):
     @property
     def is_active(self) -> bool:
         return self.ended_at is None
+
+
+class ContactConfirmation(db.Model):
+    """A contact request for an email that already has a case, waiting for that email's owner.
+
+    Anyone can type anyone's email into the public form, so the request changes
+    nothing until the link sent to the email is used (outreach/confirmations.py).
+    `request` holds the cleaned values until then; it is emptied when the link is
+    used, and the row is deleted when it expires (retention.purge_expired).
+    """
+
+    __tablename__ = "contact_confirmations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # Part of the signed link, so a link never fits another request.
+    token_key: Mapped[str] = mapped_column(sa.String(32))
+    source: Mapped[str] = mapped_column(sa.String(16))
+    language: Mapped[str] = mapped_column(sa.String(2), default="da")
+    request: Mapped[dict | None] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    case: Mapped[Case] = relationship()

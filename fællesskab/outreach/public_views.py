@@ -4,17 +4,35 @@ The address only ever travels in POST bodies (CONTRACT.md: no street address in 
 """
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import get_locale, gettext as _
 
+from ..accounts.security import CONTACT_GLOBAL_LIMIT, CONTACT_SEND_LIMIT, FORM_LIMIT
 from ..core.errors import ValidationError
 from ..events.forms import apply_errors
-from ..extensions import db
-from . import consent, labels, requests
-from .forms import ContactForm
+from ..extensions import db, limiter
+from ..mail import services as mail
+from . import confirmations, consent, flood, labels, requests
+from .forms import ConfirmForm, ContactForm
 
 bp = Blueprint("outreach", __name__)
 bp.record_once(lambda state: labels.register(state.app))
+
+
+def _not_sent() -> bool:
+    """Showing the form (the journey posts its profile) is not a request: only step=send counts."""
+    return request.form.get("step") != "send"
+
+
+def _global_limit() -> str:
+    return current_app.config.get("CONTACT_GLOBAL_LIMIT") or CONTACT_GLOBAL_LIMIT
+
+
+# Shared by both doors, so the two forms are one budget: per client address, and all addresses together.
+contact_per_address = limiter.shared_limit(CONTACT_SEND_LIMIT, scope="contact-send", methods=["POST"],
+                                           exempt_when=_not_sent)
+contact_overall = limiter.shared_limit(_global_limit, scope="contact-send-all", key_func=lambda: "all",
+                                       methods=["POST"], exempt_when=_not_sent)
 
 SUBMITTED = "outreach_submitted"  # session: submission keys already handled (a double click makes one case)
 MAX_LANGUAGES = 10
@@ -36,6 +54,9 @@ def _interests_text() -> str:
 
 
 def _render(form: ContactForm, *, source: str, languages: list[str], status: int = 200):
+    if flood.stamp_age(form.started.data) is None:  # a valid start time is kept: the person's time counts
+        form.started.data = flood.make_stamp()
+    form.website.data = ""
     language = str(get_locale()) if str(get_locale()) in ("da", "en") else "da"
     return render_template(
         "outreach/contact.html", form=form, source=source, languages=languages,
@@ -61,6 +82,13 @@ def _contact(source: str):
         return _render(form, source=source, languages=languages)
     if not form.validate_on_submit():
         return _render(form, source=source, languages=languages, status=400)
+    verdict = flood.check(form.website.data, form.started.data)
+    if verdict == flood.TOO_FAST:  # a script: answered as a person is, nothing created
+        return redirect(url_for("outreach.thanks"))
+    if verdict == flood.STALE:  # no or an old start time: show the form again, as typed
+        form.started.errors = [_("Formularen var for gammel eller ufuldstændig. Udfyld den igen, og send den en gang til.")]
+        form.started.data = None
+        return _render(form, source=source, languages=languages, status=400)
     key = form.submission_key.data or ""
     if key and key in session.get(SUBMITTED, []):
         return redirect(url_for("outreach.thanks"))
@@ -73,15 +101,19 @@ def _contact(source: str):
         requests.register_contact_request(values, source=source)
     except ValidationError as exc:
         db.session.rollback()
+        mail.forget_queued()
         apply_errors(form, exc.errors)
         return _render(form, source=source, languages=languages, status=400)
-    db.session.commit()
+    mail.commit_and_deliver()  # the link, when the email already has a case
     if key:
         session[SUBMITTED] = (session.get(SUBMITTED, []) + [key])[-10:]
     return redirect(url_for("outreach.thanks"))
 
 
 @bp.route("/ny-i-kolding/kontakt", methods=["GET", "POST"])
+@limiter.limit(FORM_LIMIT, methods=["POST"])
+@contact_per_address
+@contact_overall
 def contact_request():
     """The journey's "get help": its results page posts the profile here (never in a URL)."""
     if request.method == "GET":
@@ -90,6 +122,9 @@ def contact_request():
 
 
 @bp.route("/kontakt-mig", methods=["GET", "POST"])
+@limiter.limit(FORM_LIMIT, methods=["POST"])
+@contact_per_address
+@contact_overall
 def self_register():
     """"Jeg vil gerne kontaktes": anyone may ask the coordinator to contact them."""
     return _contact("self")
@@ -98,3 +133,35 @@ def self_register():
 @bp.get("/kontakt-mig/tak")
 def thanks():
     return render_template("outreach/thanks.html")
+
+
+def _private(response):
+    """The confirmation pages show what was typed into the form: keep them out of caches and referrers."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.route("/kontakt-mig/bekraeft/<token>", methods=["GET", "POST"])
+@limiter.limit(FORM_LIMIT)
+def confirm_request(token: str):
+    """The emailed link: GET shows the waiting request (mail scanners fetch links), POST confirms it."""
+    form = ConfirmForm()
+    try:
+        pending = confirmations.pending_for_token(token)
+        if request.method == "POST":
+            if not form.validate_on_submit():
+                abort(400)
+            confirmations.confirm(pending)
+            db.session.commit()
+            return _private(current_app.make_response(render_template("outreach/request_confirmed.html")))
+    except confirmations.LinkError as exc:
+        db.session.rollback()
+        page = render_template("outreach/bad_link.html", message=_(exc.message))
+        return _private(current_app.make_response((page, 400)))
+    values = confirmations.requested_values(pending)
+    language = str(get_locale()) if str(get_locale()) in ("da", "en") else "da"
+    texts = [consent.text(version, language) for _kind, _granted, version in confirmations.consents_for(values)]
+    page = render_template("outreach/confirm_request.html", form=form, values=values, consent_texts=texts,
+                           action=url_for("outreach.confirm_request", token=token))
+    return _private(current_app.make_response(page))

@@ -1,9 +1,10 @@
 """Contact requests from newcomers: the journey's "get help" and the "Jeg vil gerne kontaktes" form.
 
 Both create a newcomer and a case with the consent records (text version and
-time). A second request with the email of an open case is added to that
-case's timeline instead of opening another — without changing the stored
-details, since anyone can type anyone's email into a public form.
+time). A request with the email of an open case changes nothing at once, since
+anyone can type anyone's email into a public form: a link goes to that email,
+and only its use adds the consents and puts the request on the case's
+timeline (confirmations.py). The answer is the same either way.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from flask_babel import gettext as _
 from ..core.errors import ValidationError
 from ..extensions import db
 from ..geo.gazetteer import Located
-from . import consent, services
+from . import confirmations, services
 from .cleaning import clean_newcomer
 from .models import Case, Newcomer
 
@@ -69,33 +70,17 @@ def _open_case_for(email: str | None) -> Case | None:
     )
 
 
-def register_contact_request(values: dict[str, Any], *, source: str) -> tuple[Case, bool]:
-    """Open a case for the request, or add it to the open case with the same email.
+def register_contact_request(values: dict[str, Any], *, source: str) -> tuple[Case | None, bool]:
+    """Open a case for a new email at once; for an email with an open case, send that email a link.
 
-    Returns (case, created).
+    The open case is not touched: only its email's owner can add to it, through
+    the link (confirmations.py). Returns (the new case, True), or (None, False)
+    when the request waits for its link.
     """
-    consents = [(consent.CONTACT, True, consent.CURRENT[consent.CONTACT])]
-    if values.get("consent_handover"):
-        consents.append((consent.HANDOVER, True, consent.CURRENT[consent.HANDOVER]))
-    if values.get("consent_survey"):
-        consents.append((consent.SURVEY, True, consent.CURRENT[consent.SURVEY]))
     existing = _open_case_for(values.get("email"))
     if existing is not None:
-        newcomer = existing.newcomer
-        for kind, granted, version in consents:
-            if kind == consent.HANDOVER and newcomer.consent_handover:
-                continue
-            if kind == consent.SURVEY and newcomer.consent_survey:
-                continue
-            services.add_consent(newcomer, kind, granted, version=version, source=source)
-        summary = {k: values.get(k) for k in ("name", "phone", "address", "adults", "children_ages", "languages",
-                                              "interests", "preferred_language")}
-        summary["move_in_date"] = values["move_in_date"].isoformat() if values.get("move_in_date") else None
-        services.add_timeline_entry(existing, "request", "", data={"source": source, "submitted": summary})
-        from ..core import audit
-
-        audit.record(None, "update", "newcomer", newcomer.id, f"ny henvendelse ({source}) på sag #{existing.id}")
+        confirmations.request_confirmation(existing, values, source=source)
         db.session.flush()
-        return existing, False
-    newcomer = services.register_newcomer(values, source=source, consents=consents)
+        return None, False
+    newcomer = services.register_newcomer(values, source=source, consents=confirmations.consents_for(values))
     return newcomer.case, True

@@ -8,6 +8,8 @@
   (see services.minimised); the row itself — the arrivals list's id and the
   household's numbers — is deleted RETENTION_STATISTICS_DAYS after it was created.
 * Consent records go with their newcomer; audit rows after RETENTION_AUDIT_DAYS.
+* A contact request waiting for its emailed link (confirmations.py) is deleted
+  when the link is used or expires.
 
 The periods are in core/retention.py. `purge_expired()` is one step of
 `privacy purge` (privacy/purge.py), which `outreach purge` also runs.
@@ -23,8 +25,8 @@ from ..core import audit
 from ..core.retention import period
 from ..core.time import utcnow
 from ..extensions import db
-from . import services
-from .models import Case, CaseNote, ConsentRecord, HandOver, Newcomer, NewcomerLanguage
+from . import confirmations, services
+from .models import Case, CaseNote, ConsentRecord, ContactConfirmation, HandOver, Newcomer, NewcomerLanguage
 
 
 @dataclass
@@ -32,6 +34,7 @@ class PurgeReport:
     erased: int = 0
     deleted: int = 0
     audit_rows: int = 0
+    confirmations: int = 0  # contact requests whose emailed link was used or expired
 
 
 def purge_expired(*, now: datetime | None = None, include_audit: bool = True) -> PurgeReport:
@@ -55,12 +58,14 @@ def purge_expired(*, now: datetime | None = None, include_audit: bool = True) ->
         ids = old[start:start + 500]
         case_ids = sa.select(Case.id).where(Case.newcomer_id.in_(ids))
         db.session.execute(sa.delete(CaseNote).where(CaseNote.case_id.in_(case_ids)))
+        db.session.execute(sa.delete(ContactConfirmation).where(ContactConfirmation.case_id.in_(case_ids)))
         db.session.execute(sa.delete(HandOver).where(HandOver.case_id.in_(case_ids)))
         db.session.execute(sa.delete(Case).where(Case.newcomer_id.in_(ids)))
         db.session.execute(sa.delete(ConsentRecord).where(ConsentRecord.newcomer_id.in_(ids)))
         db.session.execute(sa.delete(NewcomerLanguage).where(NewcomerLanguage.newcomer_id.in_(ids)))
         db.session.execute(sa.delete(Newcomer).where(Newcomer.id.in_(ids)))
         report.deleted += len(ids)
+    report.confirmations = confirmations.purge_expired(now=now)
     if include_audit:
         report.audit_rows = audit.purge_expired(now=now)
     db.session.flush()

@@ -25,7 +25,7 @@ from ..extensions import db
 from ..geo.areas import forum_for_point, places_near
 from ..places.models import Place
 from . import consent, workflow
-from .models import Case, CaseNote, ConsentRecord, HandOver, Newcomer, NewcomerLanguage
+from .models import Case, CaseNote, ConsentRecord, ContactConfirmation, HandOver, Newcomer, NewcomerLanguage
 
 PROFILE_FIELDS = (
     "name", "search_name", "email", "phone", "address", "postcode", "town", "lat", "lon", "location_precision",
@@ -234,6 +234,8 @@ def erase_personal_data(newcomer: Newcomer, *, actor=None, reason: str) -> None:
         case.suggestions = None
         case.welcome_draft = None
         db.session.execute(sa.delete(CaseNote).where(CaseNote.case_id == case.id))
+        # Requests waiting for their emailed link hold what was typed into the form.
+        db.session.execute(sa.delete(ContactConfirmation).where(ContactConfirmation.case_id == case.id))
         db.session.expire(case, ["notes"])
         add_timeline_entry(case, "consent", f"Personoplysninger slettet ({reason}).", actor=actor)
     audit.record(actor, "erase", "newcomer", newcomer.id, reason)

@@ -59,12 +59,17 @@ def test_a_complete_request_opens_a_case_with_the_consent_record(client, db, alm
     assert again.status_code == 302 and count(db, Case) == 1
 
 
-def test_a_second_request_from_the_same_email_goes_on_the_open_case(client, db, login_as):
+def test_a_second_request_from_the_same_email_goes_on_the_open_case_once_confirmed(client, db, login_as, outbox,
+                                                                                    mail_folder):
+    """Issue 18: the second request waits for the link sent to the email (it used to go on the case at once)."""
     base = {"step": "send", "name": "Sofie Lund", "email": "sofie@example.org", "consent_contact": "y",
             "preferred_language": "da"}
     client.post(SELF, data={**base, "submission_key": "a"})
     client.post(SELF, data={**base, "submission_key": "b", "name": "Someone Else", "phone": "+45 20 00 00 09"})
     assert count(db, Case) == 1
+    assert db.session.scalar(sa.select(CaseNote).where(CaseNote.kind == "request")) is None  # not before the link
+    link = re.search(r"/kontakt-mig/bekraeft/\S+", outbox(to_address="sofie@example.org")[-1].text_body).group(0)
+    assert client.post(link).status_code == 200
     n = db.session.scalar(sa.select(Newcomer))
     assert n.name == "Sofie Lund" and n.phone is None  # a public form never overwrites what we hold
     note = db.session.scalar(sa.select(CaseNote).where(CaseNote.kind == "request"))

@@ -83,6 +83,7 @@ EVERYONE = lambda status: {role: status for role in ("anonymous", "newcomer", "f
 EXPECTED.update({
     "privacy.request_access": PUBLIC,
     "privacy.open_link": EVERYONE(400),  # a bad token: a plain 400 page
+    "outreach.confirm_request": EVERYONE(400),  # a contact request's confirmation link with a bad token
     "privacy.my_data": EVERYONE(302),
     "privacy.my_data_json": EVERYONE(302),
     "privacy.deleted": PUBLIC,
@@ -156,6 +157,7 @@ def sample_args(make_association, make_event, make_forum):
         "places.place_detail": {"slug": "vamdrup"},
         "accounts.reset_password": {"token": "not-a-token"},
         "privacy.open_link": {"token": "ugyldig"},
+        "outreach.confirm_request": {"token": "ugyldig"},
         "api.geocode": {"q": "Vamdrup"},  # without q the endpoint answers 400
         "api.geocode_autocomplete": {"q": "Vamd"},
         "matching.shared_results": {"lat": "55.428", "lon": "9.284"},  # without them: back to the form
