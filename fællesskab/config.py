@@ -41,7 +41,8 @@ class Config:
     def from_env(cls, instance_path: str, env: dict[str, str] | None = None) -> dict:
         """Return the settings for this process as a dict.
 
-        :raises ConfigError: production without SECRET_KEY, or an unknown environment.
+        :raises ConfigError: production without SECRET_KEY, or with several processes
+            (WEB_CONCURRENCY) and per-process rate limits; or an unknown environment.
         """
         env = dict(os.environ if env is None else env)
         mode = env.get("FAELLESSKAB_ENV", "development").strip().lower() or "development"
@@ -75,10 +76,12 @@ class Config:
             # tests, benchmarks); production should set "coordinator,admin".
             MFA_REQUIRED_ROLES=roles_setting(env, "MFA_REQUIRED_ROLES"),
         )
+        settings.update(WEB_CONCURRENCY=_int(env, "WEB_CONCURRENCY", 1, minimum=1))
         settings.update(mail_settings(env, instance_path))
         settings.update(retention_settings(env))
         settings.update(operations_settings(env))
         if mode == "production":
+            _check_shared_limits(settings)
             settings.update(
                 SESSION_COOKIE_SECURE=True,
                 REMEMBER_COOKIE_SECURE=True,
@@ -103,11 +106,28 @@ def _number(env: dict[str, str], name: str, default: float) -> float:
         raise ConfigError(f"{name} must be a number, not {raw!r}") from None
 
 
-def _int(env: dict[str, str], name: str, default: int) -> int:
+def _int(env: dict[str, str], name: str, default: int, *, minimum: int = 0) -> int:
     raw = (env.get(name) or "").strip()
-    if raw and not raw.isdigit():
-        raise ConfigError(f"{name} must be a whole number, not {raw!r}")
+    if raw and not (raw.isascii() and raw.isdigit() and int(raw) >= minimum):
+        kind = "a whole number" if minimum <= 0 else f"a whole number of at least {minimum}"
+        raise ConfigError(f"{name} must be {kind}, not {raw!r}")
     return int(raw) if raw else default
+
+
+def _check_shared_limits(settings: dict) -> None:
+    """Refuse per-process rate limits when production runs several processes.
+
+    With memory:// every worker counts for itself, so a limit of 20 becomes 20 per worker.
+    (The per-account lockout is in the database and holds either way.)
+
+    :raises ConfigError: WEB_CONCURRENCY > 1 and no shared RATELIMIT_STORAGE_URI.
+    """
+    storage = settings["RATELIMIT_STORAGE_URI"].strip().lower()
+    if settings["WEB_CONCURRENCY"] > 1 and storage.startswith("memory://"):
+        raise ConfigError(
+            "RATELIMIT_STORAGE_URI must name a storage the processes share (e.g. redis://host:6379/0) "
+            f"when WEB_CONCURRENCY={settings['WEB_CONCURRENCY']}: with memory:// each worker counts "
+            "the rate limits for itself")
 
 
 def roles_setting(env: dict[str, str], name: str) -> tuple[str, ...]:

@@ -14,11 +14,11 @@ from ..core.qr import qr_svg
 from ..core.time import utcnow
 from ..extensions import db, limiter
 from ..mail import services as mail
-from . import login_session, mfa, services
+from . import lockout, login_session, mfa, services
 from .decorators import role_required
 from .forms import AdminResetForm, ConfirmPasswordForm, EnrolForm, RecoveryCodeForm, TotpCodeForm
 from .models import User
-from .security import FORM_LIMIT, LOGIN_IP_LIMIT, account_lockout, password_confirmed, security_log
+from .security import FORM_LIMIT, LOGIN_IP_LIMIT, password_confirmed, security_log
 from .views import home_for
 
 bp = Blueprint("mfa", __name__)
@@ -42,7 +42,6 @@ def _require_enrolment():
 
 @bp.route("/login/kode", methods=["GET", "POST"])
 @limiter.limit(LOGIN_IP_LIMIT, methods=["POST"])
-@account_lockout
 def login_code():
     """After the right password: the code from the app, or a recovery code, then the session starts."""
     if current_user.is_authenticated:
@@ -60,8 +59,10 @@ def login_code():
     status = 200
     if request.method == "POST" and form.validate_on_submit():
         typed = form.recovery_code.data if using_recovery else form.code.data
+        attempt = lockout.claim(user=user)  # before the code is checked, as for the password
         method = mfa.verify_second_factor(user, typed)
         if method is not None:
+            lockout.release(attempt)
             user.last_login_at = utcnow()
             user.language = str(get_locale() or "da")  # staff e-mails follow the language they work in
             remaining = mfa.remaining_recovery_codes(user) if method == "recovery" else None
@@ -96,7 +97,6 @@ def _format_secret(secret: str) -> str:
 @bp.route("/konto/tofaktor", methods=["GET", "POST"])
 @login_required
 @limiter.limit(FORM_LIMIT, methods=["POST"])
-@account_lockout
 def enrol():
     """Scan the QR code (or type the seed), then confirm with a first code and the password;
     recovery codes follow."""
@@ -142,7 +142,6 @@ def _reauthenticated(form: ConfirmPasswordForm | EnrolForm, user: User) -> tuple
 @bp.route("/konto/tofaktor/slaa-fra", methods=["GET", "POST"])
 @login_required
 @limiter.limit(FORM_LIMIT, methods=["POST"])
-@account_lockout
 def disable():
     """Turn two-factor authentication off, after the password (a lost or new phone)."""
     user = current_user._get_current_object()
@@ -166,7 +165,6 @@ def disable():
 @bp.route("/konto/tofaktor/nye-koder", methods=["GET", "POST"])
 @login_required
 @limiter.limit(FORM_LIMIT, methods=["POST"])
-@account_lockout
 def recovery_codes():
     """Make ten new recovery codes (the old ones stop working), after the password."""
     user = current_user._get_current_object()

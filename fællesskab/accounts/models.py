@@ -47,6 +47,10 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(sa.Integer)
+    # The per-account lockout (accounts/lockout.py): attempts claimed in the current
+    # 15-minute window that have not proved to be right, and when the window began.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    failure_window_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     forum: Mapped[Forum | None] = relationship()
     # The ORM deletes them with the user (SQLite does not enforce ON DELETE CASCADE here).

@@ -1,7 +1,7 @@
 """Login defences and response headers (OWASP ASVS L2 where it applies).
 
-- rate limits: per IP on login and the anonymous forms and APIs, and a
-  per-account lockout after repeated failed logins (Flask-Limiter);
+- rate limits per IP on login and the anonymous forms and APIs (Flask-Limiter), and
+  the per-account lockout after repeated failed attempts (lockout.py, in the database);
 - idle and absolute session lifetimes for logged-in people;
 - security headers on every response, `no-store` where personal data may show;
 - a security log of logins, failed logins and denied access.
@@ -9,19 +9,19 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 
-from flask import Flask, current_app, request, session
-from flask_babel import gettext as _
+from flask import Flask, current_app, render_template, request, session
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, logout_user
 
 from ..extensions import limiter
+from . import lockout
 
 security_log = logging.getLogger("fællesskab.security")
 
 LOGIN_IP_LIMIT = "20 per minute"
-# A person who gets the password wrong 5 times waits 15 minutes (per account).
-LOGIN_ACCOUNT_LIMIT = "5 per 15 minutes"
 FORM_LIMIT = "30 per minute"
 # The contact forms, on top of FORM_LIMIT: each request sent puts a case in the coordinator's inbox.
 CONTACT_SEND_LIMIT = "10 per 10 minutes"  # per client address (a household, a library's PCs)
@@ -43,41 +43,21 @@ CSP = "; ".join([
 ])
 
 
-def login_account_key() -> str:
-    """The per-account lockout bucket: the e-mail typed at login; on the second-factor page
-    and the forms that ask for the password again, the account they are for. So wrong
-    passwords, wrong codes and wrong re-entered passwords all count towards one lockout."""
-    email = request.form.get("email")
-    if email is None:
-        if current_user.is_authenticated:
-            email = current_user.email
-        else:
-            from .login_session import pending_login
-
-            pending = pending_login()
-            email = pending.user.email if pending else ""
-    return "login-account:" + email.strip().lower()[:254]
-
-
-def failed_login(response) -> bool:
-    return response.status_code == 401
-
-
 def password_confirmed(user, field, what: str = "re-authentication") -> bool:
     """Whether the password typed in `field` is `user`'s; if not, say so on the field and log it.
 
-    The caller answers 401 when it is not, so it counts towards the account's lockout.
+    The check claims an attempt from the account's lockout first (a wrong password keeps it,
+    the right one gives it back; the caller commits), and the caller answers 401 when it is wrong.
+
+    :raises AccountLocked: the account is locked (a 429 page).
     """
+    attempt = lockout.claim(user=user)
     if user.check_password(field.data):
+        lockout.release(attempt)
         return True
     field.errors.append(_("Adgangskoden er forkert."))
     security_log.warning("%s: wrong password for user %s from %s", what, user.id, request.remote_addr)
     return False
-
-
-# One lockout shared by /login, /login/kode and the re-authentication forms (same scope, same key).
-account_lockout = limiter.shared_limit(LOGIN_ACCOUNT_LIMIT, scope="login-account", methods=["POST"],
-                                       key_func=login_account_key, deduct_when=failed_login)
 
 
 def init_security(app: Flask) -> None:
@@ -89,6 +69,21 @@ def init_security(app: Flask) -> None:
 
     app.before_request(_enforce_session_lifetime)
     app.after_request(_security_headers)
+    app.register_error_handler(lockout.AccountLocked, _account_locked)
+
+
+def _account_locked(exc: lockout.AccountLocked):
+    """429 with Retry-After and, in plain words, how long the account stays locked."""
+    minutes = math.ceil(exc.seconds / 60)
+    message = ngettext("For mange forkerte forsøg. Af sikkerhed er kontoen låst i %(num)s minut. "
+                       "Prøv igen derefter.",
+                       "For mange forkerte forsøg. Af sikkerhed er kontoen låst i %(num)s minutter. "
+                       "Prøv igen derefter.", minutes)
+    security_log.warning("locked account: %s %s refused from %s (%s s left)", request.method, request.path,
+                         request.remote_addr, exc.seconds)
+    response = current_app.make_response((render_template("errors/error.html", status=429, message=message), 429))
+    response.headers["Retry-After"] = str(exc.seconds)
+    return response
 
 
 # How stale "seen_at" may get before a request writes it again. Writing it on every

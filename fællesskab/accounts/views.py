@@ -12,9 +12,9 @@ from flask_login import current_user, login_required, logout_user
 
 from ..extensions import db, limiter
 from ..mail import services as mail
-from . import login_session, mfa, services
+from . import lockout, login_session, mfa, services
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
-from .security import FORM_LIMIT, LOGIN_IP_LIMIT, account_lockout, password_confirmed, security_log
+from .security import FORM_LIMIT, LOGIN_IP_LIMIT, password_confirmed, security_log
 
 bp = Blueprint("accounts", __name__)
 
@@ -38,23 +38,27 @@ def _safe_next(target: str | None) -> str | None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(LOGIN_IP_LIMIT, methods=["POST"])
-@account_lockout
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
+        # Claimed before the password is checked: a locked account's password is never tried.
+        attempt = lockout.claim(email=form.email.data)
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None and user.has_mfa:
             # Not logged in yet: the code from the app comes first (/login/kode).
             db.session.rollback()  # last_login_at waits for the second factor
+            lockout.release(attempt)
+            db.session.commit()
             login_session.begin_pending(user, remember=form.remember.data,
                                         next_url=_safe_next(request.args.get("next")))
             security_log.info("password accepted, second factor due: user %s from %s", user.id, request.remote_addr)
             return redirect(url_for("mfa.login_code"))
         if user is not None:
             user.language = str(get_locale() or "da")  # staff e-mails follow the language they work in
+            lockout.release(attempt)
             db.session.commit()
             login_session.start_session(user, form.remember.data)
             security_log.info("login: user %s from %s", user.id, request.remote_addr)
@@ -149,7 +153,6 @@ def account():
 @bp.route("/konto/adgangskode", methods=["GET", "POST"])
 @login_required
 @limiter.limit(FORM_LIMIT, methods=["POST"])
-@account_lockout
 def change_password():
     """Change one's password: the current one first (ASVS 6.2.2, 6.2.3); other sessions end."""
     user = current_user._get_current_object()

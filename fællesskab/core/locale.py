@@ -10,7 +10,7 @@ cookie) get their Accept-Language.
 from __future__ import annotations
 
 import flask_babel
-from flask import Flask, Response, has_request_context, request, session
+from flask import Flask, Response, current_app, has_request_context, request, session
 
 LANGUAGES = ("da", "en")
 DEFAULT = "da"
@@ -31,9 +31,14 @@ def select_locale() -> str:
 
 
 def remember(response: Response, lang: str) -> Response:
-    """Store the reader's language choice in the `lang` cookie."""
-    response.set_cookie(COOKIE, lang, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True,
-                        secure=request.is_secure)
+    """Store the reader's language choice in the `lang` cookie (no script reads it: HttpOnly).
+
+    Secure whenever the session cookie is (production), also when a TLS proxy in front
+    makes the request look like plain http to the app.
+    """
+    secure = request.is_secure or bool(current_app.config.get("SESSION_COOKIE_SECURE"))
+    response.set_cookie(COOKIE, lang, max_age=COOKIE_MAX_AGE, path="/", samesite="Lax", httponly=True,
+                        secure=secure)
     return response
 
 

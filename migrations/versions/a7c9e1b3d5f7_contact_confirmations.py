@@ -1,7 +1,7 @@
 """contact_confirmations: contact requests for a known email, waiting for the emailed link
 
 Revision ID: a7c9e1b3d5f7
-Revises: c4e6a8b0d2f5
+Revises: a7c9e1f3b5d2
 Create Date: 2026-12-08 10:00:00
 
 A contact request whose email already has a case no longer changes that case;
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7c9e1b3d5f7'
-down_revision = 'c4e6a8b0d2f5'
+down_revision = 'a7c9e1f3b5d2'
 branch_labels = None
 depends_on = None
 

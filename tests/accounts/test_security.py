@@ -257,6 +257,35 @@ def test_production_cookies_carry_the_host_prefix(monkeypatch, tmp_path):
     assert "Path=/;" in cookies[0] + ";"
 
 
+def lang_cookie(response) -> dict[str, str]:
+    cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("lang=")]
+    assert len(cookies) == 1, response.headers.getlist("Set-Cookie")
+    parts = [part.strip() for part in cookies[0].split(";")]
+    return {name.lower(): value for name, _eq, value in (part.partition("=") for part in parts[1:])}
+
+
+def test_production_language_cookie_is_secure_also_behind_a_proxy(monkeypatch, tmp_path):
+    """Issue 18, finding 7: behind a TLS proxy the app may see plain http; the cookie is Secure anyway."""
+    from fællesskab import create_app
+
+    monkeypatch.setenv("FAELLESSKAB_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a production secret")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db", "SEARCH_INDEX_DIR": str(tmp_path / "i"),
+                      "WTF_CSRF_ENABLED": False})
+    client = app.test_client()
+    plain = {"base_url": "http://localhost"}  # Flask's test client would otherwise use https here
+    for response in (client.post("/sprog", data={"lang": "en", "next": "/"}, **plain),
+                     client.get("/privatliv?lang=da", **plain)):
+        attributes = lang_cookie(response)
+        assert {"secure", "httponly"} <= attributes.keys()
+        assert attributes["samesite"] == "Lax" and attributes["path"] == "/"
+
+
+def test_development_language_cookie_works_over_plain_http(client):
+    attributes = lang_cookie(client.post("/sprog", data={"lang": "en", "next": "/"}))
+    assert "secure" not in attributes and "httponly" in attributes
+
+
 def test_no_page_template_loads_anything_from_another_host():
     import pathlib
 

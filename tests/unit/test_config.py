@@ -10,7 +10,8 @@ import pytest
 from fællesskab import create_app
 from fællesskab.config import Config, ConfigError, normalise_database_url
 
-ENV_VARS = ("DATABASE_URL", "SEARCH_INDEX_DIR", "SECRET_KEY", "GEOCODER", "FAELLESSKAB_ENV")
+ENV_VARS = ("DATABASE_URL", "SEARCH_INDEX_DIR", "SECRET_KEY", "GEOCODER", "FAELLESSKAB_ENV", "WEB_CONCURRENCY",
+            "RATELIMIT_STORAGE_URI")
 
 
 @pytest.fixture
@@ -125,3 +126,43 @@ def test_the_nginx_example_allows_the_same_body_size_as_the_app():
     factor = {"": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}
     for number, unit in sizes:
         assert int(number) * factor[unit] == Config.MAX_CONTENT_LENGTH
+
+
+# --- rate-limit storage shared between processes (issue 18, finding 4) ------------------------
+
+PRODUCTION = {"FAELLESSKAB_ENV": "production", "SECRET_KEY": "k" * 40}
+
+
+@pytest.mark.parametrize("storage", [None, "", "memory://", " Memory:// "])
+def test_production_with_several_workers_refuses_per_process_limits(tmp_path, storage):
+    env = {**PRODUCTION, "WEB_CONCURRENCY": "2"}
+    if storage is not None:
+        env["RATELIMIT_STORAGE_URI"] = storage
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI.*WEB_CONCURRENCY"):
+        Config.from_env(str(tmp_path), env=env)
+
+
+@pytest.mark.parametrize("env", [
+    {**PRODUCTION, "WEB_CONCURRENCY": "2", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"},
+    {**PRODUCTION, "WEB_CONCURRENCY": "1"},
+    {**PRODUCTION},
+    {"WEB_CONCURRENCY": "4"},  # development: the limits are per process, and that is fine there
+])
+def test_one_process_or_a_shared_storage_starts(tmp_path, env):
+    settings = Config.from_env(str(tmp_path), env=env)
+    assert settings["WEB_CONCURRENCY"] == int(env.get("WEB_CONCURRENCY", 1))
+
+
+@pytest.mark.parametrize("value", ["two", "-1", "0", "²"])
+def test_web_concurrency_must_be_a_positive_whole_number(tmp_path, value):
+    with pytest.raises(ConfigError, match="WEB_CONCURRENCY"):
+        Config.from_env(str(tmp_path), env={"WEB_CONCURRENCY": value})
+
+
+def test_create_app_refuses_several_workers_without_shared_limits(clean_env, tmp_path):
+    for name, value in PRODUCTION.items():
+        clean_env.setenv(name, value)
+    clean_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/prod.db")
+    clean_env.setenv("WEB_CONCURRENCY", "2")
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
+        create_app({"TESTING": True})
