@@ -164,6 +164,8 @@ def test_a_cancelled_sign_up_comes_back_only_through_the_link(client, db, forum_
     mine = sign_up(event, party_size=2)
     token = registrations.make_token(mine)
     client.post(f"/arrangementer/afmeld/{token}")
+    assert eml_files()[-1]["Subject"] == "Du er afmeldt: Velkomstmøde i Almind"
+    token = manage_link(eml_files()[-1])  # the receipt's "sign up again" leads to the sign-up's own page
     post_sign_up(client, event)
     db.session.expire_all()
     assert mine.status == "cancelled"
