@@ -1,6 +1,6 @@
 """events: a form's submission key is unique per account, not across all accounts
 
-Revision ID: a7c9e1b3d5f7
+Revision ID: d3f5a7c9e1b2
 Revises: c4e6a8b0d2f5
 Create Date: 2026-12-08 10:00:00
 
@@ -11,7 +11,7 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = 'a7c9e1b3d5f7'
+revision = 'd3f5a7c9e1b2'
 down_revision = 'c4e6a8b0d2f5'
 branch_labels = None
 depends_on = None
