@@ -47,6 +47,7 @@ def _context(registration: Registration, event: Event, *, starts_at: datetime | 
     language = registration.language if registration.language in LANGUAGES else "da"
     start = starts_at or next_occurrence(event) or event.starts_at
     end = start + event.duration if event.ends_at is not None else None
+    token = make_token(registration)
     where = ", ".join(p for p in (event.address, " ".join(x for x in (event.postcode, event.town) if x)) if p)
     context = {
         "registration": registration, "event": event, "language": language,
@@ -56,7 +57,8 @@ def _context(registration: Registration, event: Event, *, starts_at: datetime | 
         "host": event.host_name or "",
         "event_url": external_url("events.event_detail", event_id=event.id),
         "ics_url": external_url("events.event_ics", event_id=event.id),
-        "cancel_url": external_url("events.cancel_registration", token=make_token(registration)),
+        "cancel_url": external_url("events.cancel_registration", token=token),
+        "manage_url": external_url("events.manage_registration", token=token),
         "position": waiting_position(registration) if registration.status == "waiting" else None,
         "series": event.is_recurring,
     }
@@ -73,6 +75,11 @@ def signed_up(registration: Registration, event: Event, *, updated: bool = False
     """Confirmation of a place, or of a place on the waiting list."""
     name = "registration_confirmed" if registration.status == "confirmed" else "registration_waiting"
     _queue(name, registration, event, updated=updated)
+
+
+def already_signed_up(registration: Registration, event: Event) -> None:
+    """Someone used this email on the sign-up form again: a link to see, change or cancel the sign-up."""
+    _queue("registration_exists", registration, event)
 
 
 def moved_up(registration: Registration, event: Event) -> None:

@@ -41,15 +41,30 @@ def max_length(limit: int) -> Length:
 RECURRENCE_CHOICES = [("", _l("Kun én gang")), ("weekly", _l("Hver uge")), ("fortnightly", _l("Hver anden uge"))]
 
 
+def party_size_field() -> StringField:
+    return StringField(_l("Antal personer"), default="1", validators=[max_length(20)], filters=[drop_nul],
+                       render_kw={"type": "number", "min": 1, "max": MAX_PARTY, "inputmode": "numeric"})
+
+
+def message_field() -> TextAreaField:
+    return TextAreaField(_l("Besked til arrangøren (valgfri)"), validators=[max_length(5000)], filters=[drop_nul],
+                         render_kw={"rows": 3, "maxlength": 1000})
+
+
 class SignUpForm(FlaskForm):
     name = StringField(_l("Navn"), validators=[max_length(500)], filters=[drop_nul],
                        render_kw={"autocomplete": "name", "maxlength": 120})
     email = EmailField(_l("E-mail"), validators=[max_length(500)], filters=[drop_nul],
                        render_kw={"autocomplete": "email", "maxlength": 254, "spellcheck": "false"})
-    party_size = StringField(_l("Antal personer"), default="1", validators=[max_length(20)], filters=[drop_nul],
-                             render_kw={"type": "number", "min": 1, "max": MAX_PARTY, "inputmode": "numeric"})
-    message = TextAreaField(_l("Besked til arrangøren (valgfri)"), validators=[max_length(5000)], filters=[drop_nul],
-                            render_kw={"rows": 3, "maxlength": 1000})
+    party_size = party_size_field()
+    message = message_field()
+
+
+class ChangeSignUpForm(FlaskForm):
+    """The emailed link's form: what the owner of a sign-up may change."""
+
+    party_size = party_size_field()
+    message = message_field()
 
 
 class ForumEventForm(FlaskForm):

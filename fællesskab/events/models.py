@@ -44,6 +44,7 @@ class Event(db.Model):
         sa.Index("ix_events_series_next_starts_at", "next_starts_at",
                  sqlite_where=sa.text("recurrence IS NOT NULL"),
                  postgresql_where=sa.text("recurrence IS NOT NULL")),
+        sa.UniqueConstraint("created_by_id", "submission_key", name="uq_events_created_by_id_submission_key"),
         sa.CheckConstraint("status IN ('pending', 'approved', 'rejected', 'cancelled')", name="status"),
         sa.CheckConstraint("ends_at IS NULL OR ends_at >= starts_at", name="ends_after_start"),
         sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
@@ -93,7 +94,8 @@ class Event(db.Model):
     moderated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     # A form's one-time key: a double submit finds the event the first submit made.
-    submission_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # Unique per account only, so another account's key never finds this event.
+    submission_key: Mapped[str | None] = mapped_column(sa.String(64))
     # iCalendar SEQUENCE: raised on every change calendar clients should pick up.
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

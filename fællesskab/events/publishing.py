@@ -142,15 +142,17 @@ def clean_forum_event(raw: dict[str, Any], *, forum: Forum, now: datetime | None
 def create_forum_event(values: dict[str, Any], *, actor, submission_key: str | None = None) -> tuple[Event, bool]:
     """Create the forum's event: approved for a trusted forum, else pending.
 
-    A second submit of the same form (same `submission_key`) returns the event
-    the first one made, with created=False.
+    A second submit of the same form (same `submission_key`) by the same
+    account returns the event the first one made, with created=False. The key
+    is the account's own: another account's key never finds this event.
     """
     forum = forum_of(actor)
     if values.get("forum_id") != forum.id:
         raise Forbidden(_("Arrangementet hører til et andet lokalråd."))
     if submission_key:
         lock(Forum, forum.id)  # two submits of one form run one after the other
-        existing = db.session.scalar(sa.select(Event).where(Event.submission_key == submission_key))
+        existing = db.session.scalar(sa.select(Event).where(
+            Event.submission_key == submission_key, Event.created_by_id == actor.id))
         if existing is not None:
             return existing, False
     event = services.create_event(values, actor=actor, status="approved" if forum.is_trusted else "pending")

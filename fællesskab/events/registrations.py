@@ -45,12 +45,21 @@ class TokenError(DomainError):
 
 @dataclass
 class SignUpResult:
-    registration: Registration
-    created: bool  # False: an earlier sign-up with the same email was updated
+    """What the sign-up form answers; the same whether or not the email was known.
+
+    `status` and `position` say what a new sign-up of this party got (or would
+    have got, for an email that already has a sign-up), so the answer never
+    tells whether an email is signed up.
+    """
+
+    email: str
+    status: str  # "confirmed" or "waiting"
+    position: int | None  # place on the waiting list
+    registration: Registration | None  # the new sign-up; None: the email's sign-up was left as it was
 
     @property
-    def status(self) -> str:
-        return self.registration.status
+    def created(self) -> bool:
+        return self.registration is not None
 
 
 def accepts_sign_ups(event: Event, now: datetime | None = None) -> bool:
@@ -66,17 +75,42 @@ def clean_sign_up(raw: dict[str, Any]) -> dict[str, Any]:
     out = {
         "name": c.field("name", fields.text, max_length=120, required=True, label=_l("Navnet")),
         "email": c.field("email", fields.email),
+        **_party_fields(c),
+    }
+    if out["email"] is None and not any(f == "email" for f, _m in c.errors):
+        c.error("email", _("E-mail skal udfyldes."))
+    c.raise_if_errors()
+    out["email"] = out["email"].lower()
+    return out
+
+
+def clean_change(raw: dict[str, Any]) -> dict[str, Any]:
+    """The fields a sign-up's owner may change: party_size and message.
+
+    :raises ValidationError: every problem with them.
+    """
+    c = Cleaner(raw)
+    out = _party_fields(c)
+    c.raise_if_errors()
+    return out
+
+
+def _party_fields(c: Cleaner) -> dict[str, Any]:
+    out = {
         "party_size": c.field("party_size", fields.integer, minimum=1, maximum=MAX_PARTY,
                               label=_l("Antal personer")),
         "message": c.field("message", fields.text, max_length=1000, label=_l("Beskeden")) or "",
     }
-    if out["email"] is None and not any(f == "email" for f, _m in c.errors):
-        c.error("email", _("E-mail skal udfyldes."))
     if out["party_size"] is None and not any(f == "party_size" for f, _m in c.errors):
         out["party_size"] = 1
-    c.raise_if_errors()
-    out["email"] = out["email"].lower()
     return out
+
+
+def _check_capacity(event: Event, party_size: int) -> None:
+    """:raises ValidationError: a party that can never fit the event."""
+    if event.capacity is not None and party_size > event.capacity:
+        raise ValidationError([("party_size", _("Der er højst plads til %(n)s personer i alt.",
+                                                n=event.capacity))])
 
 
 def people(event_id: int, status: str = "confirmed") -> int:
@@ -123,8 +157,11 @@ def waiting_position(registration: Registration) -> int:
 
 def sign_up(event_id: int, raw: dict[str, Any], *, language: str = "da",
             now: datetime | None = None) -> SignUpResult:
-    """Sign a person up; a second sign-up with the same email updates the first.
+    """Sign a person up; an email that already has a sign-up gets a link to it instead.
 
+    The form is anonymous, so it never changes an existing sign-up (confirmed,
+    waiting or cancelled): the email's owner is sent a link to see, change or
+    cancel it, and the result reads as if the sign-up were new.
     Locks the event, so parallel sign-ups are counted one after another.
     Queues the confirmation (or waiting-list) email and those of people who moved up.
 
@@ -139,38 +176,91 @@ def sign_up(event_id: int, raw: dict[str, Any], *, language: str = "da",
     now = now or utcnow()
     if not accepts_sign_ups(event, now):
         raise InvalidTransition(_("Der er lukket for tilmelding til dette arrangement."))
-    if event.capacity is not None and values["party_size"] > event.capacity:
-        raise ValidationError([("party_size", _("Der er højst plads til %(n)s personer i alt.",
-                                                n=event.capacity))])
-    registration = db.session.scalar(
+    _check_capacity(event, values["party_size"])
+    existing = db.session.scalar(
         sa.select(Registration).where(Registration.event_id == event.id, Registration.email == values["email"])
     )
-    created = registration is None
-    if created:
-        registration = Registration(event_id=event.id, status="waiting", token_key=secrets.token_hex(8),
-                                    queued_at=now, language=language, **values)
-        db.session.add(registration)
-    else:
-        if registration.status == "confirmed" and event.capacity is not None:
-            others = people(event.id) - registration.party_size
-            if others + values["party_size"] > event.capacity:
-                left = event.capacity - others
-                raise ValidationError([("party_size",
-                                        _("Der er kun plads til %(left)s af jer. Din tilmelding til "
-                                          "%(n)s er uændret.", left=left, n=registration.party_size))])
-        if registration.status == "cancelled":
-            registration.status, registration.queued_at, registration.cancelled_at = "waiting", now, None
-        for key, value in values.items():
-            setattr(registration, key, value)
-        registration.language = language
+    if existing is not None:
+        status, position = _new_party_outcome(event, values["party_size"])
+        emails.already_signed_up(existing, event)
+        return SignUpResult(values["email"], status, position, None)
+    registration = Registration(event_id=event.id, status="waiting", token_key=secrets.token_hex(8),
+                                queued_at=now, language=language, **values)
+    db.session.add(registration)
     db.session.flush()
     moved = promote_waiting(event, now=now)
-    emails.signed_up(registration, event, updated=not created)
+    emails.signed_up(registration, event)
     for other in moved:
         if other is not registration:
             emails.moved_up(other, event)
     db.session.flush()
-    return SignUpResult(registration, created)
+    position = waiting_position(registration) if registration.status == "waiting" else None
+    return SignUpResult(registration.email, registration.status, position, registration)
+
+
+def _new_party_outcome(event: Event, party_size: int) -> tuple[str, int | None]:
+    """What a new sign-up of `party_size` would get now: ("confirmed", None) or ("waiting", position).
+
+    Walks the waiting list as `promote_waiting` does (first fit), without changing anything.
+    """
+    free = None if event.capacity is None else event.capacity - people(event.id)
+    still_waiting = 0
+    for size in db.session.scalars(
+        sa.select(Registration.party_size).where(Registration.event_id == event.id,
+                                                 Registration.status == "waiting")
+        .order_by(Registration.queued_at, Registration.id)
+    ):
+        if free is not None and size > free:
+            still_waiting += 1
+        elif free is not None:
+            free -= size
+    if free is None or party_size <= free:
+        return "confirmed", None
+    return "waiting", still_waiting + 1
+
+
+def change_registration(token: str, raw: dict[str, Any], *, now: datetime | None = None) -> tuple[Registration, bool]:
+    """Change party size and message of the sign-up the token names; a cancelled one signs up again.
+
+    Only the emailed link leads here. A confirmed party keeps its places unless
+    the new size fits; a cancelled one queues anew, like a new sign-up. Return
+    (registration, changed); a change queues an "updated" email and those of
+    people who moved up (flushes).
+
+    :raises TokenError: a bad token (nothing changes).
+    :raises ValidationError: bad input, or a larger party that does not fit.
+    :raises InvalidTransition: the event takes no sign-ups (now).
+    """
+    registration = registration_for_token(token)
+    values = clean_change(raw)
+    event = lock(Event, registration.event_id)
+    db.session.refresh(registration)
+    now = now or utcnow()
+    if not accepts_sign_ups(event, now):
+        raise InvalidTransition(_("Der er lukket for tilmelding til dette arrangement."))
+    _check_capacity(event, values["party_size"])
+    cancelled = registration.status == "cancelled"
+    if not cancelled and all(getattr(registration, k) == v for k, v in values.items()):
+        return registration, False
+    if registration.status == "confirmed" and event.capacity is not None:
+        others = people(event.id) - registration.party_size
+        if others + values["party_size"] > event.capacity:
+            raise ValidationError([("party_size",
+                                    _("Der er kun plads til %(left)s af jer. Din tilmelding til "
+                                      "%(n)s er uændret.", left=event.capacity - others,
+                                      n=registration.party_size))])
+    if cancelled:
+        registration.status, registration.queued_at, registration.cancelled_at = "waiting", now, None
+    for key, value in values.items():
+        setattr(registration, key, value)
+    db.session.flush()
+    moved = promote_waiting(event, now=now)
+    emails.signed_up(registration, event, updated=True)
+    for other in moved:
+        if other is not registration:
+            emails.moved_up(other, event)
+    db.session.flush()
+    return registration, True
 
 
 def promote_waiting(event: Event, *, now: datetime | None = None) -> list[Registration]:

@@ -17,7 +17,7 @@ from ..mail import services as mail
 from ..places.models import Forum
 from ..places.services import get_place_by_slug, list_places
 from . import ical, registrations, services
-from .forms import ConfirmForm, SignUpForm, apply_errors
+from .forms import ChangeSignUpForm, ConfirmForm, SignUpForm, apply_errors
 
 bp = Blueprint("events", __name__)
 
@@ -97,21 +97,60 @@ def sign_up(event_id: int):
         mail.forget_queued()
         flash(exc.message, "error")
         return redirect(url_for("events.event_detail", event_id=event_id))
-    registration = result.registration
-    email, status = registration.email, registration.status
-    position = registrations.waiting_position(registration) if status == "waiting" else None
+    # Built only from the result, which reads the same for a known email as for a new one.
+    email, status, position = result.email, result.status, result.position
     _sent, failed = mail.commit_and_deliver()
     if status == "confirmed" and failed:
         message = _("Du er tilmeldt. Bekræftelsen til %(email)s kommer lidt senere.", email=email)
     elif status == "confirmed":
-        message = (_("Din tilmelding er opdateret. Vi har sendt en bekræftelse til %(email)s.", email=email)
-                   if not result.created else
-                   _("Du er tilmeldt. Vi har sendt en bekræftelse til %(email)s.", email=email))
+        message = _("Du er tilmeldt. Vi har sendt en bekræftelse til %(email)s.", email=email)
     else:
         message = _("Arrangementet er fuldt, så du står på venteliste som nummer %(n)s. "
                     "Vi skriver til %(email)s, hvis du får en plads.", n=position, email=email)
     flash(message, "success")
     return redirect(url_for("events.event_detail", event_id=event_id) + "#tilmelding")
+
+
+@bp.route("/arrangementer/tilmelding/<token>", methods=["GET", "POST"])
+def manage_registration(token: str):
+    """The emailed link: GET shows the sign-up, POST changes party size and message (or signs up again)."""
+    try:
+        registration = registrations.registration_for_token(token)
+    except registrations.TokenError as exc:
+        return render_template("events/manage.html", error=exc.message, registration=None,
+                               form=ChangeSignUpForm(formdata=None)), 400
+    event = registration.event
+    if request.method == "GET":
+        form = ChangeSignUpForm(formdata=None, data={"party_size": str(registration.party_size),
+                                                     "message": registration.message})
+        return _manage_page(token, registration, form)
+    form = ChangeSignUpForm()
+    if not form.validate_on_submit():
+        return _manage_page(token, registration, form, status=400)
+    try:
+        registration, changed = registrations.change_registration(
+            token, {"party_size": form.party_size.data, "message": form.message.data})
+    except ValidationError as exc:
+        db.session.rollback()
+        mail.forget_queued()
+        apply_errors(form, exc.errors)
+        return _manage_page(token, registration, form, status=400)
+    except InvalidTransition as exc:
+        db.session.rollback()
+        mail.forget_queued()
+        return _manage_page(token, registration, form, info=exc.message)
+    position = registrations.waiting_position(registration) if registration.status == "waiting" else None
+    mail.commit_and_deliver()
+    return _manage_page(token, registration, form, done=changed, unchanged=not changed, position=position)
+
+
+def _manage_page(token: str, registration, form: ChangeSignUpForm, *, status: int = 200, **extra):
+    event = registration.event
+    position = extra.pop("position", None)
+    if position is None and registration.status == "waiting":
+        position = registrations.waiting_position(registration)
+    return render_template("events/manage.html", token=token, registration=registration, event=event, form=form,
+                           position=position, accepts=registrations.accepts_sign_ups(event), **extra), status
 
 
 @bp.route("/arrangementer/afmeld/<token>", methods=["GET", "POST"])

@@ -261,3 +261,22 @@ def test_a_rejected_event_is_resubmitted_by_editing(client, db, forum_login, for
     db.session.expire_all()
     event = db.session.get(Event, event.id)
     assert (event.status, event.rejection_reason, event.address) == ("pending", None, "Almind Forsamlingshus")
+
+
+def test_a_submission_key_only_dedupes_the_same_accounts_submits(client, db, forum_login):
+    _user_a, forum_a = forum_login()
+    assert client.post("/forum/arrangementer/nyt", data=event_form(submission_key="shared-key")).status_code == 302
+    (event_a,) = events_of(db, forum_a)
+    client.post("/logout")
+    _user_b, forum_b = forum_login()  # another forum's account sends A's key
+    response = client.post("/forum/arrangementer/nyt", data=event_form(submission_key="shared-key", title="B's møde"))
+    assert response.status_code == 302
+    assert not response.headers["Location"].endswith(f"#arrangement-{event_a.id}")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "sendt to gange" not in page and "Velkomstmøde for nye i Almind" not in page
+    (event_b,) = events_of(db, forum_b)
+    assert event_b.title == "B's møde" and response.headers["Location"].endswith(f"#arrangement-{event_b.id}")
+    assert events_of(db, forum_a) == [event_a]
+    again = client.post("/forum/arrangementer/nyt", data=event_form(submission_key="shared-key", title="B's møde"))
+    assert again.headers["Location"].endswith(f"#arrangement-{event_b.id}")  # B's own double submit still dedupes
+    assert len(events_of(db, forum_b)) == 1

@@ -109,27 +109,6 @@ def test_the_waiting_list_is_first_fit(db, forum_event, sign_up):
     assert [r.email for r in moved] == ["one@example.org"]  # the party of 3 does not fit yet
 
 
-def test_a_second_sign_up_with_the_same_email_updates_the_first(client, db, forum_event, eml_files):
-    event = forum_event(capacity=10)
-    post_sign_up(client, event, email="Anna@Example.org", party_size="2")
-    response = post_sign_up(client, event, email="anna@example.org", party_size="4", name="Anna H.")
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Din tilmelding er opdateret." in page
-    (registration,) = registrations_of(db, event)
-    assert (registration.name, registration.party_size) == ("Anna H.", 4)
-    assert eml_files()[-1]["Subject"] == "Tilmelding opdateret: Velkomstmøde i Almind"
-
-
-def test_an_update_that_does_not_fit_keeps_the_places_one_had(client, db, forum_event, sign_up):
-    event = forum_event(capacity=4)
-    sign_up(event, email="a@example.org", party_size=2)
-    sign_up(event, email="b@example.org", party_size=2)
-    response = post_sign_up(client, event, email="a@example.org", party_size="3")
-    assert response.status_code == 400
-    assert "Der er kun plads til 2 af jer. Din tilmelding til 2 er uændret." in response.get_data(as_text=True)
-    assert [r.party_size for r in registrations_of(db, event)] == [2, 2]
-
-
 @pytest.mark.parametrize("data, field, message", [
     ({"name": ""}, "name", "Navnet skal udfyldes."),
     ({"email": "ikke-en-mail"}, "email", "er ikke gyldig"),

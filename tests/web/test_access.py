@@ -48,6 +48,8 @@ EXPECTED = {
     "events.forum_calendar_feed": PUBLIC,
     # a cancel link with a bad token: a clear 400 page for everyone, nothing changes
     "events.cancel_registration": {"anonymous": 400, "newcomer": 400, "forum": 400, "coordinator": 400, "admin": 400},
+    # the link to see and change a sign-up: the same for a bad token
+    "events.manage_registration": {"anonymous": 400, "newcomer": 400, "forum": 400, "coordinator": 400, "admin": 400},
     "coordinator.moderation_queue": {"anonymous": LOGIN, "newcomer": 403, "forum": 403, "coordinator": 200, "admin": 200},
     "coordinator.forums": {"anonymous": LOGIN, "newcomer": 403, "forum": 403, "coordinator": 200, "admin": 200},
     "forum.event_new": {"anonymous": LOGIN, "newcomer": 403, "forum": 200, "coordinator": 403, "admin": 403},
@@ -142,6 +144,7 @@ def sample_args(make_association, make_event, make_forum):
         "events.place_calendar_feed": {"slug": "vamdrup"},
         "events.forum_calendar_feed": {"slug": forum.slug},
         "events.cancel_registration": {"token": "ugyldig"},
+        "events.manage_registration": {"token": "ugyldig"},
         "surveys.answer": {"token": "ikke-et-gyldigt-link-til-et-spoergeskema"},
         "surveys.open_survey": {"kind_slug": "tilflytter"},
         "surveys.open_qr": {"kind_slug": "fraflytter"},
