@@ -1,7 +1,7 @@
 """events: a form's submission key is unique per account, not across all accounts
 
 Revision ID: d3f5a7c9e1b2
-Revises: c4e6a8b0d2f5
+Revises: a7c9e1f3b5d8
 Create Date: 2026-12-08 10:00:00
 
 A globally unique key let one forum account submit another's key and be sent
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd3f5a7c9e1b2'
-down_revision = 'c4e6a8b0d2f5'
+down_revision = 'a7c9e1f3b5d8'
 branch_labels = None
 depends_on = None
 
