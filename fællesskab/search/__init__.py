@@ -247,8 +247,8 @@ def apply_changes(app: Flask, changes: dict[str, dict | None]) -> None:
 
     recorded = changelog.take_recorded(changes)
     state = get_state(app)
-    if state.ensure_ready():
-        return
+    if state.ensure_ready() or (state.refused is not None and not state.ready):
+        return  # rebuilt just now, or no folder to write to: the rebuild once it is fixed reads the rows
     index = state.index
     upserts = {k: v for k, v in changes.items() if v is not None}
     deletes = [k for k, v in changes.items() if v is None]

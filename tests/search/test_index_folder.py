@@ -12,7 +12,7 @@ import os
 from fællesskab.search import get_state
 from fællesskab.search import index as index_module
 
-from .test_sync import names, restart
+from .test_sync import names, new_association, restart
 
 
 def _reindex(other):
@@ -58,6 +58,12 @@ def test_automatic_rebuild_refuses_a_folder_with_foreign_files(app, db, make_ass
     assert sorted(os.listdir(folder)) == ["faellesskab.db", "notes.txt"]
     assert any("faellesskab.db" in r.getMessage() and str(folder) in r.getMessage() for r in caplog.records)
     assert get_state(other).ready is False
+    with other.app_context():  # a later commit writes nothing there either
+        from fællesskab.extensions import db as other_db
+
+        new_association(name="Kajakklubben Fjorden")
+        other_db.session.commit()
+    assert sorted(os.listdir(folder)) == ["faellesskab.db", "notes.txt"]
     _dispose(other)
 
 
