@@ -4,12 +4,11 @@ Two-factor pages (the code after the password, enrolment, admin reset) are in mf
 """
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required, logout_user
 
+from ..core.params import safe_target
 from ..extensions import db, limiter
 from ..mail import services as mail
 from . import lockout, login_session, mfa, services
@@ -28,12 +27,7 @@ def home_for(user) -> str:
 
 
 def _safe_next(target: str | None) -> str | None:
-    if not target:
-        return None
-    parsed = urlparse(target)
-    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
+    return safe_target(target)  # core/params.py: the one check for user-supplied redirect targets
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -12,6 +12,7 @@ from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 
 from ..core.errors import NotFound, ValidationError
+from ..core.params import json_body
 from ..extensions import db
 from ..geo.addresses import MAX_QUERY_LENGTH, looks_like_address
 from ..geo.areas import forum_for_point
@@ -27,7 +28,7 @@ def _param(name: str):
     """A parameter from the query string (GET) or the JSON or form body (POST)."""
     if request.method != "POST":
         return request.args.get(name)
-    body = request.get_json(silent=True) if request.is_json else None
+    body = json_body()
     return body.get(name) if isinstance(body, dict) else request.form.get(name)
 
 

@@ -1,10 +1,11 @@
 """POST /api/v1/match (CONTRACT.md): a household and an address → ranked associations and events."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 from flask_babel import get_locale
 
 from ..core.errors import ValidationError
+from ..core.params import json_body
 from ..matching import reasons as text
 from ..matching.services import MatchItem, MatchRequest, MatchResult, match
 from . import bp
@@ -37,7 +38,7 @@ def result_json(result: MatchResult) -> dict:
 def match_endpoint():
     """Rank associations and upcoming events for a household (nothing is stored)."""
     locale = text.norm_locale(get_locale())
-    body = request.get_json(silent=True, force=True) if request.data else None
+    body = json_body(force=True)
     if not isinstance(body, dict):
         raise ValidationError(text.translate(text.MSG_BODY, locale), field="body")
     values = {name: body[name] for name in FIELDS if name in body and body[name] is not None}

@@ -42,3 +42,10 @@ class InvalidTransition(DomainError):
 
     code = "invalid_transition"
     status = 409
+
+
+class Unavailable(DomainError):
+    """A part of the service cannot answer now (e.g. the search index); try again later."""
+
+    code = "service_unavailable"
+    status = 503

@@ -5,11 +5,11 @@ The newcomer journey (/ny-i-kolding) lives in matching/views.py.
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlparse
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
 from ..core import formatting, locale
+from ..core.params import safe_target
 from ..core.vocab import CATEGORIES
 from ..directory import services as directory
 from ..events import services as events
@@ -69,12 +69,8 @@ def accessibility():
 def set_language():
     """Remember the chosen UI language and go back to where the person was."""
     lang = request.form.get("lang")
-    target = request.form.get("next") or url_for("main.index")
-    # only same-site paths, never an open redirect
-    parsed = urlparse(target)
-    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.index")
-    response = redirect(target)
+    # only same-site paths, never an open redirect nor a broken Location header
+    response = redirect(safe_target(request.form.get("next")) or url_for("main.index"))
     if lang in locale.LANGUAGES:
         session["lang"] = lang
         locale.remember(response, lang)

@@ -17,6 +17,7 @@ from ..accounts.decorators import role_required
 from ..core import audit
 from ..core.csvio import csv_response
 from ..core.errors import DomainError, InvalidTransition, ValidationError
+from ..core.params import id_from, ids_from, parse_id
 from ..core.vocab import LANGUAGE_NAMES
 from ..events.forms import apply_errors
 from ..extensions import db
@@ -87,8 +88,10 @@ def bulk():
     if not ConfirmForm().validate_on_submit():
         abort(400)
     back = _return_url()
-    ids = [int(v) for v in request.form.getlist("sag")[:services.MAX_BULK * 2] if v.isdigit() and len(v) < 10]
+    ids = ids_from(request.form, "sag", limit=services.MAX_BULK * 2)
     action = request.form.get("handling", "")
+    who = action.removeprefix("tildel-") if action.startswith("tildel-") else ""
+    assignee_id = parse_id(who, field="handling") if who not in ("ingen", "mig") else None
     if not ids:
         flash(_("Vælg mindst én sag i listen."), "error")
         return redirect(back)
@@ -99,9 +102,8 @@ def bulk():
             if skipped:
                 message += " " + _("%(n)s var ikke nye og blev ikke ændret.", n=skipped)
         elif action.startswith("tildel-"):
-            who = action.removeprefix("tildel-")
             user = None if who == "ingen" else current_user if who == "mig" else services.get_coordinator(
-                int(who) if who.isdigit() and len(who) < 10 else None)
+                assignee_id)
             changed, _skipped = services.bulk_assign(ids, user, actor=current_user)
             message = (_("%(n)s sag(er) tildelt %(who)s.", n=changed, who=user.name or user.email) if user
                        else _("Tildelingen er fjernet fra %(n)s sag(er).", n=changed))
@@ -191,9 +193,9 @@ def assign(case_id: int):
     case = services.get_case(case_id, actor=current_user)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    raw = request.form.get("koordinator", "")
+    assignee_id = id_from(request.form, "koordinator")  # odd values: a 400 naming the field
     try:
-        user = None if raw == "" else services.get_coordinator(int(raw) if raw.isdigit() and len(raw) < 10 else None)
+        user = None if assignee_id is None else services.get_coordinator(assignee_id)
         changed = services.assign(case, user, actor=current_user)
     except DomainError as exc:
         db.session.rollback()

@@ -13,6 +13,7 @@ from flask_login import current_user
 from ..accounts.decorators import role_required
 from ..core import audit
 from ..core.errors import DomainError
+from ..core.params import id_from
 from ..core.vocab import LANGUAGE_NAMES
 from ..extensions import db
 from . import handover, labels
@@ -69,7 +70,7 @@ def update(case_id: int):
     what = request.form.get("hvad", "")
     try:
         changed = handover.record_forum_update(case, ho, what, actor=current_user, note=form.text.data,
-                                               event_id=request.form.get("event_id") or None)
+                                               event_id=id_from(request.form, "event_id"))
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")

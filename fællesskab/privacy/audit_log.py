@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from ..core.audit import AuditEntry
 from ..core.csvio import csv_text
+from ..core.params import parse_id
 from ..core.time import COPENHAGEN, to_local
 from ..extensions import db
 
@@ -39,12 +40,11 @@ def _date(value: Any) -> date | None:
 
 def parse_filters(args: Mapping[str, Any]) -> Filters:
     """Untrusted query arguments → Filters; what cannot be read is ignored."""
-    raw_id = str(args.get("subject_id") or "").strip()
     return Filters(
         actor=str(args.get("actor") or "").strip()[:100],
         action=str(args.get("action") or "").strip()[:32],
         subject_type=str(args.get("subject_type") or "").strip()[:32],
-        subject_id=int(raw_id) if raw_id.isdigit() and len(raw_id) < 10 else None,
+        subject_id=parse_id(args.get("subject_id"), field="subject_id"),  # odd values: a 400 naming it
         date_from=_date(args.get("from")),
         date_to=_date(args.get("to")),
     )

@@ -15,6 +15,7 @@ from flask_babel import get_locale, gettext as _
 from ..accounts.security import FORM_LIMIT
 from ..core import audit
 from ..core.errors import ValidationError
+from ..core.params import id_from
 from ..extensions import db, limiter
 from ..mail import services as mail
 from ..outreach import consent
@@ -108,8 +109,8 @@ def withdraw_consent():
         return redirect(url_for("privacy.request_access"))
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    newcomer_id = request.form.get("newcomer_id", "")
-    newcomer = db.session.get(Newcomer, int(newcomer_id)) if newcomer_id.isdigit() else None
+    newcomer_id = id_from(request.form, "newcomer_id", required=True)
+    newcomer = db.session.get(Newcomer, newcomer_id)
     if newcomer is None or (newcomer.email or "").lower() != email or newcomer.erased_at is not None:
         abort(404)
     try:

@@ -16,12 +16,13 @@ from typing import Callable
 
 from flask import Flask
 
-from .index import MISSING, OK, STALE, SearchIndex
+from .index import MISSING, OK, STALE, ForeignFolder, SearchIndex
 
 log = logging.getLogger(__name__)
 
 EXTENSION = "faellesskab_search"
 RETRY_SECONDS = 5.0  # wait before checking again when the database is not ready
+REFUSED_RETRY_SECONDS = 60.0  # wait before looking at a refused index folder again
 PRUNE_EVERY = 3600.0  # seconds between prunes of the change log by one process
 FORCED_REBUILD_INTERVAL = 300.0  # seconds between rebuilds forced by read errors
 
@@ -41,6 +42,7 @@ class SearchState:
         self.sync_lock = threading.Lock()
         self.next_poll = 0.0
         self.next_prune = time.monotonic() + 60.0
+        self.refused: str | None = None  # why the index folder was refused (index.ForeignFolder)
 
     def ensure_ready(self) -> bool:
         """Rebuild the index if it is missing, outdated, corrupt or stale (once per process).
@@ -54,8 +56,12 @@ class SearchState:
                 return False
             try:
                 rebuilt = self._check_and_repair()
-                self.ready = True
+                self.ready, self.refused = True, None
                 return rebuilt
+            except ForeignFolder as exc:  # a person must move the folder; search stays unavailable
+                log.error("search: %s", exc)
+                self.refused = str(exc)
+                self.retry_at = time.monotonic() + REFUSED_RETRY_SECONDS
             except _NoTables:
                 self.retry_at = time.monotonic() + RETRY_SECONDS
             except Exception:
@@ -197,6 +203,12 @@ def get_index(app: Flask) -> SearchIndex:
     """The app's index, checked (and if need be rebuilt) first."""
     state = get_state(app)
     state.ensure_ready()
+    if state.refused is not None and not state.ready:
+        from flask_babel import gettext as _
+
+        from ..core.errors import Unavailable
+
+        raise Unavailable(_("Tjenesten er midlertidigt utilgængelig. Prøv igen om lidt."))
     state.poll()
     return state.index
 
@@ -262,8 +274,8 @@ def apply_changes(app: Flask, changes: dict[str, dict | None]) -> None:
 
     recorded = changelog.take_recorded(changes)
     state = get_state(app)
-    if state.ensure_ready():
-        return
+    if state.ensure_ready() or (state.refused is not None and not state.ready):
+        return  # rebuilt just now, or no folder to write to: the rebuild once it is fixed reads the rows
     index = state.index
     upserts = {k: v for k, v in changes.items() if v is not None}
     deletes = [k for k, v in changes.items() if v is None]

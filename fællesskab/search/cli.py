@@ -16,6 +16,7 @@ def reindex_command() -> None:
     """Rebuild the search index from the database, with a progress bar."""
     from ..extensions import db
     from . import rebuild
+    from .index import ForeignFolder
     from .source import count_documents, has_tables
 
     app = current_app._get_current_object()
@@ -24,9 +25,15 @@ def reindex_command() -> None:
         sys.exit(1)
     total = count_documents(db.engine)
     started = time.perf_counter()
-    with click.progressbar(length=total, label="Genopbygger søgeindekset", show_pos=True,
-                           file=sys.stderr) as bar:
-        written = rebuild(app, progress=bar.update)
+    try:
+        with click.progressbar(length=total, label="Genopbygger søgeindekset", show_pos=True,
+                               file=sys.stderr) as bar:
+            written = rebuild(app, progress=bar.update)
+    except ForeignFolder as exc:
+        click.echo(f"Fejl: {exc.path} indeholder filer, som søgeindekset ikke har skrevet "
+                   f"({', '.join(exc.foreign[:5])}{' …' if len(exc.foreign) > 5 else ''}); intet er slettet. "
+                   "Sæt SEARCH_INDEX_DIR til en tom eller ny mappe.", err=True)
+        sys.exit(1)
     click.echo(f"Søgeindekset er genopbygget: {written} dokumenter på {time.perf_counter() - started:.1f} s.")
     if app.config.get("SEARCH_BACKEND") == "postgres":
         from .pg import rebuild as rebuild_postgres

@@ -14,6 +14,7 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import re
 import threading
 import time
 from collections import deque
@@ -57,6 +58,28 @@ ORDER_GUARD_LIMIT = 100  # check write order for batches up to this size (intera
 
 OK, MISSING, OUTDATED, CORRUPT, STALE = "ok", "missing", "outdated", "corrupt", "stale"
 
+# The folder holds this file once the index has taken it; nothing is deleted in a folder without it.
+MARKER = ".faellesskab-search-index"
+# Every name the index writes: Whoosh's files of any schema stamp (TOCs, segments, locks), their
+# checksum sidecars and temporaries (checksums.py), the change log's state files (changelog.py).
+_OWN_NAME = re.compile(r"_?faellesskab_v[A-Za-z0-9_.]+|\.sync-(?:state\.json|applied)(?:\.\d+\.tmp)?|"
+                       + re.escape(MARKER))
+
+
+def own_file(name: str) -> bool:
+    """Whether `name` is a file the index could have written."""
+    return _OWN_NAME.fullmatch(name) is not None
+
+
+class ForeignFolder(Exception):
+    """SEARCH_INDEX_DIR holds files the index did not write: it refuses to use (or empty) the folder."""
+
+    def __init__(self, path: str, foreign: list[str]):
+        self.path, self.foreign = path, foreign
+        shown = ", ".join(foreign[:5]) + (f" (+{len(foreign) - 5})" if len(foreign) > 5 else "")
+        super().__init__(f"SEARCH_INDEX_DIR {path} holds files the search index did not write ({shown}); "
+                         f"it deletes nothing there. Point SEARCH_INDEX_DIR at an empty or new folder.")
+
 
 class SearchIndex:
     """One Whoosh index directory, shared by the threads of a process."""
@@ -72,6 +95,7 @@ class SearchIndex:
         self._snapshot: Snapshot | None = None
         self._ix = None
         self._verified: set[tuple] = set()  # segment files whose checksum matched
+        self._claimed = False
 
     # --- state -----------------------------------------------------------------
 
@@ -147,8 +171,30 @@ class SearchIndex:
         return FileStorage(self.path, supports_mmap=False)
 
     def _storage(self) -> FileStorage:
-        os.makedirs(self.path, exist_ok=True)
+        self.claim()
         return FileStorage(self.path)
+
+    def claim(self) -> None:
+        """Make sure the folder is the index's own before anything is written or deleted there.
+
+        A new or empty folder, or one holding only files the index writes (an
+        index made before the marker existed), gets the marker; any other file
+        means SEARCH_INDEX_DIR points at the wrong folder (say, the one with the
+        SQLite database), and the index refuses it.
+
+        :raises ForeignFolder: the folder has no marker and holds other files.
+        """
+        if self._claimed:
+            return
+        os.makedirs(self.path, exist_ok=True)
+        marker = os.path.join(self.path, MARKER)
+        if not os.path.exists(marker):
+            foreign = sorted(name for name in os.listdir(self.path) if not own_file(name))
+            if foreign:
+                raise ForeignFolder(self.path, foreign)
+            with open(marker, "w", encoding="utf-8") as fh:
+                fh.write("Fællesskab search index: files here are deleted and rewritten by rebuilds.\n")
+        self._claimed = True
 
     def sync_lock(self):
         """A cross-process lock held while applying the change log (one worker per node at a time)."""
@@ -274,9 +320,16 @@ class SearchIndex:
         self.reset_readers()
 
     def _remove_files(self, storage: FileStorage, *, keep_current: bool) -> None:
-        """Delete index files of other schema stamps (and ours unless keep_current)."""
+        """Delete index files of other schema stamps (and ours unless keep_current).
+
+        Only names the index writes, in a folder it has claimed: anything else
+        in the folder (put there by a person) stays.
+        """
+        self.claim()
         for name in list(storage.list()):
             if name.endswith(("WRITELOCK", "_REBUILD")) or name == f"{self.indexname}_SYNC" or name.startswith("."):
+                continue
+            if not own_file(name):
                 continue
             ours = name.startswith(self.indexname + "_") or name.startswith("_" + self.indexname + "_")
             if ours and keep_current:
