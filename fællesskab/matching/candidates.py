@@ -29,7 +29,7 @@ from ..search.analysis import category_of, text_terms
 from ..search.query import ParsedQuery, parse
 from ..search.snapshot import NEWCOMERS, Snapshot, ids_from_mask
 from . import ranking
-from .ranking import Household, Listing
+from .ranking import Listing
 
 EARTH_RADIUS_KM = 6371.0088
 CELL_LAT = 0.0045  # degrees: about 0.5 km

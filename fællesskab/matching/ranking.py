@@ -312,7 +312,8 @@ def reasons(h: Household, listing: Listing, km: float, *, matched: Sequence[str]
         out.append(static.language_reason)
     if listing.event_kind is None and static.welcome >= 1.0:
         out.append(Reason("newcomers"))
-    return out[:MAX_REASONS]
+    # an event's date and place come on top of the four most telling
+    return out[:MAX_REASONS + (1 if listing.event_kind is not None else 0)]
 
 
 def reason_data(reason: Reason) -> dict:
