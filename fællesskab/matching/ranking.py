@@ -200,11 +200,11 @@ def static_fit(h: Household, listing: Listing) -> Static:
                   penalty=a_pen * l_pen, excluded=excluded)
 
 
-def excluded(h: Household, listing: Listing, km: float) -> bool:
+def excluded(h: Household, listing: Listing, km: float, static: Static | None = None) -> bool:
     """Rule 3, the hard limits: beyond max_km; a children's listing no child fits (an adults'
     listing stays: the parents can go); for a household without Danish, a listing that shares
     none of its languages, unless it says newcomers are welcome."""
-    return not isfinite(km) or km > h.max_km or _static_for(h, listing).excluded
+    return not isfinite(km) or km > h.max_km or (static or _static_for(h, listing)).excluded
 
 
 def age_class(h: Household, age: float) -> int:
@@ -217,7 +217,7 @@ def age_class(h: Household, age: float) -> int:
 
 
 def rank_score(h: Household, listing: Listing, km: float, *, typed: int = 0, ticked: int = 0,
-               strength: float = 0.0, at_home: bool = False) -> float:
+               strength: float = 0.0, at_home: bool = False, static: Static | None = None) -> float:
     """The rank of one candidate as a number in [0, 1): higher first.
 
     The levels, most significant first: a welcome meeting in the household's own town;
@@ -229,8 +229,9 @@ def rank_score(h: Household, listing: Listing, km: float, *, typed: int = 0, tic
 
     :param typed: how many typed interests the listing matches; `ticked`: ticked categories.
     :param strength: the best text-match strength of a typed interest, 0–1.
+    :param static: `static_fit(h, listing)` when the caller has it (the bulk path keeps one per profile).
     """
-    static = _static_for(h, listing)
+    static = static or _static_for(h, listing)
     home = 1 if at_home and listing.event_kind == "welcome-meeting" else 0
     tier = 2 if typed else (1 if ticked else 0)
     matched = min(typed + ticked, MAX_MATCHED)

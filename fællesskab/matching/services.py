@@ -57,7 +57,8 @@ MAX_INTEREST_LENGTH = 100
 MAX_CHILDREN = 15
 MAX_ADULTS = 20
 MAX_LANGUAGES = 10
-NEARBY_POOL = 300  # associations read nearest first for a ticked category, the others, or no interests
+CATEGORY_POOL = 200  # associations of the ticked categories read nearest first
+NEARBY_POOL = 100  # associations read nearest first for the others, or without interests
 OTHERS_LIMIT = 5  # "Andet i nærheden af dig": at most this many
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 # How many associations the last match in this context ranked (benchmarks and tests look).
@@ -404,10 +405,12 @@ def _rank(index, req: MatchRequest, h: Household, location: Located, events, hom
                 if km <= h.max_km:
                     pool[d] = km
         if fits.slugs:
-            pool.update(nearest(snap, data, lat, lon, h.max_km, NEARBY_POOL, categories=set(fits.slugs)))
+            pool.update(nearest(snap, data, lat, lon, h.max_km, CATEGORY_POOL, categories=set(fits.slugs)))
         pool.update(nearest(snap, data, lat, lon, h.max_km, NEARBY_POOL, skip=set(pool)))
         last_scored.set(len(pool))
-        scored = [c for c in (_association_candidate(d, km, h, data, snap, fits) for d, km in pool.items()) if c]
+        statics: dict[int, ranking.Static] = {}  # per profile: the household's fit does not change
+        scored = [c for c in (_association_candidate(d, km, h, data, snap, fits, statics) for d, km in pool.items())
+                  if c]
         use_docs = bool(fits.per_interest)  # an event's own text matters only for typed words
         event_extra = {}
         for event, starts, km in events:
@@ -448,21 +451,28 @@ def _rank(index, req: MatchRequest, h: Household, location: Located, events, hom
 
 
 def _candidate(h: Household, listing: Listing, km: float, doc: int | None, fits, at_home: bool, kind: str,
-               name: str, item_id: int, payload=None) -> Scored | None:
+               name: str, item_id: int, payload=None, static: ranking.Static | None = None) -> Scored | None:
     """One candidate ranked by the contract, or None when a hard limit leaves it out."""
-    if ranking.excluded(h, listing, km):
+    static = static or ranking.static_fit(h, listing)
+    if ranking.excluded(h, listing, km, static):
         return None
     hit, strength, typed = fits.matches(doc, listing.category)
     value = ranking.rank_score(h, listing, km, typed=typed, ticked=len(hit) - typed, strength=strength,
-                               at_home=at_home)
+                               at_home=at_home, static=static)
     return Scored(doc if doc is not None else -1, value, km, listing.category, kind, name, item_id, payload,
                   tuple(hit))
 
 
-def _association_candidate(d: int, km: float, h: Household, data, snap, fits) -> Scored | None:
-    profile = data.profiles[data.profile_of[d]]
+def _association_candidate(d: int, km: float, h: Household, data, snap, fits, statics: dict) -> Scored | None:
+    pid = data.profile_of[d]
+    profile = data.profiles[pid]
+    static = statics.get(pid)
+    if static is None:
+        static = statics[pid] = ranking.static_fit(h, profile)
+    if static.excluded:
+        return None
     listing = replace(profile, category=data.category[d])
-    return _candidate(h, listing, km, d, fits, False, "association", snap.attrs.sortname(d), d)
+    return _candidate(h, listing, km, d, fits, False, "association", snap.attrs.sortname(d), d, static=static)
 
 
 def _url(endpoint: str, fallback: str, **values) -> str:
