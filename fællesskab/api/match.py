@@ -31,6 +31,8 @@ def result_json(result: MatchResult) -> dict:
         "location": {"lat": round(loc.lat, 5), "lon": round(loc.lon, 5), "precision": loc.precision,
                      "label": loc.label},
         "results": [item_json(i) for i in result.results],
+        # nearby listings that match nothing the household named, kept apart (additive, CONTRACT.md)
+        "others": [item_json(i) for i in result.others],
     }
 
 

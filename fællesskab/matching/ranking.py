@@ -1,61 +1,44 @@
-"""Score and explain how well an association or event fits a newcomer household.
+"""Rank and explain how well an association or event fits a newcomer household.
 
 Pure module: no Flask, no database. `services.py` finds the candidates and
-measures distance and interest fit (through the search index); this module
-turns them into a score, picks a diverse top list and says why, as reason
-codes that `reasons.py` puts into words. The score is explained, with a
-worked example, in docs/matching.md.
+measures distance and which named interests each matches (through the search
+index); this module applies the ranking contract of docs/matching.md:
 
-    score = penalty × fit × proximity
+1. Named interests first: a listing matching a typed word ranks above one that
+   only falls in a ticked broad category, which ranks above one matching
+   nothing; more named interests matched ranks above fewer.
+2. Every named interest is represented in the top results (`pick_represented`).
+3. Hard limits (`excluded`): nothing beyond `max_km`; a children's listing no
+   child fits; for a household without Danish, a listing sharing none of its
+   languages unless it says newcomers (everyone) are welcome.
+4. Within a tier: age fit, language, "welcomes newcomers", then distance, with
+   "near" (within NEAR_KM) beating any difference in text score.
+5. Listings that match nothing named are kept apart ("others").
+6. A welcome meeting in the household's own town comes first in its section.
+7. Reasons as codes (`Reason`), put into words by `reasons.py`.
+8. No interests named: age fit, language, welcome and distance, with variety
+   across categories (`select_diverse`).
 
-    fit       = (0.45·I + 0.25·A + 0.15·L + 0.15·W) / Σ weights used
-    proximity = 0.3 + 0.7·D
-
-* D — distance: 1 / (1 + (km / 5)²); 1 next door, ½ at 5 km, 0.2 at 10 km;
-  nothing beyond `max_km`. Proximity multiplies the fit, so a perfect match
-  far away does not push a good one next door down the list, and never
-  falls below 0.3, so a perfect match 10 km away still beats a poor one
-  next door.
-* I — interest fit, 0–1 (computed by the caller from the search analysis);
-  left out — and the other weights scaled up — when the household named no
-  interests.
-* A — age fit: 1 when a child's age is inside the listing's age range, 0.9
-  for an adult activity for a household without children, 0.6 when the
-  listing is open to all ages … (`age_fit`).
-* L — language: 1 when the listing uses the household's first language, 0.8
-  for another of its languages; a household without Danish gets Danish-only
-  listings with L = 0 and the language penalty.
-* W — welcome: 1 for "welcomes newcomers" (or an event meant for new people),
-  0.5 when unknown, 0.2 when the listing says no.
-* penalty — 0.35 when nobody in the household fits the age range, 0.7 when
-  the listing shares no language with the household; both multiply.
-
-Events: an event in the household's own village or town counts as next
-door (proximity 1: the village is where they live), and then a welcome
-meeting there is moved half-way to 1 (`s + 0.5·(1 − s)`), any other event
-there by 0.15. A welcome meeting without an age range fits every age.
-
-Ties are broken by distance, then associations before events, then name,
-then id, so the order is always the same.
+`rank_score` packs these levels into one number in [0, 1): higher is better,
+and comparing two scores is comparing the levels in the order above.
 """
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from math import isfinite
 from typing import Callable, Iterable, Sequence, TypeVar
 
-W_INTEREST, W_AGE, W_LANGUAGE, W_WELCOME = 0.45, 0.25, 0.15, 0.15
 HALF_KM = 5.0  # the distance at which D is ½
-PROXIMITY_FLOOR = 0.3  # proximity = floor + (1 - floor)·D
-AGE_PENALTY = 0.35  # nobody in the household fits the age range
-LANGUAGE_PENALTY = 0.7  # no language in common (the household has no Danish)
-VILLAGE_WELCOME_BOOST = 0.5  # a welcome meeting where the household lives
-VILLAGE_EVENT_BOOST = 0.15  # any other event there
-RELATED_CATEGORY_FIT = 0.25  # same category as a named interest, but not the interest itself
+NEAR_KM = 5.0  # "near": within this, closeness beats any difference in text score
+AGE_PENALTY = 0.35  # age_fit's multiplier when nobody in the household fits (such listings are left out)
+LANGUAGE_PENALTY = 0.7  # language_fit's multiplier when no language is shared (the household has no Danish)
 CATEGORY_CAP = 3  # at most this many of one category …
 DIVERSITY_BLOCK = 10  # … in each run of this many results
+MAX_MATCHED = 3  # more named interests matched than this rank as this many
+STRONG_MATCH = 0.8  # a typed word found in the name, tags or summary (not only the description)
 ADULT_AGE = 18
 SENIOR_AGE = 55  # a range starting here or later is for seniors
 CHILD_GROUPS = {"children": (0, 12), "teens": (13, 17)}
@@ -94,6 +77,7 @@ class Listing:
     languages: tuple[str, ...] = ("da",)
     welcomes_newcomers: bool | None = None
     event_kind: str | None = None  # None for an association
+    internationals: bool = False  # says people from anywhere (and any language) are welcome
 
 
 @dataclass(frozen=True)
@@ -106,19 +90,15 @@ class Reason:
 
 @dataclass(frozen=True)
 class Static:
-    """The part of the score that depends on neither distance nor interests.
+    """The part of the ranking that depends on neither distance nor interests."""
 
-    score = scale × (w_interest·I + base) × proximity, see `static_fit`.
-    """
-
-    scale: float
-    base: float
     age: float
     age_reason: Reason | None
     language: float
     language_reason: Reason | None
     welcome: float
-    penalty: float
+    penalty: float  # < 1: the age or language hard limit applies (see `excluded`)
+    excluded: bool
 
 
 # --- components -----------------------------------------------------------------------------
@@ -128,11 +108,6 @@ def distance_fit(km: float) -> float:
     """D: 1 next door, ½ at HALF_KM, falling smoothly (never negative)."""
     r = max(km, 0.0) / HALF_KM
     return 1.0 / (1.0 + r * r)
-
-
-def proximity(km: float) -> float:
-    """The factor distance puts on the fit: from 1 next door down towards PROXIMITY_FLOOR."""
-    return PROXIMITY_FLOOR + (1.0 - PROXIMITY_FLOOR) * distance_fit(km)
 
 
 def age_range(listing: Listing) -> tuple[int, int] | None:
@@ -213,64 +188,79 @@ def welcome_fit(listing: Listing) -> float:
     return 0.5 if listing.welcomes_newcomers is None else 0.2
 
 
-def weights(h: Household) -> tuple[float, float]:
-    """(interest weight, 1 / sum of the weights used)."""
-    w_interest = W_INTEREST if h.has_interests else 0.0
-    return w_interest, 1.0 / (w_interest + W_AGE + W_LANGUAGE + W_WELCOME)
-
-
 def static_fit(h: Household, listing: Listing) -> Static:
-    """Everything but distance and interests, folded into `scale` and `base`."""
+    """Everything but distance and interests."""
     a, a_pen, a_reason = age_fit(h, listing)
     lang, l_pen, l_reason = language_fit(h, listing.languages)
     w = welcome_fit(listing)
-    scale, base = fold(h, a, a_pen, lang, l_pen, w)
-    return Static(scale=scale, base=base, age=a, age_reason=a_reason, language=lang, language_reason=l_reason,
-                  welcome=w, penalty=a_pen * l_pen)
+    says_all_welcome = listing.welcomes_newcomers is True or listing.internationals \
+        or listing.event_kind == "welcome-meeting"
+    excluded = a_pen < 1 or (l_pen < 1 and not says_all_welcome)
+    return Static(age=a, age_reason=a_reason, language=lang, language_reason=l_reason, welcome=w,
+                  penalty=a_pen * l_pen, excluded=excluded)
 
 
-def fold(h: Household, age: float, age_penalty: float, language: float, language_penalty: float,
-         welcome: float) -> tuple[float, float]:
-    """(scale, base) of `Static` from the parts (the bulk path in candidates.py caches the parts)."""
-    _wi, norm = weights(h)
-    return age_penalty * language_penalty * norm, W_AGE * age + W_LANGUAGE * language + W_WELCOME * welcome
+def excluded(h: Household, listing: Listing, km: float, static: Static | None = None) -> bool:
+    """Rule 3, the hard limits: beyond max_km; a children's listing no child fits (an adults'
+    listing stays: the parents can go); for a household without Danish, a listing that shares
+    none of its languages, unless it says newcomers are welcome."""
+    return not isfinite(km) or km > h.max_km or (static or _static_for(h, listing)).excluded
 
 
-def max_base() -> float:
-    """The largest `Static.base` any listing can have (for bounds)."""
-    return W_AGE + W_LANGUAGE + W_WELCOME
+def age_class(h: Household, age: float) -> int:
+    """2: fits (a child's age, a family listing, adults' for adults; for a household without
+    children, open to all too); 1: acceptable (open to all, an adults' activity for a family);
+    0: poor (a seniors' activity for others)."""
+    if age >= 0.85 or (not h.children_ages and age >= 0.6):
+        return 2
+    return 1 if age >= 0.6 else 0
 
 
-def combine(static: Static, near: float, interest: float, w_interest: float) -> float:
-    """The score from the static part, the proximity factor and I."""
-    return static.scale * (w_interest * interest + static.base) * near
+def rank_score(h: Household, listing: Listing, km: float, *, typed: int = 0, ticked: int = 0,
+               strength: float = 0.0, at_home: bool = False, static: Static | None = None) -> float:
+    """The rank of one candidate as a number in [0, 1): higher first.
+
+    The levels, most significant first: a welcome meeting in the household's own town;
+    the interest tier (a typed word matched › only a ticked category › nothing); how many
+    named interests matched; a typed word found in the name, tags or summary (not only in
+    the description); age class; a shared language; welcome (not "no"); near
+    (within NEAR_KM, or in the own town); and last a fine part of closeness (most), text
+    strength and welcome.
+
+    :param typed: how many typed interests the listing matches; `ticked`: ticked categories.
+    :param strength: the best text-match strength of a typed interest, 0–1.
+    :param static: `static_fit(h, listing)` when the caller has it (the bulk path keeps one per profile).
+    """
+    static = static or _static_for(h, listing)
+    home = 1 if at_home and listing.event_kind == "welcome-meeting" else 0
+    tier = 2 if typed else (1 if ticked else 0)
+    matched = min(typed + ticked, MAX_MATCHED)
+    near = 1 if at_home or km <= NEAR_KM else 0
+    d = 1.0 if at_home else distance_fit(km)
+    fine = (0.6 * d + 0.25 * min(max(strength, 0.0), 1.0) + 0.15 * static.welcome) * 0.999
+    strong = 1 if typed and strength >= STRONG_MATCH else 0
+    levels = ((home, 2), (tier, 3), (matched, MAX_MATCHED + 1), (strong, 2), (age_class(h, static.age), 3),
+              (1 if static.language >= 0.8 else 0, 2), (1 if static.welcome >= 0.5 else 0, 2), (near, 2))
+    value, scale = 0, 1
+    for level, size in levels:
+        value = value * size + level
+        scale *= size
+    return (value + fine) / scale
 
 
-def village_boost(score: float, event_kind: str | None, in_home_village: bool) -> float:
-    """Move an event where the household lives towards 1."""
-    if not in_home_village or event_kind is None:
-        return score
-    boost = VILLAGE_WELCOME_BOOST if event_kind == "welcome-meeting" else VILLAGE_EVENT_BOOST
-    return score + boost * (1.0 - score)
+def title_ages(title: str) -> tuple[int | None, int | None] | None:
+    """The ages an event's title names in the Danish team style: "U9–U12" is ages 8–11
+    ("under 9" to "under 12"), "U10" ages up to 9; None when it names none."""
+    m = _U_AGES.search(title or "")
+    if not m:
+        return None
+    lo, hi = int(m.group(1)), int(m.group(2) or 0)
+    if hi:
+        return (max(lo - 1, 0), hi - 1) if hi >= lo else None
+    return (None, lo - 1)
 
 
-def combine_interests(strengths: Iterable[float]) -> float:
-    """I from the fit of each named interest (0–1 each): the best, plus 0.1 for each other good one."""
-    values = sorted((s for s in strengths if s > 0), reverse=True)
-    if not values:
-        return 0.0
-    return min(1.0, values[0] + 0.1 * sum(1 for s in values[1:] if s >= 0.5))
-
-
-def score(h: Household, listing: Listing, km: float, interest: float = 0.0, *,
-          in_home_village: bool = False) -> float:
-    """The full score of one candidate (the reference the bulk path in services follows)."""
-    if not isfinite(km) or km > h.max_km:
-        return 0.0
-    w_interest, _norm = weights(h)
-    near = 1.0 if in_home_village and listing.event_kind is not None else proximity(km)
-    s = combine(_static_for(h, listing), near, interest, w_interest)
-    return village_boost(s, listing.event_kind, in_home_village)
+_U_AGES = re.compile(r"\bU(\d{1,2})(?:\s*[–-]\s*U?(\d{1,2}))?\b")
 
 
 _memo = threading.local()
@@ -291,7 +281,7 @@ def _static_for(h: Household, listing: Listing) -> Static:
     groups = listing.target_groups
     # Keyed by what the fit reads: which of the groups that matter are there, and whether any other is.
     key = (listing.age_min, listing.age_max, age_groups_key(groups), listing.languages, listing.welcomes_newcomers,
-           listing.event_kind)
+           listing.event_kind, listing.internationals)
     static = memo[1].get(key)
     if static is None:
         static = memo[1][key] = static_fit(h, listing)
@@ -302,27 +292,43 @@ def _static_for(h: Household, listing: Listing) -> Static:
 
 
 def reasons(h: Household, listing: Listing, km: float, *, matched: Sequence[str] = (),
-            starts_at: datetime | None = None, village: str | None = None,
+            starts_at: datetime | None = None, village: str | None = None, where: str | None = None,
             static: Static | None = None) -> list[Reason]:
-    """2–4 reason codes, most telling first: distance, the event's date, the interest,
-    the age, the language, the village, the welcome; the category fills up."""
+    """2–4 reason codes, most telling first: distance, the event's date, where it is (in the
+    household's own town, or which town), the interests it matches, the age, the language,
+    the welcome. Never a bare category: a reason says why it fits this household."""
     static = static or static_fit(h, listing)
     out = [Reason("distance", {"km": km})]
     if listing.event_kind is not None and starts_at is not None:
         out.append(Reason("event", {"kind": listing.event_kind, "starts_at": starts_at}))
+    if village:
+        out.append(Reason("village", {"place": village}))
+    elif where and listing.event_kind is not None:
+        out.append(Reason("where", {"place": where}))
     if matched:
         out.append(Reason("interest", {"words": list(matched[:2])}))
     if static.age_reason is not None:
         out.append(static.age_reason)
     if static.language_reason is not None:
         out.append(static.language_reason)
-    if village:
-        out.append(Reason("village", {"place": village}))
     if listing.event_kind is None and static.welcome >= 1.0:
         out.append(Reason("newcomers"))
-    if len(out) < 2 and listing.category:
-        out.append(Reason("category", {"category": listing.category}))
-    return out[:MAX_REASONS]
+    # an event's date and place come on top of the four most telling
+    return out[:MAX_REASONS + (1 if listing.event_kind is not None else 0)]
+
+
+def reason_data(reason: Reason) -> dict:
+    """A reason as plain JSON values (to be stored, e.g. on a case, and worded when shown)."""
+    params = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in reason.params.items()}
+    return {"code": reason.code, "params": params}
+
+
+def reason_from_data(data: dict) -> Reason:
+    """The inverse of `reason_data`."""
+    params = dict(data.get("params") or {})
+    if isinstance(params.get("starts_at"), str):
+        params["starts_at"] = datetime.fromisoformat(params["starts_at"])
+    return Reason(str(data.get("code")), params)
 
 
 # --- order and diversity --------------------------------------------------------------------
@@ -364,3 +370,33 @@ def select_diverse(items: Sequence[T], limit: int, category: Callable[[T], str],
         taken = set(chosen)
         remaining = [item for i, item in enumerate(remaining) if i not in taken]
     return out
+
+
+def pick_represented(items: Sequence[T], limit: int, interests: Callable[[T], Iterable[int]],
+                     n_interests: int) -> list[T]:
+    """Pick `limit` items from `items` (best first) so that every named interest with a
+    match is represented (rule 2): each interest's best `quota` matches are kept, the rest of
+    the room goes to the best of the others; the order stays best first.
+
+    :param interests: the indexes (0 … n_interests − 1) of the named interests an item matches.
+    """
+    if n_interests <= 1 or len(items) <= limit:
+        return list(items[:limit])
+    quota = max(1, limit // (n_interests + 1))
+    kept: set[int] = set()
+    for which in range(n_interests):
+        found = 0
+        for i, item in enumerate(items):
+            if found >= quota:
+                break
+            if which in interests(item):
+                kept.add(i)
+                found += 1
+    room = limit - len(kept)
+    for i in range(len(items)):
+        if room <= 0:
+            break
+        if i not in kept:
+            kept.add(i)
+            room -= 1
+    return [items[i] for i in sorted(kept)]

@@ -44,7 +44,8 @@ from ..search import get_state as get_search_state
 from ..search.services import _index_damage  # the same repair-once rule as search
 from . import ranking
 from . import reasons as text
-from .candidates import NEG, Collector, Scored, analyse_interests, interest_fit, match_data, rank_associations
+from .candidates import (Scored, analyse_interests, distance_km, interest_fit, is_association, match_data,
+                         nearest)
 from .ranking import Household, Listing
 
 EVENT_WINDOW = timedelta(days=60)
@@ -57,8 +58,11 @@ MAX_INTEREST_LENGTH = 100
 MAX_CHILDREN = 15
 MAX_ADULTS = 20
 MAX_LANGUAGES = 10
+CATEGORY_POOL = 200  # associations of the ticked categories read nearest first
+NEARBY_POOL = 100  # associations read nearest first for the others, or without interests
+OTHERS_LIMIT = 5  # "Andet i nærheden af dig": at most this many
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
-# How many associations the last match in this context scored (benchmarks and tests look).
+# How many associations the last match in this context ranked (benchmarks and tests look).
 last_scored: ContextVar[int] = ContextVar("last_scored", default=0)
 
 
@@ -93,12 +97,15 @@ class MatchItem:
     place: str | None = None
     summary: str | None = None
     kind: str | None = None  # an event's kind (welcome-meeting, …)
+    # The reasons as codes and values (ranking.reason_data), to be stored and worded in the reader's language.
+    reason_codes: list[dict] = field(default_factory=list)
 
 
 @dataclass
 class MatchResult:
     location: Located
-    results: list[MatchItem]
+    results: list[MatchItem]  # what matches the named interests (or, without any, the best near the household)
+    others: list[MatchItem] = field(default_factory=list)  # nearby listings that match nothing named, kept apart
 
 
 @metrics.MATCH_SECONDS.time()
@@ -120,12 +127,12 @@ def match(req: MatchRequest, *, locale: str = "da") -> MatchResult:
     home = _home(location)
     app = current_app._get_current_object()
     try:
-        picked = _rank(get_search_index(app), req, household, location, events, home, locale)
+        picked, others = _rank(get_search_index(app), req, household, location, events, home, locale)
     except Exception as exc:  # a damaged index must not take matching down: rebuild once and retry
         if not _index_damage(exc) or not get_search_state(app).repair_after_failure():
             raise
-        picked = _rank(get_search_index(app), req, household, location, events, home, locale)
-    return MatchResult(location=location, results=picked)
+        picked, others = _rank(get_search_index(app), req, household, location, events, home, locale)
+    return MatchResult(location=location, results=picked, others=others)
 
 
 # --- the request --------------------------------------------------------------------------------
@@ -351,16 +358,22 @@ def _event_details(ids: list[int]) -> dict[int, EventDetails]:
 
 
 def event_listing(event: EventRow) -> Listing:
-    """What ranking reads about an event: its host association's profile, and its kind."""
+    """What ranking reads about an event: its host association's profile, and its kind; ages
+    the title names ("Prøvetræning U9–U12") win over the host's."""
     hosted = event.category is not None
     groups = list(event.target_groups or ()) if hosted else []
     if event.kind == "welcome-meeting" and "newcomers" not in groups:
         groups.append("newcomers")
+    age_min, age_max = (event.age_min, event.age_max) if hosted else (None, None)
+    own = ranking.title_ages(event.title)
+    if own is not None:
+        age_min, age_max = own
     return Listing(
         category=event.category if hosted else LOCAL_COMMUNITY,
-        age_min=event.age_min, age_max=event.age_max, target_groups=tuple(groups),
+        age_min=age_min, age_max=age_max, target_groups=tuple(groups),
         languages=tuple(event.languages or ("da",)) if hosted else ("da",),
         welcomes_newcomers=True, event_kind=event.kind,
+        internationals="internationals" in groups,
     )
 
 
@@ -376,88 +389,92 @@ def _in_home(event: EventRow, home: _Home, km: float) -> bool:
 
 
 def _rank(index, req: MatchRequest, h: Household, location: Located, events, home: _Home,
-          locale: str) -> list[MatchItem]:
+          locale: str) -> tuple[list[MatchItem], list[MatchItem]]:
+    """The ranked list and the others (docs/matching.md, the ranking contract)."""
+    lat, lon = location.lat, location.lon
     with index.reading() as (searcher, snap):
-        reader = searcher.reader()
         data = match_data(snap)
-        interests = analyse_interests(req.interests, reader, snap, CATEGORIES)
-        fits = interest_fit(interests, reader, snap)
+        interests = analyse_interests(req.interests, searcher.reader(), snap, CATEGORIES)
+        fits = interest_fit(interests, searcher.reader(), snap)
         # interests made only of small words ("og", "the") count as none
         h = replace(h, has_interests=bool(interests), seniors=fits.seniors)
-        single = bool(interests) and fits.all_categorised and len(fits.asked) == 1
-        collector = Collector(req.limit, exempt=fits.asked if single else ())
-        event_extra = _rank_events(events, h, home, fits, collector, lambda event_id: data.event_doc(
-            searcher, snap, event_id))
-        last_scored.set(rank_associations(snap, data, h, location.lat, location.lon, fits, collector))
-        picked = collector.selection()
-        details = _event_details([s.item_id for s in picked if s.kind == "event"])
-        items = []
-        for s in picked:
-            if s.kind == "event":
-                starts, doc, at_home = event_extra[s.item_id]
-                listing = event_listing(s.payload)
-                matched = fits.labels(doc, listing.category)
-                items.append(_event_item(s, h, listing, starts, matched, home.place_name if at_home else None,
-                                         details[s.item_id], locale))
-            else:
-                stored = searcher.stored_fields(s.doc)["data"]
-                a = snap.attrs[s.doc]
-                listing = data.profiles[data.profile_of[s.doc]]
-                listing = Listing(a.category, a.age_min, a.age_max, listing.target_groups, listing.languages,
-                                  a.newcomers)
-                matched = fits.labels(s.doc, a.category)
-                items.append(_association_item(s, h, listing, stored, a, matched, locale))
-    return items
+        # The candidates: every association a typed word matches within reach, the nearest of
+        # the ticked categories, and the nearest of the rest (for the others, or without interests).
+        pool: dict[int, float] = {}
+        for d in fits.typed_docs():
+            if is_association(data, d):
+                km = distance_km(snap, d, lat, lon)
+                if km <= h.max_km:
+                    pool[d] = km
+        if fits.slugs:
+            pool.update(nearest(snap, data, lat, lon, h.max_km, CATEGORY_POOL, categories=set(fits.slugs)))
+        pool.update(nearest(snap, data, lat, lon, h.max_km, NEARBY_POOL, skip=set(pool)))
+        last_scored.set(len(pool))
+        statics: dict[int, ranking.Static] = {}  # per profile: the household's fit does not change
+        scored = [c for c in (_association_candidate(d, km, h, data, snap, fits, statics) for d, km in pool.items())
+                  if c]
+        use_docs = bool(fits.per_interest)  # an event's own text matters only for typed words
+        event_extra = {}
+        for event, starts, km in events:
+            doc = data.event_doc(searcher, snap, event.id) if use_docs else None
+            at_home = _in_home(event, home, km)
+            c = _candidate(h, event_listing(event), km, doc, fits, at_home, "event", event.title.casefold(), event.id,
+                           event)
+            if c is not None:
+                scored.append(c)
+                event_extra[event.id] = (starts, at_home)
+        scored.sort(key=Scored.key)
+        if fits.count:
+            matched = [s for s in scored if s.hit]
+            picked = ranking.pick_represented(matched, req.limit, lambda s: s.hit, fits.count)
+            rest = [s for s in scored if not s.hit]
+            others = ranking.select_diverse(rest, min(OTHERS_LIMIT, req.limit), lambda s: s.category)
+        else:
+            picked, others = ranking.select_diverse(scored, req.limit, lambda s: s.category), []
+        details = _event_details([s.item_id for s in picked + others if s.kind == "event"])
+        out = []
+        for group in (picked, others):
+            items = []
+            for s in group:
+                labels = fits.labels(list(s.hit))
+                if s.kind == "event":
+                    starts, at_home = event_extra[s.item_id]
+                    items.append(_event_item(s, h, event_listing(s.payload), starts, labels,
+                                             home.place_name if at_home else None, details[s.item_id], locale))
+                else:
+                    stored = searcher.stored_fields(s.doc)["data"]
+                    a = snap.attrs[s.doc]
+                    profile = data.profiles[data.profile_of[s.doc]]
+                    listing = replace(profile, category=a.category, age_min=a.age_min, age_max=a.age_max,
+                                      welcomes_newcomers=a.newcomers)
+                    items.append(_association_item(s, h, listing, stored, a, labels, locale))
+            out.append(items)
+    return out[0], out[1]
 
 
-def _rank_events(events, h: Household, home: _Home, fits, collector: Collector, doc_of) -> dict:
-    """Score the events in reach into `collector`; return, per event that may be picked,
-    (next start, index document, in the household's own place).
+def _candidate(h: Household, listing: Listing, km: float, doc: int | None, fits, at_home: bool, kind: str,
+               name: str, item_id: int, payload=None, static: ranking.Static | None = None) -> Scored | None:
+    """One candidate ranked by the contract, or None when a hard limit leaves it out."""
+    static = static or ranking.static_fit(h, listing)
+    if ranking.excluded(h, listing, km, static):
+        return None
+    hit, strength, typed = fits.matches(doc, listing.category)
+    value = ranking.rank_score(h, listing, km, typed=typed, ticked=len(hit) - typed, strength=strength,
+                               at_home=at_home, static=static)
+    return Scored(doc if doc is not None else -1, value, km, listing.category, kind, name, item_id, payload,
+                  tuple(hit))
 
-    At national density a match has thousands of events whose hosts' profiles are nearly
-    all different, so the static fit is put together from its parts as in
-    `candidates.rank_associations`: the age part per distinct (ages, groups that matter,
-    kind), the language part per distinct language list (`ranking.static_fit`, part by
-    part; tests check the scores against `ranking.score`). An event's own document (for
-    named words) is looked up only when words matched something.
-    """
-    w_interest, _norm = ranking.weights(h)
-    groups_seen: dict[tuple | None, tuple] = {}
-    ages: dict[tuple, tuple[float, float]] = {}
-    langs: dict[tuple | None, tuple[float, float]] = {}
-    welcome = {}
-    use_docs = bool(fits.fit)  # without matched words no event has a fit of its own
-    own_get, fit_of = collector.own.get, fits.of
-    extra = {}
-    for event, starts, km in events:
-        hosted = event.category is not None
-        named = event.target_groups if hosted else None
-        groups = groups_seen.get(named)
-        if groups is None:
-            groups = groups_seen[named] = ranking.age_groups_key(named)
-        age_key = (event.age_min, event.age_max, groups, event.kind)
-        lang_key = event.languages if hosted else None
-        age, lang = ages.get(age_key), langs.get(lang_key)
-        if age is None or lang is None:
-            listing = event_listing(event)
-            if age is None:
-                age = ages[age_key] = ranking.age_fit(h, listing)[:2]
-            if lang is None:
-                lang = langs[lang_key] = ranking.language_fit(h, listing.languages)[:2]
-        w = welcome.get(event.kind)
-        if w is None:
-            w = welcome[event.kind] = ranking.welcome_fit(Listing(event_kind=event.kind))
-        scale, base = ranking.fold(h, age[0], age[1], lang[0], lang[1], w)
-        category = event.category if hosted else LOCAL_COMMUNITY
-        doc = doc_of(event.id) if use_docs else None
-        at_home = _in_home(event, home, km)
-        near = 1.0 if at_home else ranking.proximity(km)
-        score = ranking.village_boost(scale * (w_interest * fit_of(doc, category) + base) * near, event.kind, at_home)
-        if score < collector.global_floor or score < own_get(category, NEG):
-            continue  # cannot make the list (Collector.add would drop it)
-        collector.add(Scored(-1, score, km, category, "event", event.title.casefold(), event.id, event))
-        extra[event.id] = (starts, doc, at_home)
-    return extra
+
+def _association_candidate(d: int, km: float, h: Household, data, snap, fits, statics: dict) -> Scored | None:
+    pid = data.profile_of[d]
+    profile = data.profiles[pid]
+    static = statics.get(pid)
+    if static is None:
+        static = statics[pid] = ranking.static_fit(h, profile)
+    if static.excluded:
+        return None
+    listing = replace(profile, category=data.category[d])
+    return _candidate(h, listing, km, d, fits, False, "association", snap.attrs.sortname(d), d, static=static)
 
 
 def _url(endpoint: str, fallback: str, **values) -> str:
@@ -469,21 +486,22 @@ def _association_item(s: Scored, h: Household, listing: Listing, stored: dict, a
     return MatchItem(
         type="association", id=stored["id"], external_id=stored["external_id"], name=stored["name"],
         url=_url("directory.association_detail", f"/foreninger/{stored['slug']}", slug=stored["slug"]),
-        score=round(s.score, 3), distance_km=round(s.km, 2), reasons=text.format_reasons(why, locale),
+        score=round(s.score, 4), distance_km=round(s.km, 2), reasons=text.format_reasons(why, locale),
         category=stored.get("category"), starts_at=None, lat=a.lat, lon=a.lon, place=stored.get("place"),
-        summary=stored.get("summary") or None,
+        summary=stored.get("summary") or None, reason_codes=[ranking.reason_data(r) for r in why],
     )
 
 
 def _event_item(s: Scored, h: Household, listing: Listing, starts: datetime, matched, village,
                 more: EventDetails, locale) -> MatchItem:
     event: EventRow = s.payload
-    why = ranking.reasons(h, listing, s.km, matched=matched, starts_at=starts, village=village)
+    place = more.place or more.town
+    why = ranking.reasons(h, listing, s.km, matched=matched, starts_at=starts, village=village, where=place)
     return MatchItem(
         type="event", id=event.id, external_id=more.external_id, name=event.title,
         url=_url("events.event_detail", f"/arrangementer/{event.id}", event_id=event.id),
-        score=round(s.score, 3), distance_km=round(s.km, 2), reasons=text.format_reasons(why, locale),
+        score=round(s.score, 4), distance_km=round(s.km, 2), reasons=text.format_reasons(why, locale),
         category=listing.category, starts_at=starts, lat=event.lat, lon=event.lon,
-        place=more.place or more.town, summary=more.host,
-        kind=event.kind,
+        place=place, summary=more.host,
+        kind=event.kind, reason_codes=[ranking.reason_data(r) for r in why],
     )

@@ -15,7 +15,7 @@ BODY = {"address": "Skolegade 3, 6070 Christiansfeld", "interests": ["fodbold", 
 
 def test_contract_shape(demo):
     result = post_match(demo, BODY)
-    assert set(result) == {"location", "results"}
+    assert set(result) == {"location", "results", "others"}
     assert {"lat", "lon", "precision", "label"} <= set(result["location"])
     assert result["location"]["label"].endswith("Christiansfeld")
     assert 1 <= len(result["results"]) <= 10

@@ -11,9 +11,7 @@ from bench.datagen import association_csv
 from fællesskab.core.errors import NotFound, ValidationError
 from fællesskab.core.time import utcnow
 from fællesskab.directory.importer import import_associations
-from fællesskab.directory.models import Association
-from fællesskab.matching import candidates, ranking
-from fællesskab.matching.ranking import Household, Listing
+from fællesskab.matching import candidates
 from fællesskab.matching.services import MatchItem, MatchRequest, MatchResult, last_scored, match
 
 VAMDRUP = {"lat": 55.4276, "lon": 9.2843}
@@ -71,61 +69,6 @@ def test_only_published_associations(db, make_association):
     assert names == ["Synlig forening"]
 
 
-def test_bulk_scores_follow_the_reference(db, make_association):
-    profiles = [(None, None, "da", "true"), (6, 12, "da;en", ""), (18, None, "en", "false"), (60, None, "da", "true"),
-                (3, 6, "da", "true")]
-    for i, (lo, hi, langs, wn) in enumerate(profiles):
-        make_association(name=f"Forening {i}", town=["Vamdrup", "Lunderskov", "Ødis", "Kolding"][i % 4],
-                         age_min=str(lo or ""), age_max=str(hi or ""), languages=langs, welcomes_newcomers=wn,
-                         target_groups="children;adults" if i == 1 else "")
-    h_req = MatchRequest(**VAMDRUP, children_ages=[8], adults=2, languages=["en"], max_km=30)
-    h = Household(children_ages=(8,), adults=2, languages=("en",), max_km=30)
-    result = match(h_req)
-    assert len(result.results) == 5
-    by_id = {a.id: a for a in db.session.query(Association)}
-    for item in result.results:
-        a = by_id[item.id]
-        listing = Listing(a.category, a.age_min, a.age_max, tuple(a.target_groups), tuple(a.languages),
-                          a.welcomes_newcomers)
-        assert item.score == pytest.approx(ranking.score(h, listing, item.distance_km), abs=2e-3)
-
-
-
-def test_event_scores_follow_the_reference(db, make_association, make_event):
-    """The events' bulk path (static fit put together part by part) scores as `ranking.score`."""
-    from fællesskab.events.models import Event
-    from fællesskab.matching.services import _home, _in_home, _locate, event_listing, _upcoming_events
-
-    hosts = [make_association(name=f"Vært {i}", town=town, category=cat, age_min=lo, age_max=hi, languages=langs,
-                              target_groups=groups)
-             for i, (town, cat, lo, hi, langs, groups) in enumerate([
-                 ("Vamdrup", "sport", "6", "12", "da;en", "children"),
-                 ("Lunderskov", "music", "", "", "en", "adults;families"),
-                 ("Vamdrup", "culture", "60", "", "da", "seniors"),
-                 ("Ødis", "hobby", "", "", "de", "teens;newcomers")])]
-    kinds = ["welcome-meeting", "open-house", "social", "activity", "fair"]
-    for i in range(15):
-        host = hosts[i % 5] if i % 5 < 4 else None  # every fifth without a host
-        make_event(title=f"Arrangement {i}", kind=kinds[i % 5], town=["Vamdrup", "Lunderskov", "Ødis"][i % 3],
-                   starts_in=timedelta(days=1 + i), **({"association_external_id": host.external_id} if host else {}))
-    households = [
-        (Household(children_ages=(8,), adults=2, languages=("en",), has_interests=True, max_km=30), ["music"]),
-        (Household(adults=1, languages=("da",), max_km=30), []),
-        (Household(children_ages=(14,), adults=1, languages=("uk",), max_km=30), []),
-    ]
-    for h, interests in households:
-        req = MatchRequest(**VAMDRUP, children_ages=list(h.children_ages), adults=h.adults,
-                           languages=list(h.languages), interests=interests, max_km=30, limit=50)
-        got = {item.id: item for item in match(req).results if item.type == "event"}
-        assert len(got) == 15
-        location = _locate(req, "da")
-        home = _home(location)
-        for event, _starts, km in _upcoming_events(location.lat, location.lon, 30):
-            listing = event_listing(event)
-            interest = 1.0 if interests and listing.category in interests else 0.0
-            expected = ranking.score(h, listing, km, interest, in_home_village=_in_home(event, home, km))
-            assert got[event.id].score == pytest.approx(expected, abs=2e-3), db.session.get(Event, event.id).title
-
 HOUSEHOLDS = [
     dict(lat=55.4904, lon=9.4722),
     dict(lat=55.4904, lon=9.4722, interests=["fodbold", "kor"], children_ages=[4, 9], languages=["en"]),
@@ -147,16 +90,19 @@ def many(db):
 
 
 @pytest.mark.parametrize("household", HOUSEHOLDS)
-def test_pruning_gives_the_same_list_as_scoring_everything(many, monkeypatch, household):
-    pruned = match(MatchRequest(**household))
-    scored_pruned = last_scored.get()
-    with monkeypatch.context() as m:
-        m.setattr(candidates.Collector, "open_categories", lambda self, bounds: set(bounds))
-        m.setattr(candidates.Collector, "add", lambda self, item: self.items.append(item))
-        everything = match(MatchRequest(**household))
-        scored_all = last_scored.get()
-    assert _ids(pruned) == _ids(everything)
-    assert [i.score for i in pruned.results] == [i.score for i in everything.results]
-    assert scored_pruned <= scored_all
-    if household is HOUSEHOLDS[0]:
-        assert scored_pruned * 3 < scored_all  # the bound does prune
+def test_every_typed_match_within_reach_is_ranked_and_the_nearest_pool_is_exact(many, app, household):
+    """Matching v2 replaced the pruned scoring: typed matches are all read, and `nearest`
+    gives the same as sorting every association by distance."""
+    from fællesskab.search import get_index
+
+    req = MatchRequest(**household)
+    result = match(req)
+    assert last_scored.get() >= len([i for i in result.results if i.type == "association"])
+    with get_index(app).reading() as (_searcher, snap):
+        data = candidates.match_data(snap)
+        lat, lon, max_km = household["lat"], household["lon"], household.get("max_km", 15.0)
+        everything = sorted((candidates.distance_km(snap, d, lat, lon), d) for d in range(len(data.profile_of))
+                            if candidates.is_association(data, d))
+        within = [(d, km) for km, d in everything if km <= max_km][:50]
+        got = candidates.nearest(snap, data, lat, lon, max_km, 50)
+        assert [d for d, _km in got] == [d for d, _km in within]
