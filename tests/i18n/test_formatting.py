@@ -48,4 +48,3 @@ def test_the_templates_and_reasons_use_the_request_language(app):
         event = Reason("event", {"kind": "welcome-meeting", "starts_at": WINTER})
         assert format_reason(event, "da") == "velkomstmøde 8. januar kl. 18"
         assert format_reason(event, "en") == "welcome meeting 8 January at 18:00"
-        assert format_reason(Reason("category", {"category": "music"}), "en") == "Music and singing"
