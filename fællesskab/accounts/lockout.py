@@ -25,6 +25,7 @@ from flask import current_app
 from limits import parse
 from werkzeug.exceptions import TooManyRequests
 
+from ..core import metrics
 from ..core.time import UTCDateTime, utcnow
 from ..extensions import db, limiter
 from .models import User
@@ -85,6 +86,7 @@ def claim(*, email: str | None = None, user: User | None = None) -> Attempt:
         return Attempt(claimed.id)
     window_start = db.session.execute(sa.select(started).where(_account(email, user))).first()
     if window_start is not None:  # the account exists and its window is full
+        metrics.LOCKOUTS.inc()
         raise AccountLocked(_seconds_until(window_start[0] + WINDOW if window_start[0] else now))
     _claim_for_unknown_email(email or "")
     return Attempt(None)
@@ -105,6 +107,7 @@ def _claim_for_unknown_email(email: str) -> None:
     strategy = limiter.limiter
     if not strategy.hit(UNKNOWN_EMAIL_LIMIT, "login-unknown-email", key):
         reset_at, _remaining = strategy.get_window_stats(UNKNOWN_EMAIL_LIMIT, "login-unknown-email", key)
+        metrics.LOCKOUTS.inc()  # counted as a known account's would be: the figure tells nothing more
         raise AccountLocked(math.ceil(reset_at - time.time()))
 
 

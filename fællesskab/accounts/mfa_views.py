@@ -9,6 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
+from ..core import metrics
 from ..core.errors import DomainError
 from ..core.qr import qr_svg
 from ..core.time import utcnow
@@ -80,6 +81,7 @@ def login_code():
                             else _("Gendannelseskoden passer ikke, eller den er brugt før."))
         security_log.warning("failed second factor (%s) for user %s from %s",
                              "recovery code" if using_recovery else "code", user.id, request.remote_addr)
+        metrics.FAILED_LOGINS.inc()
         status = 401  # counts towards the account's lockout, as a wrong password does
     elif request.method == "POST":
         status = 400

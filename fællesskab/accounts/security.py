@@ -16,6 +16,7 @@ from flask import Flask, current_app, render_template, request, session
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, logout_user
 
+from ..core import metrics
 from ..extensions import limiter
 from . import lockout
 
@@ -57,6 +58,7 @@ def password_confirmed(user, field, what: str = "re-authentication") -> bool:
         return True
     field.errors.append(_("Adgangskoden er forkert."))
     security_log.warning("%s: wrong password for user %s from %s", what, user.id, request.remote_addr)
+    metrics.FAILED_LOGINS.inc()
     return False
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required, logout_user
 
+from ..core import metrics
 from ..core.params import safe_target
 from ..extensions import db, limiter
 from ..mail import services as mail
@@ -60,6 +61,7 @@ def login():
             return redirect(_safe_next(request.args.get("next")) or home_for(user))
         form.password.errors.append(_("Forkert e-mail eller adgangskode."))
         security_log.warning("failed login for %r from %s", (form.email.data or "")[:254], request.remote_addr)
+        metrics.FAILED_LOGINS.inc()
         status = 401
     elif request.method == "POST":
         status = 400

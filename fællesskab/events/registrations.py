@@ -18,7 +18,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from flask_babel import gettext as _, lazy_gettext as _l
-from ..core import audit, fields
+from ..core import audit, fields, metrics
 from ..core.cleaning import Cleaner
 from ..core.csvio import csv_text
 from ..core.errors import DomainError, InvalidTransition, NotFound, ValidationError
@@ -195,6 +195,7 @@ def sign_up(event_id: int, raw: dict[str, Any], *, language: str = "da",
             emails.moved_up(other, event)
     db.session.flush()
     position = waiting_position(registration) if registration.status == "waiting" else None
+    metrics.SIGN_UPS.labels(registration.status).inc()
     return SignUpResult(registration.email, registration.status, position, registration)
 
 

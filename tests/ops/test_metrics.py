@@ -116,3 +116,30 @@ def test_index_lag_counts_changes_another_node_made(app, db, scrape, make_associ
     assert pending == 1 and age > 3600
     samples = scrape()
     assert value(samples, "faellesskab_search_index_lag_changes") == 1
+
+
+def test_failed_logins_lockouts_and_sign_ups_are_counted(app, client, scrape, make_user, make_event, make_forum):
+    from ..conftest import PASSWORD
+
+    user = make_user("coordinator")
+    event = make_event(registration_required="true", capacity=1, forum_id=make_forum().id)
+    before = scrape()
+    limiter.reset()
+    app.config["RATELIMITS_ON"] = True
+    try:
+        codes = [client.post("/login", data={"email": user.email, "password": "forkert-" + PASSWORD}).status_code
+                 for _ in range(6)]
+    finally:
+        app.config["RATELIMITS_ON"] = False
+        limiter.reset()
+    assert codes == [401] * 5 + [429]
+    for n in range(2):
+        signed = client.post(f"/arrangementer/{event.id}/tilmelding",
+                             data={"name": f"Gæst {n}", "email": f"gaest{n}@example.org", "party_size": "1"})
+        assert signed.status_code in (302, 303)
+    after = scrape()
+    grew = lambda name, **labels: value(after, name, **labels) - value(before, name, **labels)  # noqa: E731
+    assert grew("faellesskab_failed_logins_total") == 5
+    assert grew("faellesskab_lockouts_total") == 1
+    assert grew("faellesskab_sign_ups_total", status="confirmed") == 1
+    assert grew("faellesskab_sign_ups_total", status="waiting") == 1
