@@ -3,8 +3,9 @@
 Two gunicorn nodes (two workers each) on 127.0.0.1 against the same PostgreSQL,
 Redis as the limiter's storage, and the mail worker as its own process. A
 listing changed on one node is found by search on the other; parallel sign-ups
-spread over both never overbook and each confirmation is mailed once; /readyz
-says ready on both; killing one node leaves the other serving.
+spread over both never overbook and each confirmation is mailed once; five
+failed logins spread over both lock the account on both; /readyz says ready on
+both; killing one node leaves the other serving.
 """
 from __future__ import annotations
 
@@ -66,6 +67,13 @@ def log_in(node: Node, email: str, password: str = PASSWORD) -> requests.Session
                             allow_redirects=False, timeout=30)
     assert response.status_code == 302, (response.status_code, response.text[:300])
     return session
+
+
+def login_attempt(node: Node, email: str, password: str) -> int:
+    session = requests.Session()
+    token = csrf_token(session.get(node.url + "/login", timeout=30).text)
+    return session.post(node.url + "/login", data={"csrf_token": token, "email": email, "password": password},
+                        allow_redirects=False, timeout=30).status_code
 
 
 def sign_up(node: Node, event_id: int, n: int, barrier: threading.Barrier) -> int:
@@ -134,9 +142,16 @@ def test_two_nodes_serve_as_one(cluster, db, make_user, forum_event):
     assert sum(1 for m in received if m["To"].startswith("gaest")) == people
     FIGURES["mails"] = len(received)
 
+    # Five failed logins spread over both nodes lock the account on both.
+    coordinator = make_user("coordinator")
+    answers = [login_attempt((a, b)[n % 2], coordinator.email, "forkert-" + PASSWORD) for n in range(6)]
+    assert answers == [401] * 5 + [429], answers
+    assert [login_attempt(node, coordinator.email, PASSWORD) for node in (a, b)] == [429, 429]
+    FIGURES["lockout_after_failures"] = answers.index(429)
+
     # Node A dies; node B goes on serving.
     os.killpg(a.proc.pid, signal.SIGKILL)
     a.proc.wait(timeout=30)
     assert requests.get(b.url + "/readyz", timeout=30).status_code == 200
     assert found_by_search(b, "kanelsnegledag")
-    FIGURES["requests"] = 2 + 4 + 2 * people + 3  # readyz, login and edit, sign-ups, the rest; searches apart
+    FIGURES["requests"] = 2 + 4 + 2 * people + 2 * 8 + 3  # readyz, edit, sign-ups, logins, the rest; searches apart
