@@ -180,6 +180,24 @@ def users_reset_2fa_command(email: str) -> None:
     click.echo(f"Totrinsbekræftelse nulstillet for {user.email}; brugeren er logget ud alle steder.")
 
 
+@click.command("doctor")
+def doctor_command() -> None:
+    """List what a production set-up lacks or gets wrong, with the fix; exit 1 if anything is wrong."""
+    from .ops.doctor import examine
+
+    findings = examine(current_app)
+    marks = {"ok": "ok  ", "warn": "WARN", "fail": "FAIL"}
+    for finding in findings:
+        click.echo(f"{marks[finding.state]} {finding.what}")
+        if finding.fix and finding.state != "ok":
+            click.echo(f"     → {finding.fix}")
+    failed = sum(1 for f in findings if f.state == "fail")
+    warned = sum(1 for f in findings if f.state == "warn")
+    click.echo(f"{len(findings)} checks: {failed} wrong, {warned} to look at.")
+    if failed:
+        sys.exit(1)
+
+
 def register_cli(app: Flask) -> None:
     from .events.cli import events_cli
     from .mail.cli import mail_cli
@@ -191,7 +209,7 @@ def register_cli(app: Flask) -> None:
     from .core.backup import backup_command
 
     for group in (seed_cli, import_cli, users_cli, search_cli, events_cli, mail_cli, outreach_cli, privacy_cli,
-                  surveys_cli, backup_command):
+                  surveys_cli, backup_command, doctor_command):
         app.cli.add_command(group)
 
 
