@@ -211,7 +211,15 @@ def operations_settings(env: dict[str, str]) -> dict:
                 networks.append(str(ipaddress.ip_network(raw.strip(), strict=False)))
             except ValueError:
                 raise ConfigError(f"METRICS_ALLOWED_IPS: {raw.strip()!r} is not an address or network") from None
-    return {"LOG_FORMAT": log_format, "READY_MAIL_BACKLOG": backlog,
+    api_rate = (env.get("API_RATE_LIMIT") or "").strip() or None
+    if api_rate:
+        from limits import parse_many
+
+        try:
+            parse_many(api_rate)
+        except ValueError:
+            raise ConfigError(f"API_RATE_LIMIT must read like '300 per minute', not {api_rate!r}") from None
+    return {"LOG_FORMAT": log_format, "READY_MAIL_BACKLOG": backlog, "API_RATE_LIMIT": api_rate,
             # /metrics: off unless one of these is set (ops/metrics.py)
             "METRICS_TOKEN": (env.get("METRICS_TOKEN") or "").strip() or None,
             "METRICS_ALLOWED_IPS": tuple(networks)}

@@ -27,7 +27,7 @@ FORM_LIMIT = "30 per minute"
 # The contact forms, on top of FORM_LIMIT: each request sent puts a case in the coordinator's inbox.
 CONTACT_SEND_LIMIT = "10 per 10 minutes"  # per client address (a household, a library's PCs)
 CONTACT_GLOBAL_LIMIT = "300 per hour"  # all addresses together; CONTACT_GLOBAL_LIMIT in config overrides
-API_LIMIT = "300 per minute"
+API_LIMIT = "300 per minute"  # the default of API_RATE_LIMIT
 SEARCH_PAGE_LIMIT = "120 per minute"
 
 CSP = "; ".join([
@@ -42,6 +42,11 @@ CSP = "; ".join([
     "frame-ancestors 'none'",
     "form-action 'self'",
 ])
+
+
+def api_limit() -> str:
+    """The JSON APIs' limit per client address (API_RATE_LIMIT; read per request, so tests may lower it)."""
+    return current_app.config.get("API_RATE_LIMIT") or API_LIMIT
 
 
 def password_confirmed(user, field, what: str = "re-authentication") -> bool:

@@ -3,11 +3,11 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from ..accounts.security import API_LIMIT  # noqa: E402
+from ..accounts.security import api_limit  # noqa: E402
 from ..extensions import limiter  # noqa: E402
 
 # Per client address, over the whole API (search, match, geocoding included).
-limiter.limit(API_LIMIT)(bp)
+limiter.limit(api_limit)(bp)
 
 from . import views  # noqa: E402,F401  (registers the routes)
 from . import search  # noqa: E402,F401  (GET /api/v1/search)
