@@ -39,6 +39,9 @@ EXPECTED = {
     "hsds.service_detail": PUBLIC,
     "hsds.organization_list": PUBLIC,
     "hsds.organization_detail": PUBLIC,
+    # embeds for other websites' iframes (tests/embed/)
+    "embed.place": PUBLIC,
+    "embed.event_list": PUBLIC,
     # a logged-in person is sent on to their own start page
     "accounts.login": {"anonymous": 200, "newcomer": 302, "forum": 302, "coordinator": 302, "admin": 302},
     "accounts.forgot_password": PUBLIC,
@@ -168,6 +171,7 @@ def sample_args(make_association, make_event, make_forum):
         "hsds.organization_detail": {"organization_id": object_id("organization", assoc.id)},
         "events.event_detail": {"event_id": event.id},
         "places.place_detail": {"slug": "vamdrup"},
+        "embed.place": {"slug": "vamdrup"},
         "accounts.reset_password": {"token": "not-a-token"},
         "privacy.open_link": {"token": "ugyldig"},
         "outreach.confirm_request": {"token": "ugyldig"},
