@@ -108,7 +108,9 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.mfa_views import bp as mfa_bp
     from .accounts.views import bp as accounts_bp
     from .api import bp as api_bp
+    from .api.hsds import bp as hsds_bp
     from .directory.views import bp as directory_bp
+    from .embed.views import bp as embed_bp
     from .events.views import bp as events_bp
     from .main.views import bp as main_bp
     from .matching.views import bp as matching_bp
@@ -124,7 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     from .surveys.views import bp as surveys_bp
 
     for bp in (main_bp, matching_bp, accounts_bp, mfa_bp, directory_bp, events_bp, places_bp, search_bp, coordinator_bp,
-               forum_bp, api_bp, *outreach_bps, privacy_bp, privacy_staff_bp, surveys_bp, kpi_bp, ops_bp, metrics_bp):
+               forum_bp, api_bp, hsds_bp, embed_bp, *outreach_bps, privacy_bp, privacy_staff_bp, surveys_bp, kpi_bp, ops_bp, metrics_bp):
         app.register_blueprint(bp)
     app.after_request(observe)  # request counts and latencies for /metrics
     from .extensions import csrf, limiter

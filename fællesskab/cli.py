@@ -95,10 +95,13 @@ def seed_demo_command() -> None:
             click.echo(f"  {role:<12} {email:<28} {password}")
 
 
-def _run_import(path: str, importer) -> None:
+def _run_import(path: str, importer, *, open_file: bool = True) -> None:
     try:
-        with open(path, "rb") as fh:
-            report = importer(fh)
+        if open_file:
+            with open(path, "rb") as fh:
+                report = importer(fh)
+        else:  # a folder (a data package): the importer opens its files itself
+            report = importer(None)
     except OSError as exc:
         fail(f"kunne ikke åbne {path}: {exc.strerror or exc}")
     if not report.ok:
@@ -130,6 +133,17 @@ def import_events_command(path: str) -> None:
     from .events.importer import import_events
 
     _run_import(path, import_events)
+
+
+@import_cli.command("hsds")
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--default-category", default=None,
+              help="category for services without one of ours (another publisher's data)")
+def import_hsds_command(folder: str, default_category: str | None) -> None:
+    """Upsert associations from an Open Referral HSDS data package (datapackage.json + CSV)."""
+    from .directory.hsds_package import import_package
+
+    _run_import(folder, lambda _fh: import_package(folder, default_category=default_category), open_file=False)
 
 
 @users_cli.command("create")
@@ -199,6 +213,7 @@ def doctor_command() -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from .directory.cli import directory_cli
     from .events.cli import events_cli
     from .mail.cli import mail_cli
     from .outreach.cli import outreach_cli
@@ -208,8 +223,8 @@ def register_cli(app: Flask) -> None:
 
     from .core.backup import backup_command
 
-    for group in (seed_cli, import_cli, users_cli, search_cli, events_cli, mail_cli, outreach_cli, privacy_cli,
-                  surveys_cli, backup_command, doctor_command):
+    for group in (seed_cli, import_cli, users_cli, directory_cli, search_cli, events_cli, mail_cli, outreach_cli,
+                  privacy_cli, surveys_cli, backup_command, doctor_command):
         app.cli.add_command(group)
 
 

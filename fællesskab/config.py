@@ -80,6 +80,7 @@ class Config:
         settings.update(mail_settings(env, instance_path))
         settings.update(retention_settings(env))
         settings.update(operations_settings(env))
+        settings["EMBED_ALLOWED_ORIGINS"] = embed_origins(env.get("EMBED_ALLOWED_ORIGINS") or "")
         if mode == "production":
             _check_shared_limits(settings)
             settings.update(
@@ -223,6 +224,28 @@ def operations_settings(env: dict[str, str]) -> dict:
             # /metrics: off unless one of these is set (ops/metrics.py)
             "METRICS_TOKEN": (env.get("METRICS_TOKEN") or "").strip() or None,
             "METRICS_ALLOWED_IPS": tuple(networks)}
+
+
+def embed_origins(raw: str) -> tuple[str, ...]:
+    """EMBED_ALLOWED_ORIGINS: the websites (scheme://host[:port], comma-separated) that may show
+    the /indlejr/ pages in an iframe; they go into those pages' CSP `frame-ancestors`.
+
+    :raises ConfigError: anything that is not such an origin (a path, a quote or semicolon
+        would change the header's meaning). A leading `*.` in the host is allowed, as in CSP.
+    """
+    import re
+
+    origins = []
+    for item in raw.split(","):
+        item = item.strip().rstrip("/")
+        if not item:
+            continue
+        if not re.fullmatch(r"https?://(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?",
+                            item, re.IGNORECASE):
+            raise ConfigError(f"EMBED_ALLOWED_ORIGINS: {item!r} is not an origin like https://www.example.dk")
+        if item.lower() not in origins:
+            origins.append(item.lower())
+    return tuple(origins)
 
 
 def normalise_database_url(url: str) -> str:

@@ -16,6 +16,7 @@ LANGUAGES = ("da", "en")
 DEFAULT = "da"
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
+EMBED_PREFIX = "/indlejr/"  # pages inside other websites' iframes (embed/views.py)
 
 
 def select_locale() -> str:
@@ -24,6 +25,8 @@ def select_locale() -> str:
     chosen = request.args.get("lang")
     if chosen in LANGUAGES:
         return chosen
+    if request.path.startswith(EMBED_PREFIX):  # the host website's URL decides, not the visitor's cookie
+        return DEFAULT
     for remembered in (request.cookies.get(COOKIE), session.get("lang")):
         if remembered in LANGUAGES:
             return remembered
@@ -52,7 +55,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def remember_chosen_language(response: Response) -> Response:
         chosen = request.args.get("lang")
-        if chosen in LANGUAGES and not request.path.startswith("/api/") and request.cookies.get(COOKIE) != chosen:
+        if chosen in LANGUAGES and not request.path.startswith(("/api/", EMBED_PREFIX)) and request.cookies.get(COOKIE) != chosen:
             remember(response, chosen)
         # the same URL answers in Danish or English depending on these headers
         response.vary.update(("Accept-Language", "Cookie"))

@@ -54,7 +54,7 @@ def import_associations(stream: IO[bytes], *, actor=None) -> ImportReport:
     if not report.ok:
         return report
 
-    existing = _existing_by_external_id([v["external_id"] for _l, v in cleaned])
+    existing = existing_by_external_id([v["external_id"] for _l, v in cleaned])
     slugs = set(db.session.scalars(sa.select(Association.slug)))
     for _line, values in cleaned:
         assoc = existing.get(values["external_id"])
@@ -69,7 +69,7 @@ def import_associations(stream: IO[bytes], *, actor=None) -> ImportReport:
     return report
 
 
-def _existing_by_external_id(ids: list[str]) -> dict[str, Association]:
+def existing_by_external_id(ids: list[str]) -> dict[str, Association]:
     found: dict[str, Association] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]

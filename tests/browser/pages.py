@@ -24,6 +24,13 @@ PUBLIC_PAGES = {
     "accessibility": "/tilgaengelighed",
     "not-found": "/findes-ikke",
 }
+# Pages for other websites' iframes: their language comes from ?lang=, not the reader's cookie.
+EMBED_PAGES = {
+    "embed-place": "/indlejr/steder/{place}",
+    "embed-events": "/indlejr/arrangementer",
+    "embed-events-filtered": "/indlejr/arrangementer?sted={place}&kategori=welcome-meeting",
+    "embed-bad-filter": "/indlejr/arrangementer?kategori=fest",
+}
 COORDINATOR_PAGES = {
     "coordinator-dashboard": "/koordinator/",
     "coordinator-inbox": "/koordinator/tilflyttere/",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from .helpers import LANGUAGES, assert_lang, axe_violations, choose_language, describe, horizontal_overflow
-from .pages import ADMIN_PAGES, COORDINATOR_PAGES, FORUM_PAGES, PUBLIC_PAGES
+from .pages import ADMIN_PAGES, COORDINATOR_PAGES, EMBED_PAGES, FORUM_PAGES, PUBLIC_PAGES
 
 pytestmark = pytest.mark.browser
 
@@ -27,6 +27,16 @@ def check(page, axe_path, path: str, lang: str, status: int = 200) -> None:
 def test_public_page(page_factory, axe_path, ids, name, lang):
     page = page_factory(lang=lang, bypass_csp=True)
     check(page, axe_path, PUBLIC_PAGES[name].format(**ids), lang, status=404 if name == "not-found" else 200)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("name", list(EMBED_PAGES))
+def test_embed_page(page_factory, axe_path, ids, name, lang):
+    path = EMBED_PAGES[name].format(**ids)
+    if lang == "en":
+        path += ("&" if "?" in path else "?") + "lang=en"
+    page = page_factory(bypass_csp=True)
+    check(page, axe_path, path, lang, status=400 if name == "embed-bad-filter" else 200)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

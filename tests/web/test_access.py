@@ -33,6 +33,15 @@ EXPECTED = {
     "ops.readyz": PUBLIC,
     "ops_metrics.scrape": {role: 404 for role in PUBLIC},  # off unless METRICS_TOKEN or METRICS_ALLOWED_IPS (tests/ops)
     "api.openapi_document": PUBLIC,
+    # the directory as Open Referral HSDS 3 (tests/api/test_hsds.py)
+    "hsds.info": PUBLIC,
+    "hsds.service_list": PUBLIC,
+    "hsds.service_detail": PUBLIC,
+    "hsds.organization_list": PUBLIC,
+    "hsds.organization_detail": PUBLIC,
+    # embeds for other websites' iframes (tests/embed/)
+    "embed.place": PUBLIC,
+    "embed.event_list": PUBLIC,
     # a logged-in person is sent on to their own start page
     "accounts.login": {"anonymous": 200, "newcomer": 302, "forum": 302, "coordinator": 302, "admin": 302},
     "accounts.forgot_password": PUBLIC,
@@ -132,6 +141,8 @@ SKIP = {"static"}
 
 @pytest.fixture
 def sample_args(make_association, make_event, make_forum):
+    from fællesskab.directory.hsds import object_id
+
     assoc = make_association(name="Adgangstest IF")
     event = make_event(title="Adgangstest velkomstmøde")
     forum = make_forum(name="Adgangstest Lokalråd")
@@ -156,8 +167,11 @@ def sample_args(make_association, make_event, make_forum):
         "forum.event_signups_csv": own_event,
         "directory.association_detail": {"slug": assoc.slug},
         "api.association_detail": {"assoc_id": assoc.id},
+        "hsds.service_detail": {"service_id": object_id("service", assoc.id)},
+        "hsds.organization_detail": {"organization_id": object_id("organization", assoc.id)},
         "events.event_detail": {"event_id": event.id},
         "places.place_detail": {"slug": "vamdrup"},
+        "embed.place": {"slug": "vamdrup"},
         "accounts.reset_password": {"token": "not-a-token"},
         "privacy.open_link": {"token": "ugyldig"},
         "outreach.confirm_request": {"token": "ugyldig"},

@@ -1,0 +1,1 @@
+"""Pages for other websites' iframes: a place's events and associations, and a list of events."""
