@@ -54,7 +54,8 @@ def located_from_location(location: Location) -> Located:
     """The app's small answer type (`Located`) from a geopy Location of ours."""
     raw = location.raw
     return Located(location.latitude, location.longitude, raw["precision"], raw["label"],
-                   raw.get("postcode"), raw.get("place_id"))
+                   raw.get("postcode"), raw.get("place_id"), raw.get("note"), raw.get("street"), raw.get("area"),
+                   bool(raw.get("ambiguous")))
 
 
 class Gazetteer(Geocoder):
