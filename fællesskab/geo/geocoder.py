@@ -7,7 +7,8 @@
   timeout, an error or no answer, or when the gazetteer is more precise.
 
 Every answer's `raw` holds `source`, `precision` (address | street | postcode |
-locality), `label`, `postcode`, `place_id`, `ambiguous`, `alternatives`, `note`.
+locality), `label`, `postcode`, `place_id`, `ambiguous`, `alternatives`, `note`, and with
+note `street_not_found` the `street` and `area` typed (for the sentence in `geo.notes`).
 `get_geocoder()` returns the one configured by `app.config["GEOCODER"]`.
 """
 from __future__ import annotations
