@@ -54,7 +54,7 @@
     status.setAttribute("aria-live", "polite");
 
     var notice = document.createElement("p");
-    notice.id = (input.id || "address") + "-notice";
+    notice.id = (input.id || "address") + "-suggestions-notice";  // "-notice" is the server's (address_field.html)
     notice.className = "field__hint address-field__notice";
     notice.setAttribute("aria-live", "polite");
     notice.hidden = true;
