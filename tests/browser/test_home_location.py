@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import LANGUAGES, choose_language, focus_is_visible, press_until_focused
+from .helpers import (
+    LANGUAGES, axe_violations, choose_language, describe, focus_is_visible, horizontal_overflow, press_until_focused,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -65,3 +67,36 @@ def test_the_contact_form_suggests_addresses(page_factory, lang):
     page.keyboard.press("Enter")
     assert page.input_value("#address") == "Hovedgaden 1, 6093 Sjølund"
     assert not page.console_errors, page.console_errors
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_unplaced_address_on_the_contact_form_is_said_so_accessibly(page_factory, axe_path, lang):
+    page = page_factory(lang=lang, bypass_csp=True, viewport={"width": 390, "height": 900})
+    page.goto("/kontakt-mig")
+    page.fill("#name", "Amal Haddad")
+    page.fill("#email", "amal@example.org")
+    page.fill("#address", "Qwxzv Ukendtvej 99, Intetsted")
+    page.check("#consent_contact")
+    with page.expect_navigation():
+        page.click("form.outreach-contact button[type=submit]")
+    assert "/kontakt-mig/tak" not in page.url
+    assert page.locator("#address-notice").is_visible()
+    assert "Qwxzv Ukendtvej 99, Intetsted" in page.locator("#address-notice").inner_text()
+    assert horizontal_overflow(page) == 0
+    violations = axe_violations(page, axe_path)
+    assert not violations, describe(violations)
+    with page.expect_navigation():  # sent again as typed: it goes through
+        page.click("form.outreach-contact button[type=submit]")
+    assert page.url.endswith("/kontakt-mig/tak")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_results_pages_location_note_is_accessible(page_factory, axe_path, lang):
+    page = page_factory(lang=lang, bypass_csp=True)
+    page.goto("/ny-i-kolding")
+    page.fill("#address", "Skolegade 5, 6070")
+    with page.expect_navigation():
+        page.locator("form.match-form [type=submit]").click()
+    assert NOTICE[lang] in page.locator(".match-location").inner_text()
+    violations = axe_violations(page, axe_path)
+    assert not violations, describe(violations)

@@ -106,3 +106,16 @@ def test_the_geocode_api_words_the_note_in_the_readers_language(client):
     assert body["note"] == "Vi kender ikke Skolegade i 6070 Christiansfeld – vi bruger midten af Christiansfeld."
     body = client.post("/api/v1/geocode", json={"q": "Hovedgaden 1 Sjølund"}, headers=EN).get_json()
     assert body["note"] == "We don't know Hovedgaden in Sjølund – we use the centre of Sjølund."
+
+
+@pytest.mark.parametrize("q", [
+    "Skolegade 5, 0000", "Skolegade 5, 6070, 6070", ", 6070", "6070 6070", "Skolegade 9999999, 6070",
+    "Skolegade 5, Christiansfeld, Sjølund", "Hovedgaden Sjølund Sjølund", "a b c d e f g h i j k l m n o p",
+    "Skolegade 5, " + "Ø" * 250, "Skolegade 5, 1. th., Christiansfeld", "Sjølund Hovedgaden 1",
+])
+def test_odd_scopes_never_give_5xx(client, q):
+    response = client.post("/api/v1/geocode/autocomplete", json={"q": q})
+    assert response.status_code in (200, 400), (q, response.status_code)
+    body = response.get_json()
+    if response.status_code == 200:
+        assert isinstance(body["results"], list) and (body["notice"] is None or isinstance(body["notice"], str))
