@@ -141,3 +141,6 @@ def _init_templates(app: Flask) -> None:
     from .core import template_helpers
 
     template_helpers.register(app)
+    from .geo import notes as geo_notes
+
+    geo_notes.register(app)  # how exactly an address was placed, in the reader's language

@@ -18,7 +18,8 @@ from ..geo.addresses import MAX_QUERY_LENGTH, looks_like_address
 from ..geo.areas import forum_for_point
 from ..geo.geocoder import Gazetteer, get_geocoder
 from ..geo.index import get_index
-from ..geo.suggest import MAX_LIMIT, suggest
+from ..geo.notes import note_text
+from ..geo.suggest import MAX_LIMIT, suggest_with_notice
 from . import bp
 
 log = logging.getLogger(__name__)
@@ -40,17 +41,8 @@ def _query_param(name: str = "q") -> str | None:
 
 
 def _note(raw: dict) -> str | None:
-    note, label = raw.get("note"), raw.get("label", "")
-    if note == "street_not_found":
-        return _("Vejen blev ikke fundet; vi viser %(label)s i stedet.", label=label)
-    if note == "street_guessed":
-        return _("Vejnavnet blev ikke fundet præcist; vi har valgt %(label)s.", label=label)
-    if note == "house_number_not_found":
-        return _("Husnummeret blev ikke fundet; vi viser det nærmeste husnummer på vejen.")
-    if raw.get("ambiguous"):
-        return _("Vejnavnet findes i flere postnumre; vi har valgt %(label)s. "
-                 "Skriv postnummeret for at vælge et andet.", label=label)
-    return None
+    return note_text(raw.get("note"), label=raw.get("label", ""), street=raw.get("street"), area=raw.get("area"),
+                     ambiguous=bool(raw.get("ambiguous")))
 
 
 @bp.route("/geocode", methods=["GET", "POST"])
@@ -106,7 +98,8 @@ def geocode_autocomplete():
         raise ValidationError(_("limit skal være et helt tal."), field="limit") from None
     if not 1 <= limit <= MAX_LIMIT:
         raise ValidationError(_("limit skal være mellem 1 og %(n)d.", n=MAX_LIMIT), field="limit")
-    results = suggest(q, limit)
-    response = jsonify({"query": q, "results": [s.as_json() for s in results]})
+    results, notice = suggest_with_notice(q, limit)
+    # `notice`: a sentence when what was typed cannot be suggested as typed (CONTRACT.md: extended, not renamed).
+    response = jsonify({"query": q, "results": [s.as_json() for s in results], "notice": notice})
     response.headers["Cache-Control"] = "no-store"  # what people type stays out of shared caches
     return response

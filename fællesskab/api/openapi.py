@@ -118,7 +118,11 @@ SCHEMAS = {
     "Suggestions": _obj({"query": STR, "results": {"type": "array", "items": _obj({
         "kind": {"type": "string", "enum": ["place", "postcode", "street", "address"]}, "label": STR,
         "value": STR, "postcode": NSTR, "lat": NUM, "lon": NUM, "caret": NINT,
-    }, ("kind", "label", "value", "lat", "lon"))}}, ("query", "results")),
+        "note": {**NSTR, "description": "Why this suggestion is less exact than what was typed."},
+    }, ("kind", "label", "value", "lat", "lon"))},
+        "notice": {**NSTR, "description": "A sentence for the person when what was typed cannot be suggested "
+                                          "as typed (a street the postcode or town typed does not have)."}},
+        ("query", "results")),
 }
 
 

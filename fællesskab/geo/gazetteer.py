@@ -27,10 +27,17 @@ class Located:
     label: str
     postcode: str | None
     place_id: int | None
+    # Why it is less exact than typed (resolver.Match.note), and for street_not_found the
+    # street and area asked for, so the page can say so in the reader's language.
+    note: str | None = None
+    street: str | None = None
+    area: str | None = None
+    ambiguous: bool = False  # a street name found in several postcodes; the most likely was chosen
 
 
 def located_from_match(match: Match) -> Located:
-    return Located(match.lat, match.lon, match.precision, match.label, match.postcode, match.place_id)
+    return Located(match.lat, match.lon, match.precision, match.label, match.postcode, match.place_id,
+                   match.note, match.street, match.area, match.ambiguous)
 
 
 def parts_to_parsed(address: str | None, postcode: str | None, town: str | None) -> ParsedAddress:

@@ -7,7 +7,8 @@
   timeout, an error or no answer, or when the gazetteer is more precise.
 
 Every answer's `raw` holds `source`, `precision` (address | street | postcode |
-locality), `label`, `postcode`, `place_id`, `ambiguous`, `alternatives`, `note`.
+locality), `label`, `postcode`, `place_id`, `ambiguous`, `alternatives`, `note`, and with
+note `street_not_found` the `street` and `area` typed (for the sentence in `geo.notes`).
 `get_geocoder()` returns the one configured by `app.config["GEOCODER"]`.
 """
 from __future__ import annotations
@@ -54,7 +55,8 @@ def located_from_location(location: Location) -> Located:
     """The app's small answer type (`Located`) from a geopy Location of ours."""
     raw = location.raw
     return Located(location.latitude, location.longitude, raw["precision"], raw["label"],
-                   raw.get("postcode"), raw.get("place_id"))
+                   raw.get("postcode"), raw.get("place_id"), raw.get("note"), raw.get("street"), raw.get("area"),
+                   bool(raw.get("ambiguous")))
 
 
 class Gazetteer(Geocoder):

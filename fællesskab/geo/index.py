@@ -136,6 +136,14 @@ class GazetteerIndex:
             codes.add(place.postcode)
         return codes
 
+    def codes_for_town_prefix(self, prefix: str) -> set[str]:
+        """Postcodes of the places and postal districts whose name starts with `prefix`."""
+        codes = {p.postcode for p in self.places if p.key.startswith(prefix)}
+        for key, district_codes in self.district_by_key.items():
+            if key.startswith(prefix):
+                codes.update(district_codes)
+        return codes
+
     def streets_for(self, key: str) -> list[StreetRec]:
         """Streets whose folded name is `key` (or is `key` with the spaces left out)."""
         if not key:

@@ -36,13 +36,17 @@ class Match:
     # Why the answer is less exact than asked: house_number_not_found | street_not_found
     # | street_guessed (a close spelling was used); None when it is what was asked.
     note: str | None = None
+    # With street_not_found: the street asked for and the area it was looked for in, as the
+    # person should read them back ("Skolegade", "6070 Christiansfeld").
+    street: str | None = None
+    area: str | None = None
 
     def raw(self) -> dict:
         """The dict kept in `geopy.Location.raw`."""
         return {
             "source": "gazetteer", "precision": self.precision, "label": self.label, "postcode": self.postcode,
             "place_id": self.place_id, "ambiguous": self.ambiguous, "alternatives": list(self.alternatives),
-            "note": self.note, "lat": self.lat, "lon": self.lon,
+            "note": self.note, "street": self.street, "area": self.area, "lat": self.lat, "lon": self.lon,
         }
 
 
@@ -78,6 +82,36 @@ def street_addresses(street_key: str, postcode: str) -> list[AddressRow]:
     rows = db.session.execute(sa.select(*_ADDRESS_COLUMNS).where(
         Address.street_key == street_key, Address.postcode == postcode))
     return [AddressRow(*r) for r in rows]
+
+
+def split_trailing_town(index: GazetteerIndex, p: ParsedAddress) -> ParsedAddress | None:
+    """'Hovedgaden Sjølund' (one name, no comma) -> street 'Hovedgaden', town 'Sjølund'.
+
+    Only for a bare name, and only when its last words are a place or postal district
+    we know; the longest such tail wins ('Skolevej Sønder Bjert').
+    """
+    if not p.is_bare_name:
+        return None
+    words = (p.street or "").split()
+    for k in range(1, len(words)):
+        tail = " ".join(words[k:])
+        if index.codes_for_town(name_key(tail)):
+            return replace(p, street=" ".join(words[:k]), town=tail)
+    return None
+
+
+def area_label(index: GazetteerIndex, code: str | None, town: str | None) -> str | None:
+    """The area a person typed, as they should read it back: '6070 Christiansfeld' or 'Sjølund'."""
+    place = index.place_by_key.get(name_key(town or ""))
+    if code and code in index.postcodes:
+        label = index.postcodes[code].label
+        if place is not None and name_key(place.name) != name_key(index.postcodes[code].name):
+            return f"{place.name}, {label}"  # a village in a town's postcode: "Vester Nebel, 6040 Egtved"
+        return label
+    if place is not None:
+        return place.name
+    districts = index.district_by_key.get(name_key(town or ""))
+    return index.postcodes[districts[0]].name if districts else town
 
 
 class Resolver:
@@ -117,9 +151,17 @@ class Resolver:
             found = self._street(p, street_key, scope, town_key, supp_key)
             if found is not None:
                 return found
+            split = split_trailing_town(idx, p)
+            if split is not None:  # "Hovedgaden Sjølund": a street and a town without a comma
+                return self.resolve(split)
+        if street_key and code and not town_key:
+            # "Skolegade 5, 6070": the postal district's own town, where people live, not the
+            # middle of its fields (the postcode's centroid can be kilometres out of town).
+            town_key = name_key(idx.district_name(code))
         area = self._area(code, town_key, supp_key)
         if area is not None and street_key:
-            area = replace(area, note="street_not_found")
+            area = replace(area, note="street_not_found", street=p.street,
+                           area=area_label(idx, code, p.supplementary or p.town))
         return area
 
     # --- steps -----------------------------------------------------------------------------

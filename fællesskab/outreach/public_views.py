@@ -53,7 +53,8 @@ def _interests_text() -> str:
     return ", ".join(values)[:1000]
 
 
-def _render(form: ContactForm, *, source: str, languages: list[str], status: int = 200):
+def _render(form: ContactForm, *, source: str, languages: list[str], status: int = 200,
+            unplaced: str | None = None):
     if flood.stamp_age(form.started.data) is None:  # a valid start time is kept: the person's time counts
         form.started.data = flood.make_stamp()
     form.website.data = ""
@@ -64,6 +65,7 @@ def _render(form: ContactForm, *, source: str, languages: list[str], status: int
         handover_text=consent.text(consent.CURRENT[consent.HANDOVER], language),
         survey_text=consent.text(consent.CURRENT[consent.SURVEY], language),
         action=url_for("outreach.contact_request" if source == "journey" else "outreach.self_register"),
+        unplaced=unplaced,
     ), status
 
 
@@ -98,6 +100,10 @@ def _contact(source: str):
                consent_handover=form.consent_handover.data, consent_survey=form.consent_survey.data)
     try:
         values = requests.clean_contact_request(raw)
+        if _unplaced_first_time(values):
+            # Say so before anything is stored; the same address sent again goes through as typed.
+            db.session.rollback()
+            return _render(form, source=source, languages=languages, unplaced=values["address"])
         requests.register_contact_request(values, source=source)
     except ValidationError as exc:
         db.session.rollback()
@@ -108,6 +114,13 @@ def _contact(source: str):
     if key:
         session[SUBMITTED] = (session.get(SUBMITTED, []) + [key])[-10:]
     return redirect(url_for("outreach.thanks"))
+
+
+def _unplaced_first_time(values: dict) -> bool:
+    """An address typed that the geocoder cannot place, and not yet shown to the person as such."""
+    if not values.get("address") or values.get("lat") is not None:
+        return False
+    return request.form.get("unplaced_address", "") != values["address"]
 
 
 @bp.route("/ny-i-kolding/kontakt", methods=["GET", "POST"])

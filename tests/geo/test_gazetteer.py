@@ -172,10 +172,18 @@ def test_a_street_in_several_postcodes_is_settled_by_postcode_or_town(db, query,
     assert location.raw["precision"] == "street"
 
 
-def test_unknown_street_with_a_known_postcode_is_postcode_precision(db):
+def test_unknown_street_with_a_known_postcode_is_the_postal_towns_middle(db):
+    """Issue 20: the town people live in, not the centroid of the postcode's fields."""
     location = Gazetteer().geocode("Ukendtvej 7, 6640")
+    assert location.raw["precision"] == "locality"
+    assert location.raw["label"] == "Lunderskov"
+    assert location.raw["note"] == "street_not_found"
+
+
+def test_unknown_street_in_a_postcode_without_a_town_of_its_name_is_postcode_precision(db):
+    location = Gazetteer().geocode("Ukendtvej 7, 6560")  # Sommersted lies outside the municipality
     assert location.raw["precision"] == "postcode"
-    assert location.raw["label"] == "6640 Lunderskov"
+    assert location.raw["label"] == "6560 Sommersted"
     assert location.raw["note"] == "street_not_found"
 
 

@@ -8,8 +8,10 @@
  *   Enter          take the highlighted suggestion (otherwise the form submits)
  *   Escape         close the list; pressed again, clear the field
  *   Tab            close the list and move on
- * A polite live region says how many suggestions there are. What is typed is
- * sent by POST, so it never lands in a URL or an access log.
+ * A polite live region says how many suggestions there are. When what is typed
+ * cannot be suggested as typed (a street the town typed does not have), the
+ * answer's `notice` is shown under the field, so the person knows before sending.
+ * What is typed is sent by POST, so it never lands in a URL or an access log.
  */
 (function () {
   "use strict";
@@ -51,12 +53,19 @@
     status.setAttribute("role", "status");
     status.setAttribute("aria-live", "polite");
 
+    var notice = document.createElement("p");
+    notice.id = (input.id || "address") + "-suggestions-notice";  // "-notice" is the server's (address_field.html)
+    notice.className = "field__hint address-field__notice";
+    notice.setAttribute("aria-live", "polite");
+    notice.hidden = true;
+
     var holder = document.createElement("div");
     holder.className = "address-field__control";
     setStyles(holder, { position: "relative" });
     input.parentNode.insertBefore(holder, input);
     holder.appendChild(input);
     holder.appendChild(list);
+    holder.parentNode.insertBefore(notice, holder.nextSibling);
     wrapper.appendChild(status);
 
     input.setAttribute("role", "combobox");
@@ -117,8 +126,19 @@
       }
     }
 
-    function render(results) {
+    function showNotice(text) {
+      notice.textContent = text || "";
+      notice.hidden = !text;
+      var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+        return id && id !== notice.id;
+      });
+      if (text) { described.push(notice.id); }
+      input.setAttribute("aria-describedby", described.join(" "));
+    }
+
+    function render(results, text) {
       items = results;
+      showNotice(text);
       while (list.firstChild) { list.removeChild(list.firstChild); }
       results.forEach(function (item, i) {
         var li = document.createElement("li");
@@ -127,6 +147,13 @@
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
         li.textContent = item.label;
+        if (item.note) {  // why this suggestion is less exact than what was typed
+          var why = document.createElement("span");
+          why.className = "address-field__option-note";
+          why.textContent = item.note;
+          setStyles(why, { display: "block", fontSize: "0.875em" });
+          li.appendChild(why);
+        }
         setStyles(li, { padding: "0.5rem 0.75rem", cursor: "pointer" });
         li.addEventListener("mousedown", function (event) { event.preventDefault(); });  // keep focus in the input
         li.addEventListener("click", function () { choose(i); });
@@ -152,7 +179,7 @@
       var query = input.value.replace(/\s+/g, " ").trim();
       if (query === lastQuery) { return; }
       lastQuery = query;
-      if (query.length < MIN_CHARS) { render([]); status.textContent = ""; return; }
+      if (query.length < MIN_CHARS) { render([], null); status.textContent = ""; return; }
       sequence += 1;
       var mine = sequence;
       if (controller) { controller.abort(); }
@@ -166,7 +193,7 @@
       }).then(function (response) {
         return response.ok ? response.json() : { results: [] };
       }).then(function (data) {
-        if (mine === sequence) { render((data && data.results) || []); }
+        if (mine === sequence) { render((data && data.results) || [], data && data.notice); }
       }).catch(function () { /* offline or aborted: the field still works as plain text */ });
     }
 
@@ -198,7 +225,7 @@
         case "Escape":
         case "Esc":
           if (isOpen) { event.preventDefault(); close(); }
-          else if (input.value) { event.preventDefault(); input.value = ""; lastQuery = ""; render([]); }
+          else if (input.value) { event.preventDefault(); input.value = ""; lastQuery = ""; render([], null); }
           break;
         case "Tab":
           close();
