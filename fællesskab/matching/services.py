@@ -425,9 +425,12 @@ def _rank(index, req: MatchRequest, h: Household, location: Located, events, hom
                 event_extra[event.id] = (starts, at_home)
         scored.sort(key=Scored.key)
         if fits.count:
-            matched = [s for s in scored if s.hit]
+            # The welcome meeting where they live leads the list whatever they named (rule 6).
+            home_welcomes = {e.id for e, _starts, _km in events
+                             if e.kind == "welcome-meeting" and event_extra.get(e.id, (None, False))[1]}
+            matched = [s for s in scored if s.hit or (s.kind == "event" and s.item_id in home_welcomes)]
             picked = ranking.pick_represented(matched, req.limit, lambda s: s.hit, fits.count)
-            rest = [s for s in scored if not s.hit]
+            rest = [s for s in scored if not s.hit and not (s.kind == "event" and s.item_id in home_welcomes)]
             others = ranking.select_diverse(rest, min(OTHERS_LIMIT, req.limit), lambda s: s.category)
         else:
             picked, others = ranking.select_diverse(scored, req.limit, lambda s: s.category), []

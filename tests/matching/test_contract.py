@@ -114,6 +114,17 @@ def test_welcome_meetings_at_home_first_and_elsewhere_say_where(make_association
     assert result.others == []
 
 
+def test_the_welcome_meeting_at_home_leads_even_when_interests_are_named(make_association, make_event):
+    """Rule 6 with interests: the home town's welcome meeting is not pushed among the others."""
+    for i in range(4):
+        make_association(name=f"Idræt {i}", category="sport", town="Vamdrup")
+    make_event(title="Velkomst i Vamdrup", town="Vamdrup", starts_in=timedelta(days=10))
+    make_event(title="Velkomst i Lunderskov", town="Lunderskov", starts_in=timedelta(days=3))
+    result = match(MatchRequest(address="Vamdrup", adults=2, interests=["sport"]))
+    assert result.results[0].name == "Velkomst i Vamdrup"
+    assert "Velkomst i Lunderskov" not in [i.name for i in result.results]  # elsewhere: matches nothing named
+
+
 def test_reasons_are_specific_and_stored_as_codes(make_association):
     """Rule 7."""
     from fællesskab.matching.ranking import Reason, reason_data
