@@ -181,6 +181,7 @@ def users_reset_2fa_command(email: str) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from .directory.cli import directory_cli
     from .events.cli import events_cli
     from .mail.cli import mail_cli
     from .outreach.cli import outreach_cli
@@ -190,7 +191,7 @@ def register_cli(app: Flask) -> None:
 
     from .core.backup import backup_command
 
-    for group in (seed_cli, import_cli, users_cli, search_cli, events_cli, mail_cli, outreach_cli, privacy_cli,
+    for group in (seed_cli, import_cli, users_cli, search_cli, directory_cli, events_cli, mail_cli, outreach_cli, privacy_cli,
                   surveys_cli, backup_command):
         app.cli.add_command(group)
 
