@@ -124,3 +124,21 @@ def test_the_csv_importer_keeps_revisions_too(db, runner, tmp_path):
     path.write_text("external_id,name,category,town\nX-1,Importeret Klub,music,Vamdrup\n", encoding="utf-8")
     assert runner.invoke(args=["import", "associations", str(path)]).exit_code == 0
     assert revisions_of(db, assoc.id)[-1].changes == {"category": ["sport", "music"]}
+
+
+def test_only_coordinators_may_change_the_directory(app, client, db, login_as, make_association):
+    assoc = make_association(email="k@example.org")
+    posts = [f"/koordinator/foreninger/{assoc.id}/status", f"/koordinator/foreninger/{assoc.id}/bekraeft",
+             f"/koordinator/foreninger/{assoc.id}/tillid", f"/koordinator/foreninger/{assoc.id}/flet",
+             f"/koordinator/foreninger/{assoc.id}", "/koordinator/foreninger/ny",
+             "/koordinator/godkendelse/foreninger/1/godkend", "/koordinator/godkendelse/foreninger/1/afvis"]
+    for url in posts:
+        assert client.post(url, data={"status": "archived", "trusted": "1"}).status_code == 302  # to the login page
+    for role in ("newcomer", "forum"):
+        login_as(role)
+        for url in posts:
+            assert client.post(url, data={"status": "archived", "trusted": "1"}).status_code == 403, (role, url)
+        client.post("/logout")
+    db.session.expire_all()
+    assert db.session.get(Association, assoc.id).status == "published"
+    assert len(revisions_of(db, assoc.id)) == 1
