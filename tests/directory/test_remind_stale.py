@@ -110,3 +110,15 @@ def test_a_setting_hides_long_unverified_listings_from_matching(app, db, client,
     # hidden from matching only: search still finds it
     search = client.get("/api/v1/search?q=Gammel").get_json()
     assert stale.id in {r["id"] for r in search["results"]}
+
+
+def test_the_demo_has_stale_listings_and_a_correction_waiting(app, db, runner, client, login_as):
+    result = runner.invoke(args=["seed", "demo"])
+    assert result.exit_code == 0, result.output
+    assert "Foreningsoversigten: 4 forældede foreninger, 1 rettelse til godkendelse" in result.output
+    again = runner.invoke(args=["seed", "demo"])
+    assert "Foreningsoversigten: 0 forældede foreninger, 0 rettelse til godkendelse" in again.output
+    login_as("coordinator")
+    assert "Bjert Seniordans" in client.get("/koordinator/godkendelse").get_data(as_text=True)
+    assert "Nørre Bjert Forsamlingshus" in client.get("/koordinator/").get_data(as_text=True).split("ubesvaret-titel")[-1]
+    assert "Sjølund Gymnastikforening" in client.get("/koordinator/foreninger/?vis=unverified").get_data(as_text=True)
