@@ -82,6 +82,8 @@ def seed_demo_command() -> None:
     click.echo(f"Fora: {report.forums_changed} oprettet eller ændret.")
     click.echo(f"Foreninger: {report.associations}.")
     click.echo(f"Arrangementer: {report.events_created} oprettet.")
+    if report.directory:
+        click.echo(f"Foreningsoversigten: {report.directory}.")
     if report.newcomers:
         click.echo(f"Tilflyttere: {report.newcomers}.")
     if report.survey_answers or report.search_misses:

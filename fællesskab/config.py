@@ -75,6 +75,9 @@ class Config:
             # with one of them who has not enrolled is sent to enrolment. Empty by default (demo,
             # tests, benchmarks); production should set "coordinator,admin".
             MFA_REQUIRED_ROLES=roles_setting(env, "MFA_REQUIRED_ROLES"),
+            # Hide listings not verified for longer than this many days from matching (not from
+            # search or the directory); 0, the default, hides none (directory/stewardship.py).
+            DIRECTORY_HIDE_UNVERIFIED_DAYS=_int(env, "DIRECTORY_HIDE_UNVERIFIED_DAYS", 0),
         )
         settings.update(WEB_CONCURRENCY=_int(env, "WEB_CONCURRENCY", 1, minimum=1))
         settings.update(mail_settings(env, instance_path))

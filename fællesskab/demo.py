@@ -39,6 +39,7 @@ class DemoReport:
     newcomers: str = ""
     survey_answers: int = 0
     search_misses: int = 0
+    directory: str = ""
 
 
 def demo_password(role: str) -> str:
@@ -81,7 +82,44 @@ def load_demo(seed_dir: str, *, today: datetime | None = None, production: bool 
         report.survey_answers = survey_demo.load_answers(os.path.join(base, "survey_answers.csv"), today=day)
         report.search_misses = survey_demo.load_search_misses(os.path.join(base, "search_misses.csv"), today=day)
         survey_demo.advance_demo_cases(now=(today or datetime.now(COPENHAGEN)).astimezone(COPENHAGEN))
+        report.directory = _directory_demo()
     return report
+
+
+# A few listings nobody has confirmed for over a year (one of them past both reminders), and one
+# contact's correction waiting in the approval queue: the directory's stewardship has something to show.
+DEMO_STALE = {"DEMO-A-003": 0, "DEMO-A-004": 0, "DEMO-A-005": 1, "DEMO-A-006": 2}
+DEMO_CORRECTION = ("DEMO-A-001", {"meeting_times": "Torsdag kl. 10–12 og tirsdag kl. 19–21"})
+
+
+def _directory_demo() -> str:
+    """Age the demo's stale listings and queue its correction, once (a listing a person has touched is left)."""
+    from .core.time import utcnow
+    from .directory import revisions, stewardship
+    from .directory.models import AssociationRevision
+
+    now = utcnow()
+    aged = 0
+    for external_id, reminders in DEMO_STALE.items():
+        assoc = db.session.scalar(sa.select(Association).where(Association.external_id == external_id))
+        if assoc is None or len(revisions.history(assoc, limit=2)) > 1:
+            continue
+        if assoc.last_verified_at and assoc.last_verified_at > now - timedelta(days=stewardship.STALE_DAYS):
+            assoc.last_verified_at = now - timedelta(days=400 + 20 * reminders)
+            assoc.reminders_sent = reminders
+            assoc.reminded_at = now - timedelta(days=35 * reminders) if reminders else None
+            aged += 1
+    external_id, proposed = DEMO_CORRECTION
+    assoc = db.session.scalar(sa.select(Association).where(Association.external_id == external_id))
+    queued = 0
+    if assoc is not None and not db.session.scalar(sa.select(AssociationRevision.id).where(
+            AssociationRevision.association_id == assoc.id, AssociationRevision.kind == "correction")):
+        changes = revisions.diff(assoc, proposed, proposed)
+        if changes:
+            revisions.record(assoc, "correction", changes, source="contact", status="pending", email=assoc.email)
+            queued = 1
+    db.session.flush()
+    return f"{aged} forældede foreninger, {queued} rettelse til godkendelse"
 
 
 def _load_newcomers(path: str) -> str:

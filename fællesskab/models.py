@@ -1,6 +1,6 @@
 """Import every model so SQLAlchemy's metadata is complete (migrations, tests)."""
 from .accounts.models import RecoveryCode, User  # noqa: F401
-from .directory.models import Association  # noqa: F401
+from .directory.models import Association, AssociationRevision, ListingLink  # noqa: F401
 from .events.models import Event, EventRevision, Registration  # noqa: F401
 from .geo.models import Address, Boundary, GeocodeCache, Street  # noqa: F401
 from .places.models import Forum, Place, Postcode  # noqa: F401

@@ -30,7 +30,7 @@ if os.environ.get("TEST_DATABASES"):
     DATABASES = [name for name in DATABASES if name in os.environ["TEST_DATABASES"].split(",")]
 
 # Reference data stays; these are emptied after every test (children first).
-MUTABLE_TABLES = ("search_changes", "survey_tokens", "survey_responses", "search_misses", "audit_log", "case_notes", "handovers", "contact_confirmations", "consent_records", "newcomer_languages", "cases", "newcomers", "registrations", "event_revisions", "outbox_messages", "events", "recovery_codes", "users", "associations", "forum_places", "forums", "addresses", "geocode_cache_entries")
+MUTABLE_TABLES = ("search_changes", "survey_tokens", "survey_responses", "search_misses", "audit_log", "case_notes", "handovers", "contact_confirmations", "consent_records", "newcomer_languages", "cases", "newcomers", "registrations", "event_revisions", "outbox_messages", "events", "association_revisions", "association_links", "recovery_codes", "users", "associations", "forum_places", "forums", "addresses", "geocode_cache_entries")
 
 PASSWORD = "correct horse battery staple"
 

@@ -5,6 +5,7 @@ from typing import IO
 
 import sqlalchemy as sa
 
+from ..core import audit
 from ..core.csvio import CSVFormatError, ImportReport, read_rows
 from ..core.errors import ValidationError
 from ..extensions import db
@@ -59,13 +60,16 @@ def import_associations(stream: IO[bytes], *, actor=None) -> ImportReport:
     for _line, values in cleaned:
         assoc = existing.get(values["external_id"])
         if assoc is None:
-            services.create_association(values, actor=actor, slugs=slugs, flush=False)
+            services.create_association(values, actor=actor, slugs=slugs, flush=False, source="import")
             report.created += 1
-        elif services.update_association(assoc, values, actor=actor):
+        elif services.update_association(assoc, values, actor=actor, source="import"):
             report.updated += 1
         else:
             report.unchanged += 1
     db.session.flush()
+    # One audit row for the file; each listing's own revision says what changed in it.
+    audit.record(actor, "import", "associations", None,
+                 f"CSV: {report.created} oprettet, {report.updated} opdateret, {report.unchanged} uændret")
     return report
 
 

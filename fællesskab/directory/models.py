@@ -1,4 +1,4 @@
-"""The Association model."""
+"""The Association model, its revisions (who changed what) and the links that let a contact correct it."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -51,10 +51,18 @@ class Association(db.Model):
     welcomes_newcomers: Mapped[bool | None]
     status: Mapped[str] = mapped_column(sa.String(16), default="published", index=True)
     last_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A trusted contact's corrections publish at once; reset when the contact email changes.
+    is_contact_trusted: Mapped[bool] = mapped_column(default=False)
+    # Reminders to confirm the listing (directory remind-stale) since it was last verified.
+    reminders_sent: Mapped[int] = mapped_column(default=0)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A duplicate merged into another listing: archived, and its slug redirects there.
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("associations.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     place: Mapped[Place | None] = relationship()
+    merged_into: Mapped["Association | None"] = relationship(remote_side=[id])
 
     @property
     def is_published(self) -> bool:
@@ -73,3 +81,59 @@ class Association(db.Model):
 
     def __repr__(self) -> str:
         return f"<Association {self.external_id} {self.slug}>"
+
+
+REVISION_KINDS = ("create", "update", "status", "merge", "verify", "trust", "correction", "claim")
+REVISION_STATUSES = ("applied", "pending", "approved", "rejected", "withdrawn")
+
+
+class AssociationRevision(db.Model):
+    """One change of a listing (who, when, what: `changes` maps field -> [old, new]).
+
+    Applied at once ("applied"), or, for a contact's correction or a request for
+    a correction link ("claim"), waiting in the coordinator's approval queue
+    ("pending" until approved, rejected or withdrawn).
+    """
+
+    __tablename__ = "association_revisions"
+    __table_args__ = (
+        sa.Index("ix_association_revisions_association_id_id", "association_id", "id"),
+        sa.Index("ix_association_revisions_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    association_id: Mapped[int] = mapped_column(sa.ForeignKey("associations.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    status: Mapped[str] = mapped_column(sa.String(16), default="applied")
+    source: Mapped[str] = mapped_column(sa.String(16), default="coordinator")  # coordinator|import|contact|system
+    changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    # The address a contact's correction or request came from (kept with the change it made).
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    actor_label: Mapped[str] = mapped_column(sa.String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    association: Mapped[Association] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<AssociationRevision {self.id} {self.kind} {self.status}>"
+
+
+class ListingLink(db.Model):
+    """A signed, single-use link sent to a listing's contact email: confirm or correct that listing only."""
+
+    __tablename__ = "association_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    association_id: Mapped[int] = mapped_column(sa.ForeignKey("associations.id", ondelete="CASCADE"), index=True)
+    token_key: Mapped[str] = mapped_column(sa.String(32))  # part of the signed link: a link fits one row only
+    email: Mapped[str] = mapped_column(sa.String(254))
+    purpose: Mapped[str] = mapped_column(sa.String(16))  # "correct" (asked for) | "reminder"
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    association: Mapped[Association] = relationship()

@@ -27,6 +27,7 @@ from ..core import metrics
 from ..core.errors import NotFound, ValidationError
 from ..core.time import utcnow
 from ..core.vocab import CATEGORIES
+from ..directory import services as directory
 from ..directory.models import Association
 from ..events import recurrence
 from ..events.models import Event
@@ -409,6 +410,7 @@ def _rank(index, req: MatchRequest, h: Household, location: Located, events, hom
         if fits.slugs:
             pool.update(nearest(snap, data, lat, lon, h.max_km, CATEGORY_POOL, categories=set(fits.slugs)))
         pool.update(nearest(snap, data, lat, lon, h.max_km, NEARBY_POOL, skip=set(pool)))
+        pool = _without_unverified(pool, searcher)
         last_scored.set(len(pool))
         statics: dict[int, ranking.Static] = {}  # per profile: the household's fit does not change
         scored = [c for c in (_association_candidate(d, km, h, data, snap, fits, statics) for d, km in pool.items())
@@ -453,6 +455,18 @@ def _rank(index, req: MatchRequest, h: Household, location: Located, events, hom
                     items.append(_association_item(s, h, listing, stored, a, labels, locale))
             out.append(items)
     return out[0], out[1]
+
+
+def _without_unverified(pool: dict[int, float], searcher) -> dict[int, float]:
+    """Drop listings not verified for DIRECTORY_HIDE_UNVERIFIED_DAYS (off by default): matching
+    recommends them to a newcomer, so a long-unconfirmed one should not be among them."""
+    days = current_app.config.get("DIRECTORY_HIDE_UNVERIFIED_DAYS") or 0
+    if days <= 0 or not pool:
+        return pool
+    hidden = directory.unverified_ids(days)
+    if not hidden:
+        return pool
+    return {d: km for d, km in pool.items() if searcher.stored_fields(d)["data"]["id"] not in hidden}
 
 
 def _candidate(h: Household, listing: Listing, km: float, doc: int | None, fits, at_home: bool, kind: str,

@@ -42,7 +42,7 @@ class ContactForm(FlaskForm):
     consent_contact = BooleanField(_l("Ja, I må kontakte mig"))
     consent_handover = BooleanField(_l("Ja, I må give mine oplysninger videre til lokalrådet, hvor jeg bor (valgfrit)"))
     consent_survey = BooleanField(_l("Ja, I må sende mig et kort spørgeskema senere (valgfrit)"))
-    # Flood defences (outreach/flood.py): a trap a person leaves empty, and when the form was shown.
+    # Flood defences (core/flood.py): a trap a person leaves empty, and when the form was shown.
     website = StringField(validators=[max_length(500)], filters=[drop_nul])
     started = HiddenField(validators=[max_length(200)], filters=[drop_nul])
 

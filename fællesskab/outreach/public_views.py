@@ -8,11 +8,12 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import get_locale, gettext as _
 
 from ..accounts.security import CONTACT_GLOBAL_LIMIT, CONTACT_SEND_LIMIT, FORM_LIMIT
+from ..core import flood
 from ..core.errors import ValidationError
 from ..events.forms import apply_errors
 from ..extensions import db, limiter
 from ..mail import services as mail
-from . import confirmations, consent, flood, labels, requests
+from . import confirmations, consent, labels, requests
 from .forms import ConfirmForm, ContactForm
 
 bp = Blueprint("outreach", __name__)

@@ -4,11 +4,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..core import audit
 from ..core.errors import DomainError, NotFound, ValidationError
 from ..core.time import utcnow
+from ..directory import merge
 from ..extensions import db
 from .models import Case
 
@@ -89,3 +91,33 @@ def chosen(case: Case, keys: list[str]) -> list[dict]:
     """The stored suggestions picked by `keys` ('association:3'), in the order shown."""
     wanted = set(keys)
     return [item for item in (case.suggestions or []) if item_key(item) in wanted]
+
+
+def move_to_survivor(duplicate, survivor) -> int:
+    """A merge in the directory: the cases' stored suggestions (and welcome drafts) of the
+    duplicate listing now name the listing that is kept; return how many cases changed."""
+    old_key, new_key = f"association:{duplicate.id}", f"association:{survivor.id}"
+    url = f"/foreninger/{survivor.slug}"
+    changed = 0
+    stmt = sa.select(Case).where(sa.or_(Case.suggestions.is_not(None), Case.welcome_draft.is_not(None)))
+    for case in db.session.scalars(stmt.execution_options(yield_per=200)):
+        touched = False
+        items = []
+        for item in case.suggestions or []:
+            if isinstance(item, dict) and item_key(item) == old_key:
+                item = {**item, "id": survivor.id, "external_id": survivor.external_id, "name": survivor.name,
+                        "url": url}
+                touched = True
+            items.append(item)
+        draft = case.welcome_draft
+        if isinstance(draft, dict) and old_key in (draft.get("items") or []):
+            draft = {**draft, "items": [new_key if k == old_key else k for k in draft["items"]]}
+            touched = True
+        if touched:
+            case.suggestions = items if case.suggestions is not None else None
+            case.welcome_draft = draft
+            changed += 1
+    return changed
+
+
+merge.register_step("case_suggestions", move_to_survivor)

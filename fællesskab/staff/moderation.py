@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..accounts.decorators import role_required
 from ..core.errors import InvalidTransition, ValidationError
+from ..directory import revisions
 from ..events import moderation, services
 from ..events.forms import ConfirmForm, RejectForm, apply_errors
 from ..events.models import EventRevision
@@ -28,7 +29,8 @@ def _queue_page(errors: dict | None = None, status: int = 200):
     for item in items:
         kind, ident = ("r", item.revision.id) if item.revision else ("e", item.event.id)
         forms[(kind, ident)] = (errors or {}).get((kind, ident)) or reject_form(kind, ident)
-    return render_template("staff/moderation.html", items=items, reject_forms=forms, confirm=ConfirmForm()), status
+    return render_template("staff/moderation.html", items=items, reject_forms=forms, confirm=ConfirmForm(),
+                           listing_changes=revisions.pending()), status
 
 
 @coordinator_bp.get("/godkendelse")

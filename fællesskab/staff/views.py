@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from ..accounts.decorators import role_required
 from ..core.time import utcnow
+from ..directory import revisions, stewardship
 from ..directory.models import Association
 from ..events import moderation, registrations
 from ..events import services as events
@@ -32,8 +33,10 @@ def dashboard():
         .order_by(Association.last_verified_at.asc().nulls_first(), Association.id).limit(10)
     ))
     queue = moderation.queue()
+    listing_changes = revisions.pending_count()
     return render_template("staff/coordinator.html", counts=counts, stale=stale, pending=queue[:20],
-                           queue_size=len(queue), upcoming=events.upcoming(limit=10))
+                           queue_size=len(queue) + listing_changes, listing_changes=listing_changes,
+                           unanswered=stewardship.unanswered(), upcoming=events.upcoming(limit=10))
 
 
 @forum_bp.get("/")
@@ -62,3 +65,4 @@ def dashboard():
 
 from . import forum as _forum_routes  # noqa: E402,F401  (registers the forum's event tools)
 from . import moderation as _moderation_routes  # noqa: E402,F401  (registers the queue)
+from . import directory as _directory_routes  # noqa: E402,F401  (registers the directory editor)

@@ -159,9 +159,23 @@ def ids(live_server) -> dict:
             "case": db.session.scalar(sa.select(Case.id).order_by(Case.id)),
             "forum_event": db.session.scalar(sa.select(Event.id).where(Event.forum_id == forum_id).order_by(Event.id)),
         }
+        found.update(_listing_link())
         db.session.remove()
     assert all(found.values()), f"demo data lacks a record the pages need: {found}"
     return found
+
+
+def _listing_link() -> dict:
+    """The first demo association's id and a correction link for it (a GET never uses the link up)."""
+    from fællesskab.directory import stewardship
+    from fællesskab.directory.models import Association
+    from fællesskab.extensions import db
+
+    assoc = db.session.scalar(sa.select(Association).order_by(Association.id))
+    link = stewardship.new_link(assoc, purpose="correct", days=stewardship.LINK_DAYS)
+    token = stewardship.make_token(link)
+    db.session.commit()
+    return {"association_id": assoc.id, "listing_token": token}
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

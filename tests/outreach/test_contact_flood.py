@@ -29,7 +29,7 @@ def newcomers(db) -> int:
 
 
 def stamp(seconds_ago: float) -> str:
-    from fællesskab.outreach.flood import make_stamp
+    from fællesskab.core.flood import make_stamp
 
     return make_stamp(now=time.time() - seconds_ago)
 

@@ -127,6 +127,16 @@ EXPECTED.update({
     "mfa.recovery_codes": {"anonymous": LOGIN, "newcomer": 302, "forum": 302, "coordinator": 302, "admin": 302},
     "mfa.admin_reset": {"anonymous": LOGIN, "newcomer": 403, "forum": 403, "coordinator": 403, "admin": 200},
 })
+# the directory's stewardship (issue 22): the coordinator's editor; a contact's correction link
+EXPECTED.update({
+    "coordinator.associations": STAFF_ONLY,
+    "coordinator.association_new": STAFF_ONLY,
+    "coordinator.association_edit": STAFF_ONLY,
+    "coordinator.association_merge": STAFF_ONLY,
+    "directory.correct_request": PUBLIC,
+    "directory.correct_sent": PUBLIC,
+    "directory.correct_listing": EVERYONE(400),  # a bad token: a plain 400 page (tests/directory)
+})
 # Routes that change state are exercised by their own tests (POST only).
 POST_ONLY = {"accounts.logout", "main.set_language", "events.sign_up", "coordinator.approve_event",
              "api.match_endpoint",  # answers only POST (tests/matching/test_api.py)
@@ -135,7 +145,11 @@ POST_ONLY = {"accounts.logout", "main.set_language", "events.sign_up", "coordina
              "cases.bulk", "cases.change_status", "cases.assign", "cases.add_note", "cases.next_action",
              "cases.handover_consent", "cases.withdraw", "cases.refresh_suggestions", "forum_cases.update",
              "privacy.withdraw_consent", "privacy.delete_my_data",  # tests/privacy/test_self_service.py
-             "privacy_staff.erase_case", "privacy_staff.withdraw_case_consent"}  # tests/privacy/test_erase.py
+             "privacy_staff.erase_case", "privacy_staff.withdraw_case_consent",  # tests/privacy/test_erase.py
+             # tests/directory/
+             "directory.confirm_listing", "coordinator.association_status", "coordinator.association_verify",
+             "coordinator.association_trust", "coordinator.approve_listing_change",
+             "coordinator.reject_listing_change"}
 SKIP = {"static"}
 
 
@@ -166,6 +180,11 @@ def sample_args(make_association, make_event, make_forum):
         "forum.event_signups": own_event,
         "forum.event_signups_csv": own_event,
         "directory.association_detail": {"slug": assoc.slug},
+        "directory.correct_request": {"slug": assoc.slug},
+        "directory.correct_sent": {"slug": assoc.slug},
+        "directory.correct_listing": {"slug": assoc.slug, "token": "ugyldig"},
+        "coordinator.association_edit": {"assoc_id": assoc.id},
+        "coordinator.association_merge": {"assoc_id": assoc.id},
         "api.association_detail": {"assoc_id": assoc.id},
         "hsds.service_detail": {"service_id": object_id("service", assoc.id)},
         "hsds.organization_detail": {"organization_id": object_id("organization", assoc.id)},
