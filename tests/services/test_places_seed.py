@@ -127,10 +127,11 @@ def test_locate_street_by_town_when_postcode_is_missing(db, index):
 
 
 def test_locate_street_that_is_not_in_that_postcode_falls_back(db, index):
-    # The reference data holds Skolegade in 6000 only; 6070 is the postcode's centroid.
+    # The reference data holds Skolegade in 6000 only: a street unknown in 6070 is placed in
+    # the town of that name (its middle), not in another town and not at the postcode's centroid.
     hit = index.locate("Skolegade", "6070", None)
-    assert hit.precision == "postcode"
-    assert hit.label == "6070 Christiansfeld"
+    assert hit.precision == "locality"
+    assert hit.label == "Christiansfeld"
     assert hit.postcode == "6070"
 
 
