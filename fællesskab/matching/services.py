@@ -17,6 +17,7 @@ import json
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import datetime, timedelta
 from math import isfinite
 from typing import NamedTuple
@@ -416,13 +417,13 @@ def _rank(index, req: MatchRequest, h: Household, location: Located, events, hom
         candidates = _association_candidates(pool, h, data, fits, fit_memo)
         use_docs = bool(fits.per_interest)  # an event's own text matters only for typed words
         event_extra = {}
-        listings: dict[tuple, tuple[Listing, ranking.Static]] = {}  # events share their host's profile
+        listings: dict[int, tuple[Listing, ranking.Static]] = {}  # by id(listing): events share their fit
         for event, starts, km in events:
+            listing, static = _event_fit(event, h, listings, fit_memo)
+            if static.excluded:  # (the events are all within max_km)
+                continue
             doc = data.event_doc(searcher, snap, event.id) if use_docs else None
             at_home = _in_home(event, home, km)
-            listing, static = _event_fit(event, h, listings, fit_memo)
-            if static.excluded:
-                continue
             hit, strength, typed = fits.matches(doc, listing.category)
             value = ranking.rank_score(h, listing, km, typed=typed, ticked=len(hit) - typed, strength=strength,
                                        at_home=at_home, static=static)
@@ -519,14 +520,19 @@ def _association_candidates(pool: dict[int, float], h: Household, data, fits, me
 
 
 def _event_fit(event: EventRow, h: Household, memo: dict, fit_memo: dict) -> tuple[Listing, ranking.Static]:
-    """An event's listing and the household's static fit, once per distinct host profile."""
-    key = (event.category, event.age_min, event.age_max, event.target_groups, event.languages, event.kind,
-           ranking.title_ages(event.title))
-    found = memo.get(key)
+    """An event's listing and the household's static fit, once per distinct listing."""
+    listing = _event_listing(event)
+    found = memo.get(id(listing))  # (the memo holds the listing: its id stays its own while ranking)
     if found is None:
-        listing = event_listing(event)
-        found = memo[key] = (listing, ranking.static_fit(h, listing, fit_memo))
+        found = memo[id(listing)] = (listing, ranking.static_fit(h, listing, fit_memo))
     return found
+
+
+@lru_cache(maxsize=8192)
+def _event_listing(event: EventRow) -> Listing:
+    """`event_listing`, remembered by the whole row (which holds all it reads): a match ranks the
+    same few thousand events as the one before, and the title's ages cost a regular expression."""
+    return event_listing(event)
 
 
 def _url(endpoint: str, fallback: str, **values) -> str:
