@@ -17,7 +17,7 @@ import json
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from datetime import datetime, timedelta
 from math import isfinite
 from typing import NamedTuple
@@ -255,21 +255,27 @@ def _locate(req: MatchRequest, locale: str) -> Located:
     return located
 
 
-@dataclass
 class _Home:
-    place_id: int | None
-    place_name: str | None
-    forum_ids: set[int]
+    """The village or town the household lives in, and (read when first needed) the forums that serve it."""
+
+    def __init__(self, location: Located, place):
+        self.location = location
+        self.place_id: int | None = place.id if place else None
+        self.place_name: str | None = place.name if place else None
+
+    @cached_property
+    def forum_ids(self) -> set[int]:
+        # A database read, needed only when an event within HOME_KM is a forum's (`_in_home`).
+        return {f.id for f in forums_for_point(self.location.lat, self.location.lon)}
 
 
 def _home(location: Located) -> _Home:
-    """The village or town the household lives in, and the forums that serve it."""
+    """The village or town the household lives in (the forums that serve it come when asked)."""
     index = get_geo_index()
     place = index.place_by_id.get(location.place_id) if location.place_id else None
     if place is None:
         place = index.nearest_place(location.lat, location.lon, max_km=FORUM_MAX_KM)
-    forums = {f.id for f in forums_for_point(location.lat, location.lon)}
-    return _Home(place.id if place else None, place.name if place else None, forums)
+    return _Home(location, place)
 
 
 # --- events -------------------------------------------------------------------------------------
@@ -382,9 +388,10 @@ def event_listing(event: EventRow) -> Listing:
 def _in_home(event: EventRow, home: _Home, km: float) -> bool:
     """Whether the event is in the household's own village or town: at its place, or hosted
     by a forum that serves it, and close (a town the size of Kolding is not one village)."""
-    here = (home.place_id is not None and event.place_id == home.place_id) or (
+    if km > HOME_KM:
+        return False
+    return (home.place_id is not None and event.place_id == home.place_id) or (
         event.forum_id is not None and event.forum_id in home.forum_ids)
-    return here and km <= HOME_KM
 
 
 # --- ranking ------------------------------------------------------------------------------------
