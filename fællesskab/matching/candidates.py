@@ -22,6 +22,7 @@ from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
+from heapq import heapify, heappop
 from math import asin, cos, floor, radians, sin, sqrt
 
 from ..core import heap
@@ -313,7 +314,7 @@ def typed_in_reach(snap: Snapshot, data: MatchData, docs, lat: float, lon: float
 
 def nearest(snap: Snapshot, data: MatchData, lat: float, lon: float, max_km: float, n: int, *,
             categories: set[str] | None = None, skip: set[int] | frozenset = frozenset(),
-            cells: list | None = None) -> list[tuple[int, float]]:
+            cells: "Cells | None" = None) -> list[tuple[int, float]]:
     """The `n` nearest live associations within `max_km` as (doc, km), nearest first;
     only of `categories` when given, never those in `skip`. Exact: cells are visited
     nearest first and the walk stops once no cell can hold anything nearer.
@@ -341,8 +342,8 @@ def nearest(snap: Snapshot, data: MatchData, lat: float, lon: float, max_km: flo
     return [(d, km) for km, d in found[:n]]
 
 
-def cells_by_distance(data: MatchData, lat: float, lon: float, max_km: float) -> list[tuple[float, array]]:
-    """(lower bound of the distance in km, docs) of the grid cells within reach, nearest first.
+def cells_by_distance(data: MatchData, lat: float, lon: float, max_km: float) -> "Cells":
+    """The grid cells within reach, nearest first (`Cells`).
 
     The haversine of a cell's nearest point splits into a part per grid row and a part per
     grid column, so the trigonometry is done once per row and column, not once per cell."""
@@ -359,7 +360,7 @@ def cells_by_distance(data: MatchData, lat: float, lon: float, max_km: float) ->
     cos0 = cos(la0)
     rows: dict[int, tuple[float, float]] = {}  # i: (sin² of half the latitude difference, cos·cos)
     cols: dict[int, float] = {}  # j: sin² of half the longitude difference
-    terms = []  # (haversine term of the cell's nearest point, i, j): the bound below grows with it
+    terms = []  # (haversine term of the cell's nearest point, i, j): the bound grows with it
     for i, j in keys:
         row = rows.get(i)
         if row is None:
@@ -369,11 +370,33 @@ def cells_by_distance(data: MatchData, lat: float, lon: float, max_km: float) ->
         if col is None:
             col = cols[j] = sin(radians(min(max(lon, j * CELL_LON), (j + 1) * CELL_LON) - lon) / 2) ** 2
         terms.append((row[0] + row[1] * col, i, j))
-    terms.sort()
-    cells = []
-    for a, i, j in terms:
-        km = max(0.0, 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(a))) * 0.99 - SAFETY_KM)
-        if km > max_km:
-            break  # sorted by a, and km grows with a
-        cells.append((km, grid[(i, j)]))
-    return cells
+    return Cells(terms, grid, max_km)
+
+
+class Cells:
+    """The grid cells within reach as (lower bound of the distance in km, docs), nearest first.
+
+    Put in order only as far as a walk goes (a heap, not a sort: the walk for the nearest
+    hundred stops after a few dozen of the hundreds of cells in reach), and kept for the
+    next walk of the same match."""
+
+    def __init__(self, terms: list, grid: dict, max_km: float):
+        heapify(terms)
+        self._heap, self._grid, self._max_km = terms, grid, max_km
+        self._ordered: list[tuple[float, array]] = []
+
+    def __iter__(self):
+        ordered, i = self._ordered, 0
+        while True:
+            if i < len(ordered):
+                yield ordered[i]
+                i += 1
+                continue
+            if not self._heap:
+                return
+            a, ci, cj = heappop(self._heap)
+            km = max(0.0, 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(a))) * 0.99 - SAFETY_KM)
+            if km > self._max_km:  # in order of the term, and the bound grows with it
+                self._heap = []
+                return
+            ordered.append((km, self._grid[(ci, cj)]))

@@ -17,8 +17,8 @@ import json
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
 from datetime import datetime, timedelta
+from functools import cached_property, lru_cache
 from math import isfinite
 from typing import NamedTuple
 
@@ -424,7 +424,7 @@ def _rank(index, req: MatchRequest, h: Household, location: Located, events, hom
         candidates = _association_candidates(pool, h, data, fits, fit_memo)
         use_docs = bool(fits.per_interest)  # an event's own text matters only for typed words
         event_extra = {}
-        listings: dict[int, tuple[Listing, ranking.Static]] = {}  # by id(listing): events share their fit
+        listings: dict[Listing, ranking.Static] = {}  # events share their host's fit
         for event, starts, km in events:
             listing, static = _event_fit(event, h, listings, fit_memo)
             if static.excluded:  # (the events are all within max_km)
@@ -452,14 +452,8 @@ def _rank(index, req: MatchRequest, h: Household, location: Located, events, hom
             return out
 
         if fits.count:
-            matched = [c for c in candidates if c.hit]
-            # pick_represented reads only the best `limit` and each interest's best `quota`
-            needed = {id(c): c for c in _fewest(matched, req.limit)}
-            if fits.count > 1:
-                quota = max(1, req.limit // (fits.count + 1))
-                for which in range(fits.count):
-                    needed.update((id(c), c) for c in _fewest([c for c in matched if which in c.hit], quota))
-            picked = ranking.pick_represented(scored(list(needed.values())), req.limit, lambda s: s.hit, fits.count)
+            needed = _needed_to_pick([c for c in candidates if c.hit], req.limit, fits.count)
+            picked = ranking.pick_represented(scored(needed), req.limit, lambda s: s.hit, fits.count)
             rest = scored([c for c in candidates if not c.hit])
             others = ranking.select_diverse(rest, min(OTHERS_LIMIT, req.limit), lambda s: s.category)
         else:
@@ -505,6 +499,17 @@ def _fewest(items: list[_Candidate], k: int) -> list[_Candidate]:
     return [c for c in items if c.first <= kth]
 
 
+def _needed_to_pick(matched: list[_Candidate], limit: int, n_interests: int) -> list[_Candidate]:
+    """The candidates `ranking.pick_represented` can pick from `matched`: it reads only the
+    best `limit` and each interest's best `limit // (n + 1)` (in order, ties included)."""
+    needed = {id(c): c for c in _fewest(matched, limit)}
+    if n_interests > 1:
+        quota = max(1, limit // (n_interests + 1))
+        for which in range(n_interests):
+            needed.update((id(c), c) for c in _fewest([c for c in matched if which in c.hit], quota))
+    return list(needed.values())
+
+
 def _association_candidates(pool: dict[int, float], h: Household, data, fits, memo: dict) -> list[_Candidate]:
     """Score the associations of the pool; the hard limits leave some out (rule 3)."""
     statics: dict[int, ranking.Static] = {}  # per profile: the household's fit does not change
@@ -527,12 +532,12 @@ def _association_candidates(pool: dict[int, float], h: Household, data, fits, me
 
 
 def _event_fit(event: EventRow, h: Household, memo: dict, fit_memo: dict) -> tuple[Listing, ranking.Static]:
-    """An event's listing and the household's static fit, once per distinct listing."""
+    """An event's listing and the household's static fit (once per distinct listing)."""
     listing = _event_listing(event)
-    found = memo.get(id(listing))  # (the memo holds the listing: its id stays its own while ranking)
-    if found is None:
-        found = memo[id(listing)] = (listing, ranking.static_fit(h, listing, fit_memo))
-    return found
+    static = memo.get(listing)  # (events of one host share their listing's value)
+    if static is None:
+        static = memo[listing] = ranking.static_fit(h, listing, fit_memo)
+    return listing, static
 
 
 @lru_cache(maxsize=8192)
