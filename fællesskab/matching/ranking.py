@@ -29,7 +29,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from math import isfinite
-from typing import Callable, Iterable, Sequence, TypeVar
+from typing import Callable, Iterable, NamedTuple, Sequence, TypeVar
 
 HALF_KM = 5.0  # the distance at which D is ½
 NEAR_KM = 5.0  # "near": within this, closeness beats any difference in text score
@@ -88,9 +88,11 @@ class Reason:
     params: dict = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Static:
-    """The part of the ranking that depends on neither distance nor interests."""
+class Static(NamedTuple):
+    """The part of the ranking that depends on neither distance nor interests.
+
+    (A named tuple: a match makes one per listing profile in reach, and a frozen dataclass
+    costs several times as much to make.)"""
 
     age: float
     age_reason: Reason | None
