@@ -175,7 +175,11 @@ SEARCH_PARAMS = [
     _query("age", {"type": "integer", "minimum": 0, "maximum": 120}, "A person's age."),
     _query("newcomers", {"type": "string", "enum": ["1", "0"]}, "Only associations that welcome newcomers."),
     _query("upcoming", {"type": "string", "enum": ["1", "0"]}, "Hide past events (default 1)."),
-    _query("sort", {"type": "string", "enum": list(SORTS)}, "Order of the results."),
+    _query("sort", {"type": "string", "enum": list(SORTS)},
+           "Order of the results. Default with a place (`near`, `lat`/`lon`): `near`, nearest first among the "
+           "good matches (relevance at least 0.3 of the best), then the weaker ones; without a place: "
+           "`relevance`. `distance`: nearest first, however weak the match; `blend`: relevance and "
+           "closeness mixed."),
     *_page_params(),
 ]
 

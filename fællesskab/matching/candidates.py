@@ -22,6 +22,7 @@ from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
+from heapq import heapify, heappop
 from math import asin, cos, floor, radians, sin, sqrt
 
 from ..core import heap
@@ -291,14 +292,41 @@ def is_association(data: MatchData, doc: int) -> bool:
     return 0 <= doc < len(data.profile_of) and data.profile_of[doc] >= 0
 
 
+def typed_in_reach(snap: Snapshot, data: MatchData, docs, lat: float, lon: float,
+                   max_km: float) -> dict[int, float]:
+    """The live associations among `docs` within `max_km`, with their distance in km.
+
+    A common word matches thousands of documents: the latitude alone (a great-circle
+    distance is at least the radius times the difference in latitude) rules most of the
+    far ones out before the haversine."""
+    la0 = radians(lat)
+    band = (max_km + 1e-6) / EARTH_RADIUS_KM
+    latr, profile_of = snap.latr, data.profile_of
+    n = len(profile_of)
+    out = {}
+    for d in docs:
+        if 0 <= d < n and profile_of[d] >= 0 and abs(latr[d] - la0) <= band:
+            km = distance_km(snap, d, lat, lon)
+            if km <= max_km:
+                out[d] = km
+    return out
+
+
 def nearest(snap: Snapshot, data: MatchData, lat: float, lon: float, max_km: float, n: int, *,
-            categories: set[str] | None = None, skip: set[int] | frozenset = frozenset()) -> list[tuple[int, float]]:
+            categories: set[str] | None = None, skip: set[int] | frozenset = frozenset(),
+            cells: "Cells | None" = None) -> list[tuple[int, float]]:
     """The `n` nearest live associations within `max_km` as (doc, km), nearest first;
     only of `categories` when given, never those in `skip`. Exact: cells are visited
-    nearest first and the walk stops once no cell can hold anything nearer."""
+    nearest first and the walk stops once no cell can hold anything nearer.
+
+    :param cells: `cells_by_distance(data, lat, lon, max_km)` when the caller has it
+        (a match walks the same cells twice: the ticked categories, then the rest).
+    """
     found: list[tuple[float, int]] = []
     category = data.category
-    for dmin, cell in _cells_by_distance(data, lat, lon, max_km):
+    if cells is None:
+        cells = cells_by_distance(data, lat, lon, max_km)
+    for dmin, cell in cells:
         if len(found) >= n:
             found.sort()
             del found[n:]
@@ -314,27 +342,61 @@ def nearest(snap: Snapshot, data: MatchData, lat: float, lon: float, max_km: flo
     return [(d, km) for km, d in found[:n]]
 
 
-def _cells_by_distance(data: MatchData, lat: float, lon: float, max_km: float):
-    """(lower bound of the distance in km, docs) of the grid cells within reach, nearest first."""
+def cells_by_distance(data: MatchData, lat: float, lon: float, max_km: float) -> "Cells":
+    """The grid cells within reach, nearest first (`Cells`).
+
+    The haversine of a cell's nearest point splits into a part per grid row and a part per
+    grid column, so the trigonometry is done once per row and column, not once per cell."""
     dlat = max_km / 111.0 + CELL_LAT
     dlon = max_km / (111.32 * max(cos(radians(lat)), 0.01)) + CELL_LON
     i0, i1 = floor((lat - dlat) / CELL_LAT), floor((lat + dlat) / CELL_LAT)
     j0, j1 = floor((lon - dlon) / CELL_LON), floor((lon + dlon) / CELL_LON)
     grid = data.grid
-    cells = []
     if (i1 - i0 + 1) * (j1 - j0 + 1) > len(grid):
         keys = [k for k in grid if i0 <= k[0] <= i1 and j0 <= k[1] <= j1]
     else:
         keys = [(i, j) for i in range(i0, i1 + 1) for j in range(j0, j1 + 1) if (i, j) in grid]
     la0 = radians(lat)
+    cos0 = cos(la0)
+    rows: dict[int, tuple[float, float]] = {}  # i: (sin² of half the latitude difference, cos·cos)
+    cols: dict[int, float] = {}  # j: sin² of half the longitude difference
+    terms = []  # (haversine term of the cell's nearest point, i, j): the bound grows with it
     for i, j in keys:
-        near_lat = min(max(lat, i * CELL_LAT), (i + 1) * CELL_LAT)
-        near_lon = min(max(lon, j * CELL_LON), (j + 1) * CELL_LON)
-        la1 = radians(near_lat)
-        a = sin((la1 - la0) / 2) ** 2 + cos(la0) * cos(la1) * sin(radians(near_lon - lon) / 2) ** 2
-        km = 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(a)))
-        km = max(0.0, km * 0.99 - SAFETY_KM)
-        if km <= max_km:
-            cells.append((km, i, j))
-    cells.sort()
-    return [(km, grid[(i, j)]) for km, i, j in cells]
+        row = rows.get(i)
+        if row is None:
+            la1 = radians(min(max(lat, i * CELL_LAT), (i + 1) * CELL_LAT))
+            row = rows[i] = (sin((la1 - la0) / 2) ** 2, cos0 * cos(la1))
+        col = cols.get(j)
+        if col is None:
+            col = cols[j] = sin(radians(min(max(lon, j * CELL_LON), (j + 1) * CELL_LON) - lon) / 2) ** 2
+        terms.append((row[0] + row[1] * col, i, j))
+    return Cells(terms, grid, max_km)
+
+
+class Cells:
+    """The grid cells within reach as (lower bound of the distance in km, docs), nearest first.
+
+    Put in order only as far as a walk goes (a heap, not a sort: the walk for the nearest
+    hundred stops after a few dozen of the hundreds of cells in reach), and kept for the
+    next walk of the same match."""
+
+    def __init__(self, terms: list, grid: dict, max_km: float):
+        heapify(terms)
+        self._heap, self._grid, self._max_km = terms, grid, max_km
+        self._ordered: list[tuple[float, array]] = []
+
+    def __iter__(self):
+        ordered, i = self._ordered, 0
+        while True:
+            if i < len(ordered):
+                yield ordered[i]
+                i += 1
+                continue
+            if not self._heap:
+                return
+            a, ci, cj = heappop(self._heap)
+            km = max(0.0, 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(a))) * 0.99 - SAFETY_KM)
+            if km > self._max_km:  # in order of the term, and the bound grows with it
+                self._heap = []
+                return
+            ordered.append((km, self._grid[(ci, cj)]))

@@ -29,7 +29,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from math import isfinite
-from typing import Callable, Iterable, Sequence, TypeVar
+from typing import Callable, Iterable, NamedTuple, Sequence, TypeVar
 
 HALF_KM = 5.0  # the distance at which D is ½
 NEAR_KM = 5.0  # "near": within this, closeness beats any difference in text score
@@ -88,9 +88,11 @@ class Reason:
     params: dict = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Static:
-    """The part of the ranking that depends on neither distance nor interests."""
+class Static(NamedTuple):
+    """The part of the ranking that depends on neither distance nor interests.
+
+    (A named tuple: a match makes one per listing profile in reach, and a frozen dataclass
+    costs several times as much to make.)"""
 
     age: float
     age_reason: Reason | None
@@ -188,10 +190,27 @@ def welcome_fit(listing: Listing) -> float:
     return 0.5 if listing.welcomes_newcomers is None else 0.2
 
 
-def static_fit(h: Household, listing: Listing) -> Static:
-    """Everything but distance and interests."""
-    a, a_pen, a_reason = age_fit(h, listing)
-    lang, l_pen, l_reason = language_fit(h, listing.languages)
+def static_fit(h: Household, listing: Listing, memo: dict | None = None) -> Static:
+    """Everything but distance and interests.
+
+    :param memo: a dict kept for one household while it is ranked: the age fit and the
+        language fit are remembered by what they read (a few dozen age ranges and language
+        sets among thousands of listings).
+    """
+    if memo is None:
+        a, a_pen, a_reason = age_fit(h, listing)
+        lang, l_pen, l_reason = language_fit(h, listing.languages)
+    else:
+        key = (listing.age_min, listing.age_max, listing.target_groups, listing.event_kind)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = age_fit(h, listing)
+        a, a_pen, a_reason = found
+        key = (listing.languages,)  # (a 1-tuple: never an age key)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = language_fit(h, listing.languages)
+        lang, l_pen, l_reason = found
     w = welcome_fit(listing)
     says_all_welcome = listing.welcomes_newcomers is True or listing.internationals \
         or listing.event_kind == "welcome-meeting"

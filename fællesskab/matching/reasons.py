@@ -112,13 +112,16 @@ def _catalogue(locale: str) -> NullTranslations:
 
 
 def km_text(km: float, locale: str) -> str:
-    return _km_text(round(km, 2), norm_locale(locale))
+    km = round(km, 2)
+    if km < 10:  # one cache entry per text shown: one decimal under 10 km, whole km above
+        return _km_text(round(km, 1), True, norm_locale(locale))
+    return _km_text(float(round(km)), False, norm_locale(locale))
 
 
 @lru_cache(maxsize=4096)
-def _km_text(km: float, locale: str) -> str:
+def _km_text(km: float, decimal: bool, locale: str) -> str:
     """Babel's number formatting costs about half a millisecond a call; a match words 15 distances."""
-    return formatting.distance_number(km, locale)
+    return formatting.distance_number(km, locale, precise=decimal)
 
 
 def when_text(value: datetime, locale: str) -> str:

@@ -12,11 +12,13 @@ the request's language (`reasons.py`). Nothing about the newcomer is stored:
 """
 from __future__ import annotations
 
+import heapq
 import json
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import cached_property, lru_cache
 from math import isfinite
 from typing import NamedTuple
 
@@ -45,8 +47,8 @@ from ..search import get_state as get_search_state
 from ..search.services import _index_damage  # the same repair-once rule as search
 from . import ranking
 from . import reasons as text
-from .candidates import (Scored, analyse_interests, distance_km, interest_fit, is_association, match_data,
-                         nearest)
+from .candidates import (Scored, analyse_interests, cells_by_distance, interest_fit, match_data, nearest,
+                         typed_in_reach)
 from .ranking import Household, Listing
 
 EVENT_WINDOW = timedelta(days=60)
@@ -254,21 +256,27 @@ def _locate(req: MatchRequest, locale: str) -> Located:
     return located
 
 
-@dataclass
 class _Home:
-    place_id: int | None
-    place_name: str | None
-    forum_ids: set[int]
+    """The village or town the household lives in, and (read when first needed) the forums that serve it."""
+
+    def __init__(self, location: Located, place):
+        self.location = location
+        self.place_id: int | None = place.id if place else None
+        self.place_name: str | None = place.name if place else None
+
+    @cached_property
+    def forum_ids(self) -> set[int]:
+        # A database read, needed only when an event within HOME_KM is a forum's (`_in_home`).
+        return {f.id for f in forums_for_point(self.location.lat, self.location.lon)}
 
 
 def _home(location: Located) -> _Home:
-    """The village or town the household lives in, and the forums that serve it."""
+    """The village or town the household lives in (the forums that serve it come when asked)."""
     index = get_geo_index()
     place = index.place_by_id.get(location.place_id) if location.place_id else None
     if place is None:
         place = index.nearest_place(location.lat, location.lon, max_km=FORUM_MAX_KM)
-    forums = {f.id for f in forums_for_point(location.lat, location.lon)}
-    return _Home(place.id if place else None, place.name if place else None, forums)
+    return _Home(location, place)
 
 
 # --- events -------------------------------------------------------------------------------------
@@ -381,9 +389,10 @@ def event_listing(event: EventRow) -> Listing:
 def _in_home(event: EventRow, home: _Home, km: float) -> bool:
     """Whether the event is in the household's own village or town: at its place, or hosted
     by a forum that serves it, and close (a town the size of Kolding is not one village)."""
-    here = (home.place_id is not None and event.place_id == home.place_id) or (
+    if km > HOME_KM:
+        return False
+    return (home.place_id is not None and event.place_id == home.place_id) or (
         event.forum_id is not None and event.forum_id in home.forum_ids)
-    return here and km <= HOME_KM
 
 
 # --- ranking ------------------------------------------------------------------------------------
@@ -391,7 +400,11 @@ def _in_home(event: EventRow, home: _Home, km: float) -> bool:
 
 def _rank(index, req: MatchRequest, h: Household, location: Located, events, home: _Home,
           locale: str) -> tuple[list[MatchItem], list[MatchItem]]:
-    """The ranked list and the others (docs/matching.md, the ranking contract)."""
+    """The ranked list and the others (docs/matching.md, the ranking contract).
+
+    Every candidate gets its score in a lean loop (a number per candidate; the fit that depends
+    only on the listing's profile once per profile); only those that can still reach the
+    list get a `Scored` with their name for the tie order (`_fewest`)."""
     lat, lon = location.lat, location.lon
     with index.reading() as (searcher, snap):
         data = match_data(snap)
@@ -401,41 +414,59 @@ def _rank(index, req: MatchRequest, h: Household, location: Located, events, hom
         h = replace(h, has_interests=bool(interests), seniors=fits.seniors)
         # The candidates: every association a typed word matches within reach, the nearest of
         # the ticked categories, and the nearest of the rest (for the others, or without interests).
-        pool: dict[int, float] = {}
-        for d in fits.typed_docs():
-            if is_association(data, d):
-                km = distance_km(snap, d, lat, lon)
-                if km <= h.max_km:
-                    pool[d] = km
+        pool = typed_in_reach(snap, data, fits.typed_docs(), lat, lon, h.max_km)
+        cells = cells_by_distance(data, lat, lon, h.max_km)  # both walks visit the same cells
         if fits.slugs:
-            pool.update(nearest(snap, data, lat, lon, h.max_km, CATEGORY_POOL, categories=set(fits.slugs)))
-        pool.update(nearest(snap, data, lat, lon, h.max_km, NEARBY_POOL, skip=set(pool)))
+            pool.update(nearest(snap, data, lat, lon, h.max_km, CATEGORY_POOL, categories=set(fits.slugs),
+                                cells=cells))
+        pool.update(nearest(snap, data, lat, lon, h.max_km, NEARBY_POOL, skip=set(pool), cells=cells))
         pool = _without_unverified(pool, searcher)
         last_scored.set(len(pool))
-        statics: dict[int, ranking.Static] = {}  # per profile: the household's fit does not change
-        scored = [c for c in (_association_candidate(d, km, h, data, snap, fits, statics) for d, km in pool.items())
-                  if c]
+        fit_memo: dict = {}  # this household's age and language fits (ranking.static_fit)
+        candidates = _association_candidates(pool, h, data, fits, fit_memo)
         use_docs = bool(fits.per_interest)  # an event's own text matters only for typed words
         event_extra = {}
+        listings: dict[Listing, ranking.Static] = {}  # events share their host's fit
         for event, starts, km in events:
+            listing, static = _event_fit(event, h, listings, fit_memo)
+            if static.excluded:  # (the events are all within max_km)
+                continue
             doc = data.event_doc(searcher, snap, event.id) if use_docs else None
             at_home = _in_home(event, home, km)
-            c = _candidate(h, event_listing(event), km, doc, fits, at_home, "event", event.title.casefold(), event.id,
-                           event)
-            if c is not None:
-                scored.append(c)
-                event_extra[event.id] = (starts, at_home)
-        scored.sort(key=Scored.key)
+            hit, strength, typed = fits.matches(doc, listing.category)
+            value = ranking.rank_score(h, listing, km, typed=typed, ticked=len(hit) - typed, strength=strength,
+                                       at_home=at_home, static=static)
+            candidates.append(_Candidate((-round(value, 9), round(km, 6), 1), value, km, -1 if doc is None else doc,
+                                         tuple(hit), event))
+            event_extra[event.id] = (starts, at_home, listing)
+
+        def scored(group: list[_Candidate]) -> list[Scored]:
+            """The full order (ties by name, id) of a few candidates."""
+            out = []
+            for c in group:
+                if c.event is None:
+                    out.append(Scored(c.doc, c.score, c.km, data.category[c.doc], "association",
+                                      snap.attrs.sortname(c.doc), c.doc, None, c.hit))
+                else:
+                    out.append(Scored(c.doc, c.score, c.km, event_extra[c.event.id][2].category, "event",
+                                      c.event.title.casefold(), c.event.id, c.event, c.hit))
+            out.sort(key=Scored.key)
+            return out
+
         if fits.count:
             # The welcome meeting where they live leads the list whatever they named (rule 6).
             home_welcomes = {e.id for e, _starts, _km in events
-                             if e.kind == "welcome-meeting" and event_extra.get(e.id, (None, False))[1]}
-            matched = [s for s in scored if s.hit or (s.kind == "event" and s.item_id in home_welcomes)]
-            picked = ranking.pick_represented(matched, req.limit, lambda s: s.hit, fits.count)
-            rest = [s for s in scored if not s.hit and not (s.kind == "event" and s.item_id in home_welcomes)]
+                             if e.kind == "welcome-meeting" and e.id in event_extra and event_extra[e.id][1]}
+
+            def leads(c: _Candidate) -> bool:
+                return bool(c.hit) or (c.event is not None and c.event.id in home_welcomes)
+
+            needed = _needed_to_pick([c for c in candidates if leads(c)], req.limit, fits.count)
+            picked = ranking.pick_represented(scored(needed), req.limit, lambda s: s.hit, fits.count)
+            rest = scored([c for c in candidates if not leads(c)])
             others = ranking.select_diverse(rest, min(OTHERS_LIMIT, req.limit), lambda s: s.category)
         else:
-            picked, others = ranking.select_diverse(scored, req.limit, lambda s: s.category), []
+            picked, others = ranking.select_diverse(scored(candidates), req.limit, lambda s: s.category), []
         details = _event_details([s.item_id for s in picked + others if s.kind == "event"])
         out = []
         for group in (picked, others):
@@ -443,8 +474,8 @@ def _rank(index, req: MatchRequest, h: Household, location: Located, events, hom
             for s in group:
                 labels = fits.labels(list(s.hit))
                 if s.kind == "event":
-                    starts, at_home = event_extra[s.item_id]
-                    items.append(_event_item(s, h, event_listing(s.payload), starts, labels,
+                    starts, at_home, listing = event_extra[s.item_id]
+                    items.append(_event_item(s, h, listing, starts, labels,
                                              home.place_name if at_home else None, details[s.item_id], locale))
                 else:
                     stored = searcher.stored_fields(s.doc)["data"]
@@ -469,29 +500,72 @@ def _without_unverified(pool: dict[int, float], searcher) -> dict[int, float]:
     return {d: km for d, km in pool.items() if searcher.stored_fields(d)["data"]["id"] not in hidden}
 
 
-def _candidate(h: Household, listing: Listing, km: float, doc: int | None, fits, at_home: bool, kind: str,
-               name: str, item_id: int, payload=None, static: ranking.Static | None = None) -> Scored | None:
-    """One candidate ranked by the contract, or None when a hard limit leaves it out."""
-    static = static or ranking.static_fit(h, listing)
-    if ranking.excluded(h, listing, km, static):
-        return None
-    hit, strength, typed = fits.matches(doc, listing.category)
-    value = ranking.rank_score(h, listing, km, typed=typed, ticked=len(hit) - typed, strength=strength,
-                               at_home=at_home, static=static)
-    return Scored(doc if doc is not None else -1, value, km, listing.category, kind, name, item_id, payload,
-                  tuple(hit))
+class _Candidate(NamedTuple):
+    """A scored candidate before its name is read: `first` is the start of `Scored.key`."""
+
+    first: tuple  # (−score, km, 0 for an association | 1 for an event), rounded as `ranking.sort_key`
+    score: float
+    km: float
+    doc: int  # index document number (-1: an event not in the index, or its text not needed)
+    hit: tuple
+    event: EventRow | None = None
 
 
-def _association_candidate(d: int, km: float, h: Household, data, snap, fits, statics: dict) -> Scored | None:
-    pid = data.profile_of[d]
-    profile = data.profiles[pid]
-    static = statics.get(pid)
+def _fewest(items: list[_Candidate], k: int) -> list[_Candidate]:
+    """The candidates that can be among the best `k`: those not worse than the k-th best by
+    `first` (a tie there is settled by the name, which is read only for these)."""
+    if len(items) <= k:
+        return items
+    kth = heapq.nsmallest(k, [c.first for c in items])[-1]
+    return [c for c in items if c.first <= kth]
+
+
+def _needed_to_pick(matched: list[_Candidate], limit: int, n_interests: int) -> list[_Candidate]:
+    """The candidates `ranking.pick_represented` can pick from `matched`: it reads only the
+    best `limit` and each interest's best `limit // (n + 1)` (in order, ties included)."""
+    needed = {id(c): c for c in _fewest(matched, limit)}
+    if n_interests > 1:
+        quota = max(1, limit // (n_interests + 1))
+        for which in range(n_interests):
+            needed.update((id(c), c) for c in _fewest([c for c in matched if which in c.hit], quota))
+    return list(needed.values())
+
+
+def _association_candidates(pool: dict[int, float], h: Household, data, fits, memo: dict) -> list[_Candidate]:
+    """Score the associations of the pool; the hard limits leave some out (rule 3)."""
+    statics: dict[int, ranking.Static] = {}  # per profile: the household's fit does not change
+    profile_of, profiles, category = data.profile_of, data.profiles, data.category
+    matches, rank_score = fits.matches, ranking.rank_score
+    out = []
+    for d, km in pool.items():
+        pid = profile_of[d]
+        static = statics.get(pid)
+        if static is None:
+            static = statics[pid] = ranking.static_fit(h, profiles[pid], memo)
+        if static.excluded:  # (the pool holds only what is within max_km)
+            continue
+        hit, strength, typed = matches(d, category[d])
+        # the profile has no category: rank_score does not read it (the hit above did)
+        value = rank_score(h, profiles[pid], km, typed=typed, ticked=len(hit) - typed, strength=strength,
+                           static=static)
+        out.append(_Candidate((-round(value, 9), round(km, 6), 0), value, km, d, tuple(hit)))
+    return out
+
+
+def _event_fit(event: EventRow, h: Household, memo: dict, fit_memo: dict) -> tuple[Listing, ranking.Static]:
+    """An event's listing and the household's static fit (once per distinct listing)."""
+    listing = _event_listing(event)
+    static = memo.get(listing)  # (events of one host share their listing's value)
     if static is None:
-        static = statics[pid] = ranking.static_fit(h, profile)
-    if static.excluded:
-        return None
-    listing = replace(profile, category=data.category[d])
-    return _candidate(h, listing, km, d, fits, False, "association", snap.attrs.sortname(d), d, static=static)
+        static = memo[listing] = ranking.static_fit(h, listing, fit_memo)
+    return listing, static
+
+
+@lru_cache(maxsize=8192)
+def _event_listing(event: EventRow) -> Listing:
+    """`event_listing`, remembered by the whole row (which holds all it reads): a match ranks the
+    same few thousand events as the one before, and the title's ages cost a regular expression."""
+    return event_listing(event)
 
 
 def _url(endpoint: str, fallback: str, **values) -> str:

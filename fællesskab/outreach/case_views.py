@@ -10,6 +10,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -154,6 +155,7 @@ def _case_page(case, *, note_form=None, status_form=None, next_form=None, status
         due=workflow.due_state(case.next_action_on, services.today()), consent_text=consent.text,
         oral_text=consent.text(consent.ORAL_HANDOVER), access=audit.entries_for("newcomer", n.id, limit=10),
         suggestion_key=suggestions.item_key, languages=LANGUAGE_NAMES,
+        suggestion_reasons=lambda item: suggestions.reasons(item, get_locale()),
     )
     return _shown(html, status)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,7 +17,7 @@ from ..core.errors import DomainError
 from ..core.params import id_from
 from ..core.vocab import LANGUAGE_NAMES
 from ..extensions import db
-from . import handover, labels
+from . import handover, labels, suggestions
 from .forms import NoteForm
 from .models import CaseNote
 
@@ -47,7 +48,8 @@ def _page(case, ho, form=None, status: int = 200):
     ))
     html = render_template("outreach/forum_case.html", case=case, n=case.newcomer, ho=ho, notes=notes,
                            form=form or NoteForm(), events=handover.forum_events(ho.forum_id),
-                           languages=LANGUAGE_NAMES)
+                           languages=LANGUAGE_NAMES,
+                           suggestion_reasons=lambda item: suggestions.reasons(item, get_locale(), distance=False))
     db.session.commit()
     return html, status
 

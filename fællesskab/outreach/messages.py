@@ -73,7 +73,8 @@ def draft(case: Case, keys: list[str], *, actor) -> dict[str, Any]:
     services.require_staff(actor)
     n = case.newcomer
     language = n.preferred_language if n.preferred_language in ("da", "en") else "da"
-    items = [{**item, "url": absolute(item.get("url") or "")} for item in suggestions.chosen(case, keys)]
+    items = [{**item, "url": absolute(item.get("url") or ""), "reasons": suggestions.reasons(item, language)}
+             for item in suggestions.chosen(case, keys)]
     context = {"newcomer": n, "items": items, "events": _event_lines(case, language), "forum": case.forum,
                "coordinator": actor, "language": language}
     module = current_app.jinja_env.get_template(f"email/outreach_welcome.{language}.txt").make_module(context)

@@ -1,4 +1,9 @@
-"""Suggested matches for a case, from the matching service (issue 5), kept on the case until refreshed."""
+"""Suggested matches for a case, from the matching service (issue 5), kept on the case until refreshed.
+
+Each suggestion keeps its reasons as codes and values (`reason_codes`), worded when shown in the
+language of the page or letter showing them (`reasons`); the text worded when fetched stays beside
+them, and is what a suggestion stored before the codes shows.
+"""
 from __future__ import annotations
 
 from datetime import datetime
@@ -12,10 +17,12 @@ from ..core.errors import DomainError, NotFound, ValidationError
 from ..core.time import utcnow
 from ..directory import merge
 from ..extensions import db
+from ..matching.reasons import format_stored
 from .models import Case
 
 MAX_KM = 15.0
 LIMIT = 10
+MAX_REASONS = 6
 
 
 class MatchingUnavailable(DomainError):
@@ -47,10 +54,32 @@ def _serialise(item: Any) -> dict:
         "url": str(getattr(item, "url", "") or ""),
         "score": round(float(score), 3) if isinstance(score, (int, float)) else None,
         "distance_km": round(float(distance), 1) if isinstance(distance, (int, float)) else None,
-        "reasons": [str(r) for r in (getattr(item, "reasons", None) or [])][:6],
+        "reasons": [str(r) for r in (getattr(item, "reasons", None) or [])][:MAX_REASONS],
+        "reason_codes": [dict(c) for c in (getattr(item, "reason_codes", None) or []) if isinstance(c, dict)
+                         ][:MAX_REASONS],
         "category": getattr(item, "category", None),
         "starts_at": starts_at.isoformat() if isinstance(starts_at, datetime) else (starts_at or None),
     }
+
+
+def reasons(item: dict, locale, *, distance: bool = True) -> list[str]:
+    """A stored suggestion's reasons in `locale` ("da"/"en", or the page's Locale): worded from
+    its codes; one stored before the codes were kept shows the text it was stored with.
+
+    :param distance: with False, no "2,1 km fra dig" (for the forum, which does not get the street
+        address: distances to several known places would give it away), and no stored text,
+        which cannot be told apart.
+    """
+    codes = item.get("reason_codes")
+    if isinstance(codes, list) and codes:
+        if not distance:
+            codes = [c for c in codes if not (isinstance(c, dict) and c.get("code") == "distance")]
+        worded = format_stored(codes, str(locale or "da"))
+        if worded or not distance:
+            return worded
+    if not distance:
+        return []
+    return [str(r) for r in (item.get("reasons") or [])]
 
 
 def request_for(case: Case):

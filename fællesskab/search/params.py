@@ -13,7 +13,7 @@ from ..core.vocab import CATEGORIES, TARGET_GROUPS
 MAX_QUERY_LENGTH = 200
 MAX_RADIUS_KM = 200.0
 TYPES = ("association", "event")
-SORTS = ("relevance", "distance", "blend")
+SORTS = ("near", "relevance", "distance", "blend")
 TRUE_VALUES = {"1", "true", "ja", "yes", "on"}
 FALSE_VALUES = {"0", "false", "nej", "no", "off"}
 
@@ -33,7 +33,7 @@ class SearchParams:
     age: int | None = None
     newcomers: bool = False
     upcoming: bool = True
-    sort: str | None = None  # None: blend with a location, else relevance
+    sort: str | None = None  # None: "near" with a location, else relevance
     page: int = 1
     per_page: int = 20
     extra: dict = field(default_factory=dict, compare=False)
@@ -150,7 +150,7 @@ def parse_params(args: Any) -> SearchParams:
     age = check("age", fields.integer, args.get("age"), minimum=0, maximum=120, label=_l("Alderen"))
     sort = _one(args, "sort").lower() or None
     if sort is not None and sort not in SORTS:
-        errors.append(("sort", _("sort skal være relevance, distance eller blend.")))
+        errors.append(("sort", _("sort skal være near, relevance, distance eller blend.")))
     newcomers = check("newcomers", _flag, args, "newcomers", False)
     upcoming = check("upcoming", _flag, args, "upcoming", True)
     if errors:

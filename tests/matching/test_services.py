@@ -106,3 +106,9 @@ def test_every_typed_match_within_reach_is_ranked_and_the_nearest_pool_is_exact(
         within = [(d, km) for km, d in everything if km <= max_km][:50]
         got = candidates.nearest(snap, data, lat, lon, max_km, 50)
         assert [d for d, _km in got] == [d for d, _km in within]
+        # one ordering of the cells serves both of a match's walks: a short walk, then a longer one
+        cells = candidates.cells_by_distance(data, lat, lon, max_km)
+        assert candidates.nearest(snap, data, lat, lon, max_km, 5, cells=cells) == got[:5]
+        assert candidates.nearest(snap, data, lat, lon, max_km, 50, cells=cells) == got
+        sport = [(d, km) for km, d in everything if km <= max_km and data.category[d] == "sport"]
+        assert candidates.nearest(snap, data, lat, lon, max_km, 500, categories={"sport"}, cells=cells) == sport

@@ -45,7 +45,7 @@ def test_location_adds_distance_and_radius_filters(client, listings):
     body = get(client, q="fodbold", near="Vamdrup").get_json()
     assert body["location"]["label"] == "Vamdrup" and body["location"]["precision"] == "locality"
     assert all(isinstance(r["distance_km"], float) for r in body["results"])
-    assert body["results"][0]["name"] == "Vamdrup Fodboldklub"  # the blend favours the nearby club
+    assert body["results"][0]["name"] == "Vamdrup Fodboldklub"  # nearest first among the good matches
     near = get(client, q="fodbold", lat="55.4276", lon="9.2843", radius_km="5").get_json()
     assert [r["name"] for r in near["results"]] == ["Vamdrup Fodboldklub"]
     assert near["location"]["precision"] == "coordinates"

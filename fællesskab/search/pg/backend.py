@@ -16,7 +16,7 @@ and hold nothing in memory:
 * filters are WHERE clauses, facet counts one GROUP BY per facet over the
   match (each leaving out its own filter, as services.py does), distance
   the same haversine after a bounding box;
-* sorting (relevance, distance, the relevance–distance blend) and paging
+* sorting (nearest good matches first, relevance, distance, the relevance–distance blend) and paging
   are a top-N sort with LIMIT/OFFSET — in the same statement as the facet
   counts and the total, over the match read once (`_run`).
 """
@@ -34,8 +34,8 @@ from ...geo.distance import bounding_box
 from ..analysis import category_of, edit_distance, word_terms
 from ..params import SearchParams
 from ..query import ParsedQuery, parse
-from ..services import (BLEND_PROXIMITY, BLEND_RELEVANCE, EARTH_RADIUS_KM, FACET_LIMIT, PAST_GRACE_SECONDS,
-                        PROXIMITY_HALF_KM, Hit, Location, SearchResult, place_terms, resolve_location)
+from ..services import (BLEND_PROXIMITY, BLEND_RELEVANCE, EARTH_RADIUS_KM, FACET_LIMIT, GOOD_MATCH,
+                        PAST_GRACE_SECONDS, PROXIMITY_HALF_KM, Hit, Location, SearchResult, place_terms, resolve_location)
 from ..snapshot import BM25_B, BM25_K1, FACETS
 from . import ensure_ready
 from .rows import quote
@@ -166,6 +166,9 @@ def _order(sort: str, has_scores: bool) -> tuple[str, str]:
         return relevance, f"shown DESC, {BROWSE_ORDER}"
     if sort == "distance":
         return relevance, f"dist, shown DESC, {BROWSE_ORDER}"
+    if sort == "near":  # the good matches nearest first, then the weaker ones (no words: all good)
+        weak = f"CASE WHEN {relevance} >= {GOOD_MATCH!r} THEN 0 ELSE 1 END" if has_scores else "0"
+        return relevance, f"{weak}, dist, shown DESC, {BROWSE_ORDER}"
     return (f"{BLEND_RELEVANCE!r} * {relevance} + {BLEND_PROXIMITY!r} / (1 + dist / {PROXIMITY_HALF_KM!r})",
             f"shown DESC, {BROWSE_ORDER}")
 
@@ -293,7 +296,7 @@ def search(params: SearchParams) -> SearchResult:
         query, notice = _relaxed(connection, sql, parsed, every_filter)
     distance = _distance(sql, location) if location is not None else None
     base = _match(sql, query) + fixed + (_near(sql, location, params.radius_km, distance) if location else [])
-    sort = "relevance" if location is None else (params.sort or "blend")
+    sort = "relevance" if location is None else (params.sort or "near")
     facets, total, hits = _run(connection, sql, base, filters, _score(connection, sql, parsed), distance, sort,
                                params, has_scores=not parsed.is_empty)
     related = _related_categories(connection, parsed) if total == 0 else []
