@@ -37,9 +37,9 @@ MAX_BODY = 20_000
 
 
 def absolute(url: str) -> str:
-    """A link in an email: our own paths are made absolute on MAIL_BASE_URL."""
+    """A link in an email: our own paths are made absolute on MAIL_BASE_URL (mail.services.base_url)."""
     if url.startswith("/"):
-        return current_app.config["MAIL_BASE_URL"].rstrip("/") + url
+        return mail.base_url() + url
     return url
 
 
