@@ -84,6 +84,7 @@ class Config:
         settings.update(retention_settings(env))
         settings.update(operations_settings(env))
         settings["EMBED_ALLOWED_ORIGINS"] = embed_origins(env.get("EMBED_ALLOWED_ORIGINS") or "")
+        settings.update(coordinator_settings(env))
         if mode == "production":
             _check_shared_limits(settings)
             settings.update(
@@ -253,6 +254,16 @@ def embed_origins(raw: str) -> tuple[str, ...]:
         if item.lower() not in origins:
             origins.append(item.lower())
     return tuple(origins)
+
+
+def coordinator_settings(env: dict[str, str]) -> dict:
+    """How newcomers reach the community coordinator: COORDINATOR_NAME, COORDINATOR_EMAIL and
+    COORDINATOR_PHONE, shown after "contact me", on the results page and in printed letters."""
+    return {
+        "COORDINATOR_NAME": (env.get("COORDINATOR_NAME") or "").strip(),
+        "COORDINATOR_EMAIL": (env.get("COORDINATOR_EMAIL") or "").strip() or "koordinator@example.org",
+        "COORDINATOR_PHONE": (env.get("COORDINATOR_PHONE") or "").strip(),
+    }
 
 
 def normalise_database_url(url: str) -> str:

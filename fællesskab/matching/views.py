@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 
 from ..accounts.security import SEARCH_PAGE_LIMIT
@@ -29,7 +29,6 @@ bp = Blueprint("matching", __name__)
 limiter.limit(SEARCH_PAGE_LIMIT)(bp)  # per client address, as the search page
 
 BOBLBERG_URL = "https://www.boblberg.dk"
-COORDINATOR_EMAIL = "koordinator@example.org"
 # Languages offered as checkboxes (others through the API): code, name in the language itself.
 FORM_LANGUAGES = (("da", "Dansk"), ("en", "English"), ("de", "Deutsch"), ("uk", "Українська"),
                   ("pl", "Polski"), ("ar", "العربية"), ("ro", "Română"), ("lt", "Lietuvių"))
@@ -107,7 +106,7 @@ def _to_request(values: dict, *, lat=None, lon=None) -> MatchRequest:
 def _page_context() -> dict:
     return {
         "categories": CATEGORIES, "form_languages": FORM_LANGUAGES, "distances": DISTANCES,
-        "boblberg_url": BOBLBERG_URL, "coordinator_email": COORDINATOR_EMAIL,
+        "boblberg_url": BOBLBERG_URL, "coordinator_email": current_app.config.get("COORDINATOR_EMAIL"),
     }
 
 
