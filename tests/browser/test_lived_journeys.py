@@ -74,3 +74,69 @@ def test_back_reload_and_the_language_switch_keep_the_results(page_factory, lang
     # The person's own address is still there for the next step, though never in the URL.
     assert page.locator("form[action='/ny-i-kolding/kontakt'] input[name=address]").input_value().startswith(
         "Almind Stationsvej")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_after_contact_me_the_person_knows_who_and_how(page_factory, lang):
+    page = page_factory(lang=lang)
+    page.goto("/kontakt-mig/tak")
+    main = page.locator("main")
+    assert main.locator("a[href^='mailto:']").count() >= 1
+    assert main.locator("a[href='/privatliv/mine-data/']").is_visible()
+
+
+# Codes the demo data holds outside the curated language list: a Filipino association (tl) and a
+# newcomer who speaks Tamil (ta). A page that shows them raw fails.
+RAW = re.compile(r"(?<![\w-])(tl|ta)(?![\w-])")
+
+
+def _visible_codes(page) -> list[str]:
+    return RAW.findall(page.locator("main").inner_text())
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_page_shows_a_language_code(page_factory, live_server, lang):
+    from fællesskab.directory.models import Association
+    from fællesskab.extensions import db
+    from fællesskab.outreach.models import Newcomer
+
+    with live_server.app.app_context():
+        import sqlalchemy as sa
+
+        slug = db.session.scalar(sa.select(Association.slug).where(Association.external_id == "DEMO-A-002"))
+        case_id = db.session.execute(sa.select(Newcomer).where(Newcomer.external_id == "DEMO-N-006")).scalar_one().case.id
+        db.session.remove()
+    page = page_factory(lang=lang, role="coordinator")
+    for path in (f"/foreninger/{slug}", "/soeg?q=filipino", "/koordinator/tilflyttere/?status=alle",
+                 f"/koordinator/tilflyttere/{case_id}"):
+        page.goto(path)
+        assert not _visible_codes(page), (path, _visible_codes(page))
+    page.goto(f"/foreninger/{slug}")
+    assert ("tagalog" if lang == "da" else "Tagalog") in page.locator("main").inner_text()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_boxes_sit_on_their_labels_line_and_columns_fit_at_1280(page_factory, lang):
+    page = page_factory(lang=lang, role="coordinator", viewport=SIZES["desktop-1280"])
+
+    def same_line(box: str) -> bool:
+        return page.evaluate("""(sel) => { const i = document.querySelector(sel); const l = document.querySelector(`label[for="${i.id}"]`);
+            const a = i.getBoundingClientRect(), b = l.getBoundingClientRect();
+            return a.top < b.bottom && b.top < a.bottom && b.left >= a.right; }""", box)
+
+    page.goto("/ny-i-kolding")
+    assert same_line("#match-interest-international")
+    page.goto("/soeg?q=xylofonqwz")
+    assert same_line("#soeg-newcomers") and same_line("#soeg-upcoming")
+    assert page.locator("#filter-titel").count() == 0, "an empty 'Afgræns' card on an empty search"
+    for select in ("#soeg-type", "#soeg-sort"):  # no choice cut off
+        assert page.evaluate("""(s) => { const e = document.querySelector(s); const span = document.createElement('span');
+            span.style.font = getComputedStyle(e).font; span.style.whiteSpace = 'pre'; span.style.position = 'absolute';
+            span.textContent = e.options[e.selectedIndex].text; document.body.appendChild(span);
+            const need = span.getBoundingClientRect().width; span.remove(); return need + 24 <= e.clientWidth; }""",
+                             select), select
+    page.goto("/koordinator/tilflyttere/")
+    last = page.locator(".inbox-table thead th").last
+    box = last.bounding_box()
+    wrap = page.locator(".inbox-table").locator("xpath=..").bounding_box()
+    assert box["x"] + box["width"] <= wrap["x"] + wrap["width"] + 1, "the inbox's last column is cut off"
