@@ -9,6 +9,7 @@ stays in the person's own session cookie, for the contact form's pre-fill.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from urllib.parse import urlencode
 
@@ -20,6 +21,7 @@ from ..core.errors import NotFound, ValidationError
 from ..core.vocab import CATEGORIES
 from ..events import services as events
 from ..extensions import limiter
+from ..geo.gazetteer import Located
 from ..geo.maps import build_map
 from ..places.services import list_places
 from . import reasons as text
@@ -139,7 +141,8 @@ def newcomer():
         errors = exc.errors if isinstance(exc, ValidationError) else [(exc.field or "address", exc.message)]
         return _render_form(values, errors, 400)
     link = share_url(result, values, ",".join(p for p in _SPLIT.split(values["children_ages"]) if p))
-    session[JOURNEY] = {"at": _at(result.location.lat, result.location.lon), "address": values["address"]}
+    session[JOURNEY] = {"at": _at(result.location.lat, result.location.lon), "address": values["address"],
+                        "located": dataclasses.asdict(result.location)}
     return redirect(link, 303)
 
 
@@ -169,6 +172,12 @@ def shared_results():
         errors = exc.errors if isinstance(exc, ValidationError) else [(exc.field or "address", exc.message)]
         errors = [("address" if f in ("lat", "lon") else f, m) for f, m in errors]
         return _render_form(values, errors, 400)
+    if mine and isinstance(own.get("located"), dict):
+        # How exactly the typed address was placed (the location note) survives the redirect.
+        try:
+            result.location = Located(**own["located"])
+        except TypeError:  # a session from before a change of Located's fields
+            pass
     return _render_results(values, result, shared=not mine)
 
 
