@@ -84,6 +84,7 @@ class Config:
         settings.update(retention_settings(env))
         settings.update(operations_settings(env))
         settings["EMBED_ALLOWED_ORIGINS"] = embed_origins(env.get("EMBED_ALLOWED_ORIGINS") or "")
+        settings.update(coordinator_settings(env))
         if mode == "production":
             _check_shared_limits(settings)
             settings.update(
@@ -151,7 +152,8 @@ def roles_setting(env: dict[str, str], name: str) -> tuple[str, ...]:
 def mail_settings(env: dict[str, str], instance_path: str) -> dict:
     """The MAIL_* settings. Without MAIL_SERVER, development writes .eml files to <instance>/mail/.
 
-    :raises ConfigError: a MAIL_PORT that is not a port number, an unknown MAIL_DELIVERY.
+    :raises ConfigError: a MAIL_PORT that is not a port number, an unknown MAIL_DELIVERY,
+        production without MAIL_BASE_URL.
     """
     use_tls = (env.get("MAIL_USE_TLS") or "").strip().lower() in ("1", "true", "yes", "ja", "on")
     production = (env.get("FAELLESSKAB_ENV") or "").strip().lower() == "production"
@@ -161,6 +163,8 @@ def mail_settings(env: dict[str, str], instance_path: str) -> dict:
     raw_port = (env.get("MAIL_PORT") or "").strip()
     if raw_port and not (raw_port.isdigit() and 0 < int(raw_port) < 65536):
         raise ConfigError(f"MAIL_PORT must be a port number, not {raw_port!r}")
+    if production and not (env.get("MAIL_BASE_URL") or "").strip():
+        raise ConfigError("MAIL_BASE_URL must be set when FAELLESSKAB_ENV=production (links in emails)")
     return {
         "MAIL_SERVER": (env.get("MAIL_SERVER") or "").strip() or None,
         "MAIL_PORT": int(raw_port) if raw_port else (587 if use_tls else 25),
@@ -168,9 +172,10 @@ def mail_settings(env: dict[str, str], instance_path: str) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": use_tls,
         "MAIL_FROM": (env.get("MAIL_FROM") or "").strip() or "Fællesskab Kolding <noreply@localhost>",
-        # Links in emails (cancel a sign-up) start with this; emails are also sent by cron,
-        # outside any request, so it cannot come from the request's Host header.
-        "MAIL_BASE_URL": ((env.get("MAIL_BASE_URL") or "").strip() or "http://127.0.0.1:5000").rstrip("/"),
+        # Links in emails and letters start with this. Production must set it (emails are also
+        # sent by cron, and a Host header is the client's to choose); development without it
+        # follows the running server's address (mail.services.base_url).
+        "MAIL_BASE_URL": (env.get("MAIL_BASE_URL") or "").strip().rstrip("/") or None,
         "MAIL_FOLDER": os.path.join(instance_path, "mail"),
         # "worker": pages only queue mail and `flask mail work` sends it (no request waits for an
         # SMTP server); "request": the request sends its own mail after its commit.
@@ -249,6 +254,16 @@ def embed_origins(raw: str) -> tuple[str, ...]:
         if item.lower() not in origins:
             origins.append(item.lower())
     return tuple(origins)
+
+
+def coordinator_settings(env: dict[str, str]) -> dict:
+    """How newcomers reach the community coordinator: COORDINATOR_NAME, COORDINATOR_EMAIL and
+    COORDINATOR_PHONE, shown after "contact me", on the results page and in printed letters."""
+    return {
+        "COORDINATOR_NAME": (env.get("COORDINATOR_NAME") or "").strip(),
+        "COORDINATOR_EMAIL": (env.get("COORDINATOR_EMAIL") or "").strip() or "koordinator@example.org",
+        "COORDINATOR_PHONE": (env.get("COORDINATOR_PHONE") or "").strip(),
+    }
 
 
 def normalise_database_url(url: str) -> str:

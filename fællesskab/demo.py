@@ -5,7 +5,7 @@ import csv
 import os
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -138,6 +138,17 @@ def _rows(path: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+# Days nobody holds a fair or a welcome meeting: Christmas Eve to Boxing Day, New Year's Eve and Day.
+HOLIDAYS = {(12, 24), (12, 25), (12, 26), (12, 31), (1, 1)}
+
+
+def careful_day(day: date) -> date:
+    """The demo's day for an event, a week later while it falls on a holiday (the weekday stays)."""
+    while (day.month, day.day) in HOLIDAYS:
+        day += timedelta(days=7)
+    return day
+
+
 def _load_events(path: str, *, today: datetime | None) -> int:
     today_local = (today or datetime.now(COPENHAGEN)).astimezone(COPENHAGEN).date()
     existing = set(db.session.scalars(sa.select(Event.external_id)))
@@ -149,7 +160,7 @@ def _load_events(path: str, *, today: datetime | None) -> int:
         if row["external_id"] in existing:
             continue
         hour, minute = (int(x) for x in row["start_time"].split(":"))
-        day = today_local + timedelta(days=int(row["days_from_today"]))
+        day = careful_day(today_local + timedelta(days=int(row["days_from_today"])))
         starts = datetime(day.year, day.month, day.day, hour, minute, tzinfo=COPENHAGEN)
         ends = starts + timedelta(minutes=int(row["duration_minutes"] or 120))
         raw = {**row, "starts_at": starts.isoformat(), "ends_at": ends.isoformat()}

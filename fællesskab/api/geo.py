@@ -54,7 +54,7 @@ def geocode():
     if len(q) > MAX_QUERY_LENGTH:
         raise ValidationError(_("Adressen er for lang (højst %(n)d tegn).", n=MAX_QUERY_LENGTH), field="q")
     if not looks_like_address(q):
-        raise ValidationError(_("Det ligner ikke en adresse. Skriv fx «Skolegade 3, 6000 Kolding»."), field="q")
+        raise ValidationError(_("Det ligner ikke en adresse. Skriv fx »Skolegade 3, 6000 Kolding«."), field="q")
     query = " ".join(q.split())
     try:
         location = get_geocoder().geocode(query)

@@ -29,6 +29,7 @@ DATETIME_STYLES = {
 }
 DATE_STYLES = {
     "long": {"da": "d. MMMM y", "en": "d MMMM y"},
+    "short": {"da": "d. MMM y", "en": "d MMM y"},
     "numeric": {"da": "dd.MM.y", "en": "dd/MM/y"},
     "month": {"da": "MMMM y", "en": "MMMM y"},
 }

@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from . import formatting
-from .vocab import CATEGORIES, EVENT_KINDS, LANGUAGE_NAMES, TARGET_GROUPS
+from .vocab import CATEGORIES, EVENT_KINDS, LANGUAGE_NAMES, TARGET_GROUPS, interest_label
 
 
 def local_datetime(value: datetime | None, style: str = "long") -> str:
@@ -74,7 +74,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_datetime=local_datetime, local_date=local_date, local_time=local_time, number=number,
         markdown=markdown_filter,
-        distance=distance,
+        distance=distance, interest_label=interest_label,
     )
     app.jinja_env.globals.update(
         CATEGORIES=CATEGORIES, TARGET_GROUPS=TARGET_GROUPS, EVENT_KINDS=EVENT_KINDS,

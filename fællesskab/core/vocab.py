@@ -41,7 +41,32 @@ EVENT_KINDS = {
     "activity": _l("Aktivitet"),
 }
 
-LANGUAGE_NAMES = {
+class LanguageNames(dict):
+    """The languages offered in forms (`in`, `items()`), naming every ISO 639-1 code on `get`.
+
+    A code outside the curated list (`tl`, `ta`) is named by Babel in the page's language,
+    so no page shows a bare code; `in` stays the curated list, which the forms offer.
+    """
+
+    def get(self, code, default=None):
+        if code in self:
+            return self[code]
+        if isinstance(code, str) and len(code) == 2 and code.isascii() and code.isalpha():
+            from babel import Locale
+            from flask_babel import get_locale
+
+            name = (get_locale() or Locale("da")).languages.get(code.lower())
+            if name:
+                return name
+        return default
+
+
+def interest_label(word: str) -> str:
+    """An interest as a person reads it: a category slug becomes its label, a free word stays."""
+    return str(CATEGORIES[word]) if word in CATEGORIES else word
+
+
+LANGUAGE_NAMES = LanguageNames({
     "da": _l("dansk"),
     "en": _l("engelsk"),
     "de": _l("tysk"),
@@ -60,4 +85,4 @@ LANGUAGE_NAMES = {
     "ti": _l("tigrinya"),
     "ru": _l("russisk"),
     "it": _l("italiensk"),
-}
+})

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -20,6 +20,7 @@ from . import ical, registrations, services
 from .forms import ChangeSignUpForm, ConfirmForm, SignUpForm, apply_errors
 
 bp = Blueprint("events", __name__)
+SIGNED_UP = "signed_up"  # session: the last sign-up's answer, for its confirmation page
 
 
 def _date_param(name: str) -> tuple[date | None, bool]:
@@ -98,17 +99,23 @@ def sign_up(event_id: int):
         flash(exc.message, "error")
         return redirect(url_for("events.event_detail", event_id=event_id))
     # Built only from the result, which reads the same for a known email as for a new one.
-    email, status, position = result.email, result.status, result.position
     _sent, failed = mail.commit_and_deliver()
-    if status == "confirmed" and failed:
-        message = _("Du er tilmeldt. Bekræftelsen til %(email)s kommer lidt senere.", email=email)
-    elif status == "confirmed":
-        message = _("Du er tilmeldt. Vi har sendt en bekræftelse til %(email)s.", email=email)
-    else:
-        message = _("Arrangementet er fuldt, så du står på venteliste som nummer %(n)s. "
-                    "Vi skriver til %(email)s, hvis du får en plads.", n=position, email=email)
-    flash(message, "success")
-    return redirect(url_for("events.event_detail", event_id=event_id) + "#tilmelding")
+    session[SIGNED_UP] = {"event": event.id, "email": result.email, "status": result.status,
+                          "position": result.position, "late": bool(failed)}
+    # 303 to a page of its own: the answer cannot be scrolled past, and reload posts nothing again.
+    return redirect(url_for("events.signed_up", event_id=event_id), 303)
+
+
+@bp.get("/arrangementer/<int:event_id>/tilmeldt")
+def signed_up(event_id: int):
+    """The confirmation after "Tilmeld": what, when, where, the email on its way, calendar, cancel."""
+    event = services.get_public_event(event_id)
+    done = session.get(SIGNED_UP)
+    if not isinstance(done, dict) or done.get("event") != event.id:
+        return redirect(url_for("events.event_detail", event_id=event.id))
+    page = render_template("events/signed_up.html", event=event, done=done,
+                           next_start=next(iter(event.occurrences(after=utcnow(), limit=1)), None))
+    return page, 200, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
 @bp.route("/arrangementer/tilmelding/<token>", methods=["GET", "POST"])

@@ -15,7 +15,7 @@ from email.utils import format_datetime as rfc2822_date, make_msgid
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, render_template
+from flask import current_app, has_request_context, render_template, request
 
 from ..core.retention import period
 from ..core.time import utcnow
@@ -59,9 +59,23 @@ def queue(to: str, subject: str, text: str, html: str | None = None, *, kind: st
     return message
 
 
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"  # `flask run`'s address, for mail sent outside a request
+
+
+def base_url() -> str:
+    """Where links in emails and letters point: MAIL_BASE_URL, else (development only: production
+    refuses to start without it) the running server's address as this request reached it."""
+    configured = current_app.config.get("MAIL_BASE_URL")
+    if configured:
+        return configured.rstrip("/")
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    return DEVELOPMENT_BASE_URL
+
+
 def external_url(endpoint: str, **values) -> str:
-    """An absolute URL for an email, built on MAIL_BASE_URL (no request needed: cron sends reminders)."""
-    parts = urlsplit(current_app.config["MAIL_BASE_URL"])
+    """An absolute URL for an email, built on `base_url()` (no request needed: cron sends reminders)."""
+    parts = urlsplit(base_url())
     adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",
                                        url_scheme=parts.scheme or "http")
     return adapter.build(endpoint, values, force_external=True)

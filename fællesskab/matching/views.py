@@ -1,16 +1,19 @@
 """The newcomer's journey: "Ny i Kolding?" → address and household → ranked matches.
 
 No account, and nothing is stored: the address travels by POST (never in a
-URL, CONTRACT.md), the results page is rendered straight from the answer, and
-the "share" link holds only coordinates rounded to 3 decimals (about 100 m)
-and what the household chose (interests, children's ages, languages).
+URL, CONTRACT.md); the POST answers with a 303 to the results' own URL, which
+holds only coordinates rounded to 3 decimals (about 100 m) and what the
+household chose (adults, interests, children's ages, languages), so Back,
+reload, a bookmark and the language switch keep the results. The typed address
+stays in the person's own session cookie, for the contact form's pre-fill.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from urllib.parse import urlencode
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 
 from ..accounts.security import SEARCH_PAGE_LIMIT
@@ -18,6 +21,7 @@ from ..core.errors import NotFound, ValidationError
 from ..core.vocab import CATEGORIES
 from ..events import services as events
 from ..extensions import limiter
+from ..geo.gazetteer import Located
 from ..geo.maps import build_map
 from ..places.services import list_places
 from . import reasons as text
@@ -27,13 +31,13 @@ bp = Blueprint("matching", __name__)
 limiter.limit(SEARCH_PAGE_LIMIT)(bp)  # per client address, as the search page
 
 BOBLBERG_URL = "https://www.boblberg.dk"
-COORDINATOR_EMAIL = "koordinator@example.org"
 # Languages offered as checkboxes (others through the API): code, name in the language itself.
 FORM_LANGUAGES = (("da", "Dansk"), ("en", "English"), ("de", "Deutsch"), ("uk", "Українська"),
                   ("pl", "Polski"), ("ar", "العربية"), ("ro", "Română"), ("lt", "Lietuvių"))
 DISTANCES = (5, 10, 15, 25)
 FIELD_ORDER = ("address", "lat", "lon", "max_km", "adults", "children_ages", "interests", "languages")
 _SPLIT = re.compile(r"[,;\s]+")
+JOURNEY = "journey"  # session: {"at": "lat,lon" of the person's own results, "address": what they typed}
 
 
 def _locale() -> str:
@@ -104,7 +108,7 @@ def _to_request(values: dict, *, lat=None, lon=None) -> MatchRequest:
 def _page_context() -> dict:
     return {
         "categories": CATEGORIES, "form_languages": FORM_LANGUAGES, "distances": DISTANCES,
-        "boblberg_url": BOBLBERG_URL, "coordinator_email": COORDINATOR_EMAIL,
+        "boblberg_url": BOBLBERG_URL, "coordinator_email": current_app.config.get("COORDINATOR_EMAIL"),
     }
 
 
@@ -136,7 +140,14 @@ def newcomer():
     except (ValidationError, NotFound) as exc:
         errors = exc.errors if isinstance(exc, ValidationError) else [(exc.field or "address", exc.message)]
         return _render_form(values, errors, 400)
-    return _render_results(values, result, shared=False)
+    link = share_url(result, values, ",".join(p for p in _SPLIT.split(values["children_ages"]) if p))
+    session[JOURNEY] = {"at": _at(result.location.lat, result.location.lon), "address": values["address"],
+                        "located": dataclasses.asdict(result.location)}
+    return redirect(link, 303)
+
+
+def _at(lat: float, lon: float) -> str:
+    return f"{lat:.3f},{lon:.3f}"
 
 
 @bp.get("/ny-i-kolding/resultater")
@@ -151,19 +162,31 @@ def shared_results():
         lat, lon = round(float(request.args["lat"]), 3), round(float(request.args["lon"]), 3)
     except ValueError:
         return _render_form(values, [("address", text.translate(text.MSG_LAT, locale))], 400)
+    own = session.get(JOURNEY)
+    mine = isinstance(own, dict) and own.get("at") == _at(lat, lon)
+    if mine:  # the person's own answer: their address back in the forms, never in the URL
+        values["address"] = str(own.get("address") or "")
     try:
         result = match(_to_request(values, lat=lat, lon=lon), locale=locale)
     except (ValidationError, NotFound) as exc:
         errors = exc.errors if isinstance(exc, ValidationError) else [(exc.field or "address", exc.message)]
         errors = [("address" if f in ("lat", "lon") else f, m) for f, m in errors]
         return _render_form(values, errors, 400)
-    return _render_results(values, result, shared=True)
+    if mine and isinstance(own.get("located"), dict):
+        # How exactly the typed address was placed (the location note) survives the redirect.
+        try:
+            result.location = Located(**own["located"])
+        except TypeError:  # a session from before a change of Located's fields
+            pass
+    return _render_results(values, result, shared=not mine)
 
 
 def share_url(result: MatchResult, values: dict, req_ages: str) -> str:
     """The results again, for anyone: coordinates to 3 decimals and the choices, not the address."""
     loc = result.location
     args: list[tuple[str, str]] = [("lat", f"{loc.lat:.3f}"), ("lon", f"{loc.lon:.3f}")]
+    if values["adults"] not in ("", "1"):
+        args.append(("adults", values["adults"]))
     args += [("interests", v) for v in values["categories"]]
     args += [("interests", w.strip()) for w in values["interests_text"].split(",") if w.strip()]
     if req_ages:

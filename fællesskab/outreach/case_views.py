@@ -351,7 +351,7 @@ def letter(case_id: int):
     draft = case.welcome_draft or messages.draft(case, [], actor=current_user)
     services.record_view(case, actor=current_user, what="brev")
     html = render_template("outreach/letter.html", case=case, n=case.newcomer, draft=draft,
-                           paragraphs=messages.paragraphs(draft["body"]), today=services.today())
+                           paragraphs=messages.paragraphs(draft["body"], inline_style=False), today=services.today())
     return _shown(html)
 
 

@@ -80,14 +80,22 @@ def _age_items(value: Any) -> list:
         return out
     if isinstance(value, str):
         return [v for v in re.split(r"[;,\s]+", value) if v]
-    raise fields.FieldError(_("Børnenes alder skal være hele tal adskilt af komma."))
+    raise fields.FieldError(_age_message())
+
+
+def _age_message() -> str:
+    # Worded as the newcomer form words it (matching/reasons.py MSG_AGE), so both forms say the same.
+    return _("Børnenes alder skal være hele tal fra 0 til %(n)s.", n=MAX_CHILD_AGE)
 
 
 def children_ages(value: Any) -> list[int]:
     """'4;9', '4, 9' or [4, 9]: each a whole number of years, youngest first."""
     ages = []
     for item in _age_items(value):
-        age = fields.integer(item, minimum=0, maximum=MAX_CHILD_AGE, label=_l("Et barns alder"))
+        try:
+            age = fields.integer(item, minimum=0, maximum=MAX_CHILD_AGE, label=_l("Et barns alder"))
+        except fields.FieldError:
+            raise fields.FieldError(_age_message()) from None
         if age is not None:
             ages.append(age)
     if len(ages) > MAX_CHILDREN:

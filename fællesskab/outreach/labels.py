@@ -1,8 +1,12 @@
 """Words for statuses, sources and timeline entries, in the UI language (Danish first)."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+import re
+from datetime import date
 
+from flask_babel import gettext as _, lazy_gettext as _l
+
+from ..core import formatting
 from . import workflow
 
 STATUS_LABELS = {
@@ -81,8 +85,47 @@ def mail_language(user) -> str:
     return user.language if getattr(user, "language", None) in ("da", "en") else "da"
 
 
+ROLE_WORDS = {"coordinator": _l("koordinator"), "forum": _l("lokalråd"), "admin": _l("administrator"),
+              "newcomer": _l("tilflytter")}
+AUDIT_VERBS = {
+    "view": _l("så"), "list": _l("så listen"), "update": _l("ændrede"), "create": _l("oprettede sagen"),
+    "export": _l("hentede"), "email": _l("sendte e-mail:"), "letter": _l("udskrev brev:"),
+    "handover": _l("overdrog:"), "erase": _l("slettede:"), "request": _l("bad om:"),
+}
+_ACTOR = re.compile(r"^(?P<who>[^()]*?) \((?P<role>[a-z]+)(?P<forum>, [^)]*)?\)$")
+_ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_SOURCE = re.compile(r"^kilde: (\S+)$")
+
+
+def audit_sentence(entry) -> str:
+    """An audit row as a sentence: "koordinator@… (koordinator) så sag #10" rather than codes."""
+    if entry.actor_id is None and entry.actor_label in ("", "system"):
+        who = _("Systemet")
+    else:
+        match = _ACTOR.match(entry.actor_label or "")
+        who = entry.actor_label
+        if match:
+            role = str(ROLE_WORDS.get(match["role"], match["role"]))
+            who = f"{match['who']} ({role}{match['forum'] or ''})"
+    detail = entry.detail or ""
+    source = _SOURCE.match(detail)
+    if source:
+        detail = _("kilde: %(source)s", source=SOURCE_LABELS.get(source[1], source[1]))
+    detail = _ISO_DAY.sub(lambda m: iso_day(m.group(0)), detail)
+    verb = AUDIT_VERBS.get(entry.action, entry.action)
+    return " ".join(p for p in (who, str(verb), detail) if p)
+
+
+def iso_day(value) -> str:
+    """A day stored as ISO text ('2026-12-10') as people write it; anything else as it is."""
+    try:
+        return formatting.date_text(date.fromisoformat(value)) if isinstance(value, str) else (value or "")
+    except ValueError:
+        return value
+
+
 def register(app) -> None:
     """Make the labels available to every template."""
-    app.jinja_env.globals.update(OUTREACH_STATUS_LABELS=STATUS_LABELS, OUTREACH_SOURCE_LABELS=SOURCE_LABELS,
+    app.jinja_env.globals.update(audit_sentence=audit_sentence, iso_day=iso_day,OUTREACH_STATUS_LABELS=STATUS_LABELS, OUTREACH_SOURCE_LABELS=SOURCE_LABELS,
                                  OUTREACH_NOTE_LABELS=NOTE_LABELS, OUTREACH_ACTION_LABELS=ACTION_LABELS,
                                  OUTREACH_FIELD_LABELS=FIELD_LABELS)

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from flask_babel import gettext as _
 from ..accounts.models import User
-from ..core import audit
+from ..core import audit, formatting
 from ..core.errors import ValidationError
 from ..core.time import utcnow
 from ..events import services as events
@@ -37,9 +37,9 @@ MAX_BODY = 20_000
 
 
 def absolute(url: str) -> str:
-    """A link in an email: our own paths are made absolute on MAIL_BASE_URL."""
+    """A link in an email: our own paths are made absolute on MAIL_BASE_URL (mail.services.base_url)."""
     if url.startswith("/"):
-        return current_app.config["MAIL_BASE_URL"].rstrip("/") + url
+        return mail.base_url() + url
     return url
 
 
@@ -47,7 +47,8 @@ def welcome_events(case: Case, *, limit: int = WELCOME_EVENTS) -> list:
     """Upcoming welcome meetings for the household: its own forum's first, then others within 15 km."""
     now = utcnow()
     upcoming = [o for o in events.upcoming(limit=40, kind="welcome-meeting") if o.starts_at <= now + WELCOME_WINDOW]
-    own = [o for o in upcoming if case.forum_id is not None and o.event.forum_id == case.forum_id]
+    own = [o for o in upcoming if (case.forum_id is not None and o.event.forum_id == case.forum_id)
+           or (case.place_id is not None and o.event.place_id == case.place_id)]
     n = case.newcomer
     near = []
     if n.lat is not None and n.lon is not None:
@@ -68,15 +69,27 @@ def _event_lines(case: Case, language: str) -> list[dict]:
     return out
 
 
+def _distance(km, language: str) -> str:
+    """'1,2 km' / '1.2 km'; nothing for a place at the door (a rounded 0,0 km reads as an error)."""
+    if not isinstance(km, (int, float)) or km < 0.05:
+        return ""
+    return formatting.distance_text(km, language)
+
+
 def draft(case: Case, keys: list[str], *, actor) -> dict[str, Any]:
     """A new welcome message for the household, in its language, from the template."""
     services.require_staff(actor)
     n = case.newcomer
     language = n.preferred_language if n.preferred_language in ("da", "en") else "da"
-    items = [{**item, "url": absolute(item.get("url") or ""), "reasons": suggestions.reasons(item, language)}
+    items = [{**item, "url": absolute(item.get("url") or ""), "reasons": suggestions.reasons(item, language),
+              "distance": _distance(item.get("distance_km"), language)}
              for item in suggestions.chosen(case, keys)]
-    context = {"newcomer": n, "items": items, "events": _event_lines(case, language), "forum": case.forum,
-               "coordinator": actor, "language": language}
+    chosen_urls = {item["url"] for item in items}
+    events = [e for e in _event_lines(case, language) if e["url"] not in chosen_urls]  # each meeting once
+    context = {"newcomer": n, "items": items, "events": events, "forum": case.forum,
+               "coordinator": actor, "language": language,
+               "contact": {"email": getattr(actor, "email", "") or current_app.config.get("COORDINATOR_EMAIL"),
+                           "phone": current_app.config.get("COORDINATOR_PHONE") or ""}}
     module = current_app.jinja_env.get_template(f"email/outreach_welcome.{language}.txt").make_module(context)
     subject = " ".join(str(getattr(module, "subject", "")).split())
     return {"subject": subject, "body": str(module).strip() + "\n", "language": language,
@@ -103,12 +116,17 @@ def _clean(subject: Any, body: Any) -> tuple[str, str]:
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 
-def paragraphs(body: str) -> list[Markup]:
-    """The text as HTML paragraphs: escaped, line breaks kept, web addresses as links."""
+def paragraphs(body: str, *, inline_style: bool = True) -> list[Markup]:
+    """The text as HTML paragraphs: escaped, line breaks kept, web addresses as links.
+
+    `inline_style` colours the links for email clients; a page of ours leaves it to the
+    stylesheet, since its Content-Security-Policy blocks inline styles.
+    """
+    style = ' style="color:#0b5d57;"' if inline_style else ""
     out = []
     for block in re.split(r"\n\s*\n", body.strip()):
         html = escape(block)
-        html = Markup(_URL.sub(lambda m: f'<a href="{m.group(0)}" style="color:#0b5d57;">{m.group(0)}</a>',
+        html = Markup(_URL.sub(lambda m: f'<a href="{m.group(0)}"{style}>{m.group(0)}</a>',
                                str(html)))
         out.append(Markup("<br>\n").join(Markup(line) for line in str(html).split("\n")))
     return out

@@ -90,6 +90,15 @@ class Newcomer(db.Model):
         return (self.name or "").split(" ")[0]
 
     @property
+    def address_lines(self) -> list[str]:
+        """The postal address as lines: the street, then postcode and town unless the street already holds them."""
+        town_line = " ".join(p for p in (self.postcode, self.town) if p)
+        street = (self.address or "").strip()
+        if street and town_line and (town_line in street or (self.postcode and self.postcode in street)):
+            return [street]
+        return [line for line in (street, town_line) if line]
+
+    @property
     def place_label(self) -> str:
         if self.place is not None:
             return self.place.name

@@ -5,11 +5,12 @@ The address only ever travels in POST bodies (CONTRACT.md: no street address in 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import force_locale, get_locale, gettext as _
 
 from ..accounts.security import CONTACT_GLOBAL_LIMIT, CONTACT_SEND_LIMIT, FORM_LIMIT
 from ..core import flood
 from ..core.errors import ValidationError
+from ..core.vocab import CATEGORIES, interest_label
 from ..events.forms import apply_errors
 from ..extensions import db, limiter
 from ..mail import services as mail
@@ -49,9 +50,20 @@ def _languages() -> list[str]:
     return out[:MAX_LANGUAGES]
 
 
-def _interests_text() -> str:
-    values = [v.strip() for v in request.form.getlist("interests")[:40] if isinstance(v, str) and v.strip()]
-    return ", ".join(values)[:1000]
+def _interests_text(*, labels: bool = False) -> str:
+    """The posted interests as one text: category labels for the person to read (`labels`),
+    or category slugs to store, whichever language the label was shown in."""
+    words = [w.strip() for v in request.form.getlist("interests")[:40] if isinstance(v, str)
+             for w in v.split(",") if w.strip()]
+    if labels:
+        words = [interest_label(w) for w in words]
+    else:
+        slugs = {}
+        for language in ("da", "en"):
+            with force_locale(language):
+                slugs.update({str(label).lower(): slug for slug, label in CATEGORIES.items()})
+        words = [slugs.get(w.lower(), w) for w in words]
+    return ", ".join(words)[:1000]
 
 
 def _render(form: ContactForm, *, source: str, languages: list[str], status: int = 200,
@@ -79,7 +91,7 @@ def _contact(source: str):
         return _render(form, source=source, languages=languages)
     if form.step.data != "send":
         # The journey's results page posts the household's profile: show it, ask the rest.
-        form.interests.data = _interests_text()
+        form.interests.data = _interests_text(labels=True)
         if str(get_locale()) == "en" or (languages and "da" not in languages):
             form.preferred_language.data = "en"
         return _render(form, source=source, languages=languages)

@@ -55,7 +55,7 @@ def request_access(email: str, *, language: str = "da") -> None:
     """Queue the email to `email`: a link to their data, or a note that we hold none (flushes)."""
     email = email.strip().lower()
     has_data = export.holds_anything(export.collect(email))
-    base = current_app.config["MAIL_BASE_URL"]
+    base = mail.base_url()
     link = base + url_for("privacy.open_link", token=make_token(email)) if has_data else None
     mail.queue_template(email, export.ACCESS_MAIL, language, {
         "link": link, "hours": max_age() // 3600, "request_url": base + url_for("privacy.request_access"),

@@ -127,6 +127,8 @@ DEMO_JOURNEYS = (
     ("DEMO-N-005", 120, [("contacted", 5), ("matched", 11), ("followed_up", 45)]),
     ("DEMO-N-006", 20, [("contacted", 8)]),
     ("DEMO-N-012", 60, [("contacted", 2), ("matched", 10), ("handed_over", 13)]),
+    # the demo forum (Almind Borgerforening) has someone handed over from the start
+    ("DEMO-N-013", 30, [("contacted", 3), ("matched", 7), ("handed_over", 9)]),
 )
 
 

@@ -232,6 +232,7 @@ def test_production_sends_hsts_and_secure_cookies(monkeypatch, tmp_path):
 
     monkeypatch.setenv("FAELLESSKAB_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "a production secret")
+    monkeypatch.setenv("MAIL_BASE_URL", "https://faellesskab.example.org")
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db", "SEARCH_INDEX_DIR": str(tmp_path / "i")})
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
@@ -245,6 +246,7 @@ def test_production_cookies_carry_the_host_prefix(monkeypatch, tmp_path):
 
     monkeypatch.setenv("FAELLESSKAB_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "a production secret")
+    monkeypatch.setenv("MAIL_BASE_URL", "https://faellesskab.example.org")
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db", "SEARCH_INDEX_DIR": str(tmp_path / "i"),
                       "WTF_CSRF_ENABLED": False})
     assert app.config["REMEMBER_COOKIE_NAME"] == "__Host-remember_token"
@@ -270,6 +272,7 @@ def test_production_language_cookie_is_secure_also_behind_a_proxy(monkeypatch, t
 
     monkeypatch.setenv("FAELLESSKAB_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "a production secret")
+    monkeypatch.setenv("MAIL_BASE_URL", "https://faellesskab.example.org")
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db", "SEARCH_INDEX_DIR": str(tmp_path / "i"),
                       "WTF_CSRF_ENABLED": False})
     client = app.test_client()

@@ -100,7 +100,8 @@ def test_newcomer_journey_with_the_keyboard_only(page, live_server, lang):
     with page.expect_navigation():
         page.keyboard.press("Space")
     assert_lang(page, lang)
-    confirmation = page.locator(".flash--success")
+    page.wait_for_url(re.compile(r"/arrangementer/\d+/tilmeldt$"))
+    confirmation = page.locator(".signup-done")
     assert confirmation.count() == 1 and email in confirmation.inner_text()
     assert not csp_errors(page), csp_errors(page)
 
@@ -251,7 +252,7 @@ def test_forum_journey_keyboard_only_for_the_forum(page_factory, lang):
     public.fill("#tilmelding input[name=email]", f"signup-{lang}@example.org")
     with public.expect_navigation():
         public.locator("#tilmelding form button[type=submit]").click()
-    assert public.locator(".flash--success").count() == 1
+    assert public.locator(".signup-done").count() == 1
 
     forum.goto("/forum/")
     forum.locator(f"#arrangement-{event_id} a[href='/forum/arrangementer/{event_id}/tilmeldinger']").click()

@@ -88,7 +88,7 @@ def test_demo_walk(app, client, runner, db, monkeypatch, eml_files):
     response = client.post(f"/arrangementer/{event.id}/tilmelding", data={
         "csrf_token": csrf(page), "name": "Nina Nybo", "email": "nina@example.org", "party_size": "3",
         "message": "Vi er lige flyttet til Møsvrå."})
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert "Du er tilmeldt" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert db.session.scalar(sa.select(Registration.status).where(Registration.email == "nina@example.org")) \
         == "confirmed"

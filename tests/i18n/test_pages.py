@@ -47,7 +47,8 @@ def test_the_newcomer_journey_in_english(client, content):
     assert "1. Where do you live?" in page and "Music and singing" in page
     assert 'data-msg-none="No suggestions."' in page  # the address field macro in _macros/
     client.get("/?lang=en")
-    response = client.post("/ny-i-kolding", data={"address": "Almind", "adults": "1", "max_km": "15"})
+    response = client.post("/ny-i-kolding", data={"address": "Almind", "adults": "1", "max_km": "15"},
+                           follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and '<html lang="en">' in page
     assert "Why it suits you" in page and "km away" in page and "km fra dig" not in page

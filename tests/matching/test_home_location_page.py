@@ -18,7 +18,7 @@ def _location_note(page: str) -> str:
 
 def _results(client, address: str, lang: str | None = None) -> str:
     url = "/ny-i-kolding" + (f"?lang={lang}" if lang else "")
-    response = client.post(url, data={"address": address, "max_km": "15"})
+    response = client.post(url, data={"address": address, "max_km": "15"}, follow_redirects=True)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     return response.get_data(as_text=True)
 

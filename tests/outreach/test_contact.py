@@ -148,7 +148,7 @@ def test_the_journeys_results_page_hands_its_profile_to_the_contact_form(client,
     make_association(name="Almind Boldklub", town="Almind", tags="fodbold")
     results = client.post("/ny-i-kolding", data={"address": "Almind Stationsvej 14, 6051 Almind", "adults": "2",
                                                  "children_ages": "4, 9", "interests_text": "fodbold",
-                                                 "languages": ["da", "en"]})
+                                                 "languages": ["da", "en"]}, follow_redirects=True)
     assert results.status_code == 200
     html = results.get_data(as_text=True)
     form = re.search(r'<form method="post" action="/ny-i-kolding/kontakt">(.*?)</form>', html, re.S)

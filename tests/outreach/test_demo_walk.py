@@ -37,8 +37,8 @@ def test_demo_walk_from_the_arrivals_list_to_anchored(app, client, runner, db, m
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     result = runner.invoke(args=["seed", "demo"])
     assert result.exit_code == 0, result.output
-    assert "Tilflyttere: 12 oprettet" in result.output
-    assert "Tilflyttere: 0 oprettet, 0 opdateret, 12 uændret" in runner.invoke(args=["seed", "demo"]).output
+    assert "Tilflyttere: 13 oprettet" in result.output
+    assert "Tilflyttere: 0 oprettet, 0 opdateret, 13 uændret" in runner.invoke(args=["seed", "demo"]).output
     sofie = db.session.scalar(sa.select(Newcomer).where(Newcomer.external_id == "DEMO-N-001"))
     case_id = sofie.case.id
     case_url = f"/koordinator/tilflyttere/{case_id}"

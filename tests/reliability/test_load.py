@@ -76,7 +76,7 @@ def test_fifty_parallel_sign_ups_to_ten_places(server, db, make_event, make_foru
     barrier = threading.Barrier(50)
     with ThreadPoolExecutor(max_workers=50) as pool:
         codes = list(pool.map(lambda n: sign_up(server, event_id, n, barrier), range(50)))
-    assert codes == [302] * 50
+    assert codes == [303] * 50
     assert statuses(db, event_id) == {"confirmed": 10, "waiting": 40}
 
 

@@ -30,7 +30,7 @@ class Sick(SMTPServer):
 def sign_up(client, event_id: int, n: int) -> None:
     response = client.post(f"/arrangementer/{event_id}/tilmelding",
                            data={"name": f"Gæst {n}", "email": f"g{n}@example.org", "party_size": "1"})
-    assert response.status_code == 302  # the sign-up itself always succeeds
+    assert response.status_code == 303  # the sign-up itself always succeeds
 
 
 def test_a_refusing_server_keeps_mail_queued_until_it_accepts(client, app, db, runner, forum_event, outbox,

@@ -121,7 +121,7 @@ def test_two_nodes_serve_as_one(cluster, db, make_user, forum_event):
     barrier = threading.Barrier(people)
     with ThreadPoolExecutor(max_workers=people) as pool:
         codes = list(pool.map(lambda n: sign_up((a, b)[n % 2], event.id, n, barrier), range(people)))
-    assert codes == [302] * people
+    assert codes == [303] * people
     db.session.rollback()
     counts = dict(db.session.execute(sa.select(Registration.status, sa.func.sum(Registration.party_size))
                                      .where(Registration.event_id == event.id).group_by(Registration.status)).all())

@@ -79,7 +79,8 @@ def test_production_without_secret_key_raises(tmp_path, secret):
 
 
 def test_production_with_secret_key_secures_cookies(tmp_path):
-    settings = Config.from_env(str(tmp_path), env={"FAELLESSKAB_ENV": "Production", "SECRET_KEY": "k" * 40})
+    settings = Config.from_env(str(tmp_path), env={"FAELLESSKAB_ENV": "Production", "SECRET_KEY": "k" * 40,
+                                                             "MAIL_BASE_URL": "https://faellesskab.example.org"})
     assert settings["FAELLESSKAB_ENV"] == "production"
     assert settings["SECRET_KEY"] == "k" * 40
     assert settings["SESSION_COOKIE_SECURE"] is True
@@ -101,6 +102,7 @@ def test_create_app_refuses_production_without_secret_key(clean_env):
 def test_create_app_in_production_with_secret_key(clean_env, tmp_path):
     clean_env.setenv("FAELLESSKAB_ENV", "production")
     clean_env.setenv("SECRET_KEY", "a-long-production-secret")
+    clean_env.setenv("MAIL_BASE_URL", "https://faellesskab.example.org")
     clean_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/prod.db")
     clean_env.setenv("SEARCH_INDEX_DIR", str(tmp_path / "index"))
     # TESTING only keeps create_app from configuring the root logger inside pytest.
@@ -130,7 +132,7 @@ def test_the_nginx_example_allows_the_same_body_size_as_the_app():
 
 # --- rate-limit storage shared between processes (issue 18, finding 4) ------------------------
 
-PRODUCTION = {"FAELLESSKAB_ENV": "production", "SECRET_KEY": "k" * 40}
+PRODUCTION = {"FAELLESSKAB_ENV": "production", "SECRET_KEY": "k" * 40, "MAIL_BASE_URL": "https://faellesskab.example.org"}
 
 
 @pytest.mark.parametrize("storage", [None, "", "memory://", " Memory:// "])

@@ -75,6 +75,8 @@ EXPECTED.update({
     "outreach.self_register": PUBLIC,
     "outreach.thanks": PUBLIC,
     # a GET has no profile to show: everyone is sent on to /kontakt-mig (the journey POSTs here)
+    # without a sign-up in the session: back to the event
+    "events.signed_up": {"anonymous": 302, "newcomer": 302, "forum": 302, "coordinator": 302, "admin": 302},
     "outreach.contact_request": {"anonymous": 302, "newcomer": 302, "forum": 302, "coordinator": 302, "admin": 302},
     "cases.inbox": STAFF_ONLY,
     "cases.export": STAFF_ONLY,
@@ -189,6 +191,7 @@ def sample_args(make_association, make_event, make_forum):
         "hsds.service_detail": {"service_id": object_id("service", assoc.id)},
         "hsds.organization_detail": {"organization_id": object_id("organization", assoc.id)},
         "events.event_detail": {"event_id": event.id},
+        "events.signed_up": {"event_id": event.id},
         "places.place_detail": {"slug": "vamdrup"},
         "embed.place": {"slug": "vamdrup"},
         "accounts.reset_password": {"token": "not-a-token"},
