@@ -47,8 +47,7 @@ def child(args) -> dict:
     import sqlalchemy as sa
 
     import fællesskab
-    from bench.national_peer import pg_backend_cpu
-    from bench.timing import machine_gauge, memory_mb, summarise
+    from bench.timing import machine_gauge
     from fællesskab import create_app
     from fællesskab.extensions import db
 
@@ -57,6 +56,8 @@ def child(args) -> dict:
     cfg = {"SQLALCHEMY_DATABASE_URI": args.database_url, "SECRET_KEY": "bench", "SEARCH_BACKEND": "postgres",
            "SEARCH_INDEX_DIR": os.path.join(args.tmp, "index"), "RATELIMITS_ON": False}
     app = create_app(cfg)
+    if args.measure_only:
+        return measure(args, cfg, out)
     with app.app_context():
         for table in SEARCH_TABLES:
             db.session.execute(sa.text(f"DROP TABLE IF EXISTS {table} CASCADE"))
@@ -77,6 +78,16 @@ def child(args) -> dict:
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(sa.text("VACUUM ANALYZE"))
         db.engine.dispose()
+    return measure(args, cfg, out)
+
+
+def measure(args, cfg: dict, out: dict) -> dict:
+    """The query mix in-process: warm, then `passes` times; then once more with the facet counts
+    forgotten before every request (each query's first request in a generation)."""
+    from bench.national_peer import pg_backend_cpu
+    from bench.timing import memory_mb, summarise
+    from fællesskab import create_app
+    from fællesskab.extensions import db
 
     app = create_app(cfg)  # as a worker after a restart
     client = app.test_client()
@@ -107,6 +118,20 @@ def child(args) -> dict:
     out["requests"] = n
     out["wall"], out["cpu"], out["classes"] = summarise(every_wall), summarise(every_cpu), classes
     out["slowest"] = sorted(slowest, reverse=True)[:8]
+    try:
+        from fællesskab.search.pg.store import facet_cache
+    except ImportError:  # code without the facet counts cache
+        facet_cache = None
+    if facet_cache is not None:
+        cold, pg_before = [], pg_backend_cpu(args.database_url)
+        for class_urls in urls.values():
+            for url in class_urls:
+                facet_cache.clear()
+                t0 = time.perf_counter()
+                assert client.get(url).status_code == 200
+                cold.append(time.perf_counter() - t0)
+        out["uncached"] = summarise(cold)
+        out["uncached_pg_cpu_ms_per_request"] = pg_backend_cpu(args.database_url, pg_before) * 1000 / len(cold)
     out["rss_mb"] = memory_mb()
     with app.app_context():
         db.engine.dispose()
@@ -150,14 +175,19 @@ def report(res: dict) -> str:
         lines.append(f"| {name} | " + " | ".join(fn(r) for r in runs) + " |")
 
     row("machine gauge (ms)", lambda r: f"{r['gauge_ms']:.1f}")
-    row("reindex: documents in s", lambda r: f"{r['reindex_docs']:,} in {r['reindex_s']:.0f}")
-    row("search_documents size (MiB)", lambda r: f"{r['table_mb']:.0f}")
+    row("reindex: documents in s",
+        lambda r: f"{r['reindex_docs']:,} in {r['reindex_s']:.0f}" if "reindex_s" in r else "– (not rebuilt)")
+    row("search_documents size (MiB)", lambda r: f"{r['table_mb']:.0f}" if "table_mb" in r else "–")
     row("first search (ms)", lambda r: f"{r['first_search_ms']:.0f}")
     row("search API wall median / p95 ms (n)", lambda r: f"{ms(r['wall'])} ({r['requests']})")
     row("search API app CPU median / p95 ms", lambda r: ms(r["cpu"]))
     row("PostgreSQL CPU ms / request", lambda r: f"{r['pg_cpu_ms_per_request']:.1f}")
     for label in runs[0]["classes"]:
         row(f"{label}: wall median / p95 ms", lambda r, label=label: ms(r["classes"][label]))
+    row("facet counts not yet kept: wall median / p95 ms",
+        lambda r: ms(r["uncached"]) if "uncached" in r else "– (counted every time)")
+    row("facet counts not yet kept: PostgreSQL CPU ms / request",
+        lambda r: f"{r['uncached_pg_cpu_ms_per_request']:.1f}" if "uncached" in r else "–")
     row("worker RSS (peak) MiB", lambda r: f"{r['rss_mb'][0]:.0f} ({r['rss_mb'][1]:.0f})")
     return "\n".join(lines)
 
@@ -170,6 +200,8 @@ def main() -> None:
     parser.add_argument("--label", action="append", help="a name per --code")
     parser.add_argument("--passes", type=int, default=3)
     parser.add_argument("--build", action="store_true", help="generate the data even if it is there")
+    parser.add_argument("--measure-only", action="store_true",
+                        help="keep the search tables as the last run left them (same code): only measure")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--tmp", default=os.path.join(REPO, "bench", "out", "pg-search-tmp"))
     args = parser.parse_args()
@@ -187,7 +219,8 @@ def main() -> None:
         print(f"measuring {label} ({code})", file=sys.stderr, flush=True)
         done = subprocess.run([sys.executable, os.path.join(REPO, "bench", "pg_search.py"), "--child",
                                "--code", code, "--database-url", args.database_url, "--passes", str(args.passes),
-                               "--tmp", args.tmp, "--scale", str(args.scale)],
+                               "--tmp", args.tmp, "--scale", str(args.scale)]
+                              + (["--measure-only"] if args.measure_only else []),
                               cwd=REPO, capture_output=True, text=True,
                               env={**os.environ, "PYTHONPATH": os.path.abspath(code) + os.pathsep + REPO})
         sys.stderr.write(done.stderr[-3000:])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
@@ -56,12 +57,15 @@ def test_a_name_outranks_a_description(postgres, db, make_association):
     assert result["results"][0]["score"] == 1.0 > result["results"][1]["score"]
 
 
-def test_facets_are_counted_once_per_query_and_generation(postgres, db, make_association):
+def test_facets_are_counted_once_per_query_and_generation(postgres, db, make_association, monkeypatch):
     make_association(name="Vamdrup Kor", tags="kor", category="music")
     client = postgres.test_client()
+    now = datetime(2026, 12, 7, 12, 0, 10, tzinfo=timezone.utc)
+    monkeypatch.setattr("fællesskab.search.pg.backend.utcnow", lambda: now)
     with statements(db.engine) as seen:
         first = search(client, "kor")
     assert counting(seen) == 1
+    now += timedelta(seconds=5)  # the past-events cutoff moved on by seconds: still the same query
     with statements(db.engine) as seen:
         again = search(client, "kor")
     assert counting(seen) == 0 and again == first  # the page is ranked again, the counts are kept

@@ -117,7 +117,9 @@ def _fixed(sql: Sql, params: SearchParams) -> list[str]:
         age = sql.bind(params.age)
         out.append(f"(age_min IS NULL OR age_min <= {age}) AND (age_max IS NULL OR {age} <= age_max)")
     if params.upcoming:
-        cutoff = datetime.fromtimestamp(int(utcnow().timestamp()) - PAST_GRACE_SECONDS, timezone.utc)
+        # Whole minutes, so the same query within a minute is the same statement (FacetCache's key):
+        # an event that began up to a minute more than PAST_GRACE_SECONDS ago may still show.
+        cutoff = datetime.fromtimestamp((int(utcnow().timestamp()) - PAST_GRACE_SECONDS) // 60 * 60, timezone.utc)
         out.append(f"NOT (kind = 'event' AND coalesce(starts_at, CAST('1970-01-01' AS timestamp)) < "
                    f"{sql.bind(cutoff.replace(tzinfo=None))})")
     return out

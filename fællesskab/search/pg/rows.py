@@ -26,7 +26,7 @@ WEIGHTS = "{" + ", ".join(
     f"{max(FIELD_WEIGHTS[s] for s, label in LABELS.items() if label == x) / FIELD_WEIGHTS['name']:.2f}"
     for x in "DCBA") + "}"
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
-MAX_OCCURRENCES = 32  # positions kept per term (ranking saturates long before)
+MAX_OCCURRENCES = 8  # positions kept per term: BM25's saturation makes more count for little
 MAX_WORD = 60  # longer "words" (URLs and the like) get no spelling help
 
 
