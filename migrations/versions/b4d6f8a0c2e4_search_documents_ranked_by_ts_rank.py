@@ -30,15 +30,12 @@ def upgrade():
         batch_op.drop_column('weights')
     if postgres:
         op.execute('CREATE SEQUENCE IF NOT EXISTS search_generation')
-        # as fællesskab/search/pg/models.py: `data` leaves rows over 1 KB, so the rows a search ranks stay narrow
-        op.execute('ALTER TABLE search_documents SET (toast_tuple_target = 1024)')
 
 
 def downgrade():
     postgres = op.get_bind().dialect.name == 'postgresql'
     if postgres:
         op.execute('DROP SEQUENCE IF EXISTS search_generation')
-        op.execute('ALTER TABLE search_documents RESET (toast_tuple_target)')
     op.execute('DELETE FROM search_documents')
     json = postgresql.JSONB() if postgres else sa.JSON()
     with op.batch_alter_table('search_documents', schema=None) as batch_op:

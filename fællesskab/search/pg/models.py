@@ -83,9 +83,5 @@ event.listen(SearchWord.__table__, "before_create",
 # A search ranks every matching row by its `tsv`: keep it uncompressed in the row (decompressing
 # it per row doubled the cost of scoring), and move `data` (read for a page's 20 rows) out of
 # rows that are too big, so the rows a query scans stay narrow.
-# A row over TOAST_TARGET bytes has its `data` moved out (measured at 300,000 documents: tsv 620 bytes
-# and data 530 on average, the heap 404 MB with both inline).
-TOAST_TARGET = 1024
-STORAGE = ("ALTER TABLE search_documents ALTER COLUMN tsv SET STORAGE MAIN, ALTER COLUMN data SET STORAGE EXTERNAL, "
-           f"SET (toast_tuple_target = {TOAST_TARGET})")
+STORAGE = "ALTER TABLE search_documents ALTER COLUMN tsv SET STORAGE MAIN, ALTER COLUMN data SET STORAGE EXTERNAL"
 event.listen(SearchDocument.__table__, "after_create", DDL(STORAGE).execute_if(dialect="postgresql"))
