@@ -11,15 +11,16 @@ small caches:
   GIN index on the weighted `tsvector` (rows.py);
 * close spellings come from `search_words` through a `pg_trgm` index, then
   the same edit-distance rule as Whoosh's `terms_within`;
-* relevance is `ts_rank` with the source weights (rows.WEIGHTS), per query
-  term, times the term's boost in the query and its rarity (idf, from
-  document frequencies cached per process for a minute, store.Stats);
+* relevance: per query term, `ts_rank_cd` with the source weights
+  (rows.WEIGHTS) gives its weighted frequency, saturated and length-normalised
+  as BM25 and multiplied by the term's boost in the query and its rarity (idf,
+  from document frequencies cached per process for a minute, store.Stats);
 * filters are WHERE clauses, distance a bounding box on the indexed lat/lon
   and the haversine in SQL;
 * facet counts are GROUP BYs over the matching rows (each facet leaving out
   its own filter, as services.py does); they, the total and the best score
   are kept per query and table generation (FacetCache), so a repeated query
-  only ranks its matches for the page (`_page`).
+  only ranks its matches for the page (`_run`).
 """
 from __future__ import annotations
 
@@ -37,8 +38,8 @@ from ..params import SearchParams
 from ..query import ParsedQuery, parse
 from ..services import (BLEND_PROXIMITY, BLEND_RELEVANCE, EARTH_RADIUS_KM, FACET_LIMIT, PAST_GRACE_SECONDS,
                         PROXIMITY_HALF_KM, Hit, Location, SearchResult, place_terms, resolve_location)
-from . import ensure_ready, has_trigrams
 from ..schema import FIELD_WEIGHTS
+from . import ensure_ready, has_trigrams
 from .rows import WEIGHTS, quote
 from .store import facet_cache, generation, stats_for
 

@@ -4,7 +4,7 @@
 stored JSON a hit renders, the filter and facet attributes as columns, and a
 weighted `tsvector` of *our* analyser's terms (stems, compound parts, folded
 spellings; labels A name … D description; see rows.py) with a GIN index,
-ranked by `ts_rank`. The `search_generation` sequence moves on after every
+ranked by `ts_rank_cd` (backend.py). The `search_generation` sequence moves on after every
 committed write, so a process may keep what it counted over the table
 (facet counts) until it moves (backend.FacetCache).
 `search_words` is the spelling vocabulary (folded whole words) with a

@@ -7,8 +7,8 @@ written as a literal of those terms, so PostgreSQL's own parser and
 dictionaries never re-analyse them: a term matches only where our analyser
 put it. Each occurrence is one position labelled by its source (A name,
 B tags, C summary and place, D description and meta words), numbered in
-that order, so `ts_rank` with WEIGHTS sees a term's strongest source first
-and each further occurrence counts less.
+that order, so `ts_rank_cd` with WEIGHTS sums a term's occurrences by source
+(backend._score).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from ..schema import FIELD_WEIGHTS
 # tsvector weight labels, strongest first (the order positions are numbered in).
 LABELS = {"name": "A", "tags": "B", "summary": "C", "place": "C", "meta": "D", "description": "D"}
 SOURCE_ORDER = ("name", "tags", "summary", "place", "meta", "description")
-# ts_rank's weights array is {D, C, B, A}: each label's source weight relative to the name's.
+# ts_rank_cd's weights array is {D, C, B, A}: each label's source weight relative to the name's.
 WEIGHTS = "{" + ", ".join(
     f"{max(FIELD_WEIGHTS[s] for s, label in LABELS.items() if label == x) / FIELD_WEIGHTS['name']:.2f}"
     for x in "DCBA") + "}"
