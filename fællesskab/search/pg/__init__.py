@@ -3,8 +3,11 @@
 With it, `/api/v1/search` and `/soeg` read `search_documents` (models.py),
 which the sync hooks write in the same transaction as every change
 (store.py), so all app nodes share one GIN index and see a change at once.
-Matching (fællesskab/matching/) keeps using the Whoosh index, which the
-hooks keep writing as before.
+
+It needs one extension, `pg_trgm` (Debian's postgresql-contrib, installed
+with the server), for close spellings; the migration creates it. Without it
+the first search logs an error and close spellings fall back to a scan of
+the spelling vocabulary.
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import logging
 import threading
 import time
 
+import sqlalchemy as sa
 from flask import Flask
 
 log = logging.getLogger(__name__)
@@ -44,6 +48,7 @@ def enabled(app: Flask) -> bool:
 class _State:
     def __init__(self):
         self.ready = False
+        self.trigrams: bool | None = None
         self.retry_at = 0.0
         self.lock = threading.Lock()
 
@@ -58,6 +63,7 @@ def ensure_ready(app: Flask) -> None:
         if state.ready:
             return
         try:
+            check_extensions(app)
             if is_stale(app):
                 log.warning("search_documents does not match the database; rebuilding it")
                 if rebuild(app, wait=False) is None:  # a writer is busy: check again in a moment
@@ -67,6 +73,31 @@ def ensure_ready(app: Flask) -> None:
         except Exception:
             log.exception("search: could not check or rebuild search_documents")
             state.retry_at = time.monotonic() + 5.0
+
+
+def check_extensions(app: Flask) -> bool:
+    """Whether pg_trgm is installed in the database; say so loudly (once per process) when it is not."""
+    from ...extensions import db
+
+    state = app.extensions[EXTENSION]
+    with app.app_context():
+        engine = db.engine
+    with engine.connect() as conn:
+        state.trigrams = bool(conn.execute(sa.text(
+            "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm')")).scalar())
+    if not state.trigrams:
+        log.error("SEARCH_BACKEND=postgres: the PostgreSQL extension pg_trgm is missing, so close spellings "
+                  "are looked up without an index (slow for a large vocabulary). Install postgresql-contrib "
+                  "and run `CREATE EXTENSION pg_trgm` (or `flask db upgrade`) as a superuser.")
+    return state.trigrams
+
+
+def has_trigrams(connection) -> bool:
+    """Whether close spellings may use the trigram index (assumed until checked)."""
+    from flask import current_app
+
+    state = current_app.extensions.get(EXTENSION)
+    return state is None or state.trigrams is not False
 
 
 def is_stale(app: Flask) -> bool:

@@ -1,24 +1,26 @@
 """Search on PostgreSQL full-text search (SEARCH_BACKEND=postgres).
 
-The same search as services.py, answered by the database instead of this
-process's Whoosh snapshot, so any number of app nodes share one GIN index
-and hold nothing in memory:
+The same search as services.py, answered by the database with its own
+machinery, so any number of app nodes share one index and hold nothing but
+small caches:
 
 * the query is parsed exactly as for Whoosh (query.parse: stems, compound
   parts, thesaurus, close spellings) and becomes a `tsquery` of our terms —
   each group an OR of its alternatives, each alternative an AND of its terms,
-  the groups ANDed (ORed for the "any words" relaxation);
+  the groups ANDed (ORed for the "any words" relaxation) — matched by the
+  GIN index on the weighted `tsvector` (rows.py);
 * close spellings come from `search_words` through a `pg_trgm` index, then
   the same edit-distance rule as Whoosh's `terms_within`;
-* relevance is the same BM25F as query.score: each term's weight per document
-  is stored (`weights`), the document count, average length and term
-  frequencies are cached per process for a minute (store.Stats);
-* filters are WHERE clauses, facet counts one GROUP BY per facet over the
-  match (each leaving out its own filter, as services.py does), distance
-  the same haversine after a bounding box;
-* sorting (nearest good matches first, relevance, distance, the relevance–distance blend) and paging
-  are a top-N sort with LIMIT/OFFSET — in the same statement as the facet
-  counts and the total, over the match read once (`_run`).
+* relevance: per query term, `ts_rank_cd` with the source weights
+  (rows.WEIGHTS) gives its weighted frequency, saturated and length-normalised
+  as BM25 and multiplied by the term's boost in the query and its rarity (idf,
+  from document frequencies cached per process for a minute, store.Stats);
+* filters are WHERE clauses, distance a bounding box on the indexed lat/lon
+  and the haversine in SQL;
+* facet counts are GROUP BYs over the matching rows (each facet leaving out
+  its own filter, as services.py does); they, the total and the best score
+  are kept per query and table generation (FacetCache), so a repeated query
+  only ranks its matches for the page (`_run`).
 """
 from __future__ import annotations
 
@@ -35,17 +37,21 @@ from ..analysis import category_of, edit_distance, word_terms
 from ..params import SearchParams
 from ..query import ParsedQuery, parse
 from ..services import (BLEND_PROXIMITY, BLEND_RELEVANCE, EARTH_RADIUS_KM, FACET_LIMIT, GOOD_MATCH,
-                        PAST_GRACE_SECONDS, PROXIMITY_HALF_KM, Hit, Location, SearchResult, place_terms, resolve_location)
-from ..snapshot import BM25_B, BM25_K1, FACETS
-from . import ensure_ready
-from .rows import quote
-from .store import stats_for
+                        PAST_GRACE_SECONDS, PROXIMITY_HALF_KM, Hit, Location, SearchResult, place_terms,
+                        resolve_location)
+from ..schema import FIELD_WEIGHTS
+from . import ensure_ready, has_trigrams
+from .rows import WEIGHTS, quote
+from .store import facet_cache, generation, stats_for
 
 WORK_MEM = "32MB"  # the materialised match of a common word (35,000 rows at national scale) spilled to disk at 4MB
 SIMILARITY_THRESHOLD = "0.15"  # trigram similarity that lets every 1–2-edit spelling through to the edit check
 BROWSE_ORDER = "kind <> 'association', starts_at NULLS FIRST, sortname COLLATE \"C\", key"
 FACET_COLUMNS = {"type": "kind", "category": "category", "place": "place"}
 LIST_COLUMNS = {"target_group": "target_groups", "language": "languages"}
+FACETS = ("type", "category", "target_group", "language", "place", "newcomers")
+BM25_K1, BM25_B = 1.6, 0.5  # as the Whoosh engine's BM25F
+NAME_WEIGHT = FIELD_WEIGHTS["name"]
 
 
 class Vocabulary:
@@ -62,6 +68,11 @@ class Vocabulary:
 
     def terms_within(self, field: str, word: str, maxdist: int, prefix: int = 0) -> list[str]:
         """Vocabulary words within `maxdist` edits of `word` that share its first `prefix` letters."""
+        if not has_trigrams(self.connection):  # without pg_trgm: the words of about the right length
+            rows = self.connection.execute(sa.text(
+                "SELECT word FROM search_words WHERE length(word) BETWEEN :lo AND :hi AND left(word, :p) = left(:w, :p)"),
+                {"w": word, "lo": len(word) - maxdist, "hi": len(word) + maxdist, "p": prefix}).scalars()
+            return [w for w in rows if edit_distance(word, w, maxdist) <= maxdist]
         self.connection.execute(sa.text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"),
                                 {"t": SIMILARITY_THRESHOLD})
         rows = self.connection.execute(sa.text(
@@ -108,7 +119,9 @@ def _fixed(sql: Sql, params: SearchParams) -> list[str]:
         age = sql.bind(params.age)
         out.append(f"(age_min IS NULL OR age_min <= {age}) AND (age_max IS NULL OR {age} <= age_max)")
     if params.upcoming:
-        cutoff = datetime.fromtimestamp(int(utcnow().timestamp()) - PAST_GRACE_SECONDS, timezone.utc)
+        # Whole minutes, so the same query within a minute is the same statement (FacetCache's key):
+        # an event that began up to a minute more than PAST_GRACE_SECONDS ago may still show.
+        cutoff = datetime.fromtimestamp((int(utcnow().timestamp()) - PAST_GRACE_SECONDS) // 60 * 60, timezone.utc)
         out.append(f"NOT (kind = 'event' AND coalesce(starts_at, CAST('1970-01-01' AS timestamp)) < "
                    f"{sql.bind(cutoff.replace(tzinfo=None))})")
     return out
@@ -158,7 +171,7 @@ def _near(sql: Sql, loc: Location, radius_km: float | None, distance: str) -> li
 
 
 def _order(sort: str, has_scores: bool) -> tuple[str, str]:
-    """(the score shown, ORDER BY) for a sort mode; as services._page."""
+    """(the score shown, ORDER BY) for a sort mode; as services._page. Reads `score`, `best` and `dist`."""
     relevance = "score / CASE WHEN best > 0 THEN best ELSE 1.0 END"
     if sort == "relevance" and not has_scores:
         return "0.0", BROWSE_ORDER
@@ -173,15 +186,54 @@ def _order(sort: str, has_scores: bool) -> tuple[str, str]:
             f"shown DESC, {BROWSE_ORDER}")
 
 
+def _page_sql(sql: Sql, source: str, order: tuple[str, str], params: SearchParams) -> str:
+    """The page's rows, in order, from `source` (rows with key, kind, starts_at, sortname, score, dist,
+    best); only those rows' stored JSON is read."""
+    shown, by = order
+    limit, offset = sql.bind(params.per_page), sql.bind((params.page - 1) * params.per_page)
+    # row_number() over the sorted, limited rows numbers them in that order (no other sort in between).
+    return (f"SELECT p.key, p.shown, p.dist, p.position, d.data FROM ("
+            f"SELECT key, shown, dist, row_number() OVER () AS position FROM ("
+            f"SELECT key, {shown} AS shown, dist, kind, starts_at, sortname FROM {source}"
+            f" ORDER BY {by} LIMIT {limit} OFFSET {offset}) AS ordered) AS p"
+            f" JOIN search_documents AS d ON d.key = p.key")
+
+
+def _hits(rows) -> list[Hit]:
+    ordered = sorted(rows, key=lambda r: r[3])
+    return [Hit(data, round(float(shown or 0.0), 3), None if d is None else round(float(d), 2))
+            for _key, shown, d, _position, data in ordered]
+
+
 def _run(connection, sql: Sql, base: list[str], filters: dict[str, str], score: tuple[str, str],
          distance: str | None, sort: str, params: SearchParams, has_scores: bool):
-    """One statement over the match: every facet's counts, the total, and the page's hits.
+    """Every facet's counts, the total and the page's hits.
 
-    The match is read once into a materialised CTE (attributes, score,
-    distance, one flag per facet filter); the counts are GROUP BYs over it,
-    each facet leaving out its own filter; the page is a top-N sort of the
-    rows that pass every filter, and only its rows' stored JSON is read.
+    Counted once per query and generation (FacetCache): then one statement
+    over the match read once into a materialised CTE (attributes, score,
+    distance, one flag per facet filter): the counts are GROUP BYs over it,
+    each facet leaving out its own filter, and the page a top-N sort of the
+    rows that pass every filter. Afterwards, while the generation holds,
+    only the page's statement runs.
     """
+    dist = distance or "CAST(NULL AS float8)"
+    score, score_columns = score
+    scored = f"search_documents CROSS JOIN LATERAL (SELECT {score_columns}) AS n"
+    gen = generation(connection)
+    where_all = _where(base + list(filters.values()))
+    key = (connection.engine.url.render_as_string(hide_password=True), gen, where_all, score, score_columns, dist, repr(sorted(sql.params.items())))
+    counted = facet_cache.get(key) if gen is not None else None
+    connection.execute(sa.text("SELECT set_config('work_mem', :m, true)"), {"m": WORK_MEM})  # this transaction only
+    order = _order(sort, has_scores)
+    if counted is not None:
+        facets, total, best = counted
+        if total == 0 or (params.page - 1) * params.per_page >= total:
+            return facets, total, []
+        source = (f"(SELECT key, kind, starts_at, sortname, {score} AS score, {dist} AS dist,"
+                  f" CAST({sql.bind(best)} AS float8) AS best FROM {scored} WHERE {where_all}) AS m")
+        rows = connection.execute(sa.text(_page_sql(sql, source, order, params)), sql.params).all()
+        return facets, total, _hits(rows)
+
     flags = {facet: f"f_{facet}" for facet in filters}
     flag_columns = "".join(f", ({cond}) AS {flags[facet]}" for facet, cond in filters.items())
 
@@ -191,43 +243,31 @@ def _run(connection, sql: Sql, base: list[str], filters: dict[str, str], score: 
     parts = []
     NO_HIT = "CAST(NULL AS float8), CAST(NULL AS float8), CAST(NULL AS bigint), CAST(NULL AS jsonb)"  # noqa: N806
     for facet in FACETS:
-        if facet in FACET_COLUMNS:
-            column = FACET_COLUMNS[facet]
-            parts.append(f"SELECT '{facet}', CAST({column} AS text), count(*), {NO_HIT} FROM base"
-                         f" WHERE {column} <> '' AND {others(facet)} GROUP BY {column}")
-        elif facet in LIST_COLUMNS:  # counted per combination ("children,teens"), split below
-            column = LIST_COLUMNS[facet]
+        if facet in FACET_COLUMNS or facet in LIST_COLUMNS:  # lists counted per combination, split below
+            column = FACET_COLUMNS.get(facet) or LIST_COLUMNS[facet]
             parts.append(f"SELECT '{facet}', CAST({column} AS text), count(*), {NO_HIT} FROM base"
                          f" WHERE {column} <> '' AND {others(facet)} GROUP BY {column}")
         elif facet == "newcomers":
             parts.append(f"SELECT 'newcomers', 'true', count(*), {NO_HIT} FROM base"
                          f" WHERE newcomers IS TRUE AND {others(facet)} HAVING count(*) > 0")
-    parts.append(f"SELECT '', '', count(*), {NO_HIT} FROM base WHERE {others(None)}")
-    shown, order = _order(sort, has_scores)
-    limit, offset = sql.bind(params.per_page), sql.bind((params.page - 1) * params.per_page)
-    # row_number() over the sorted, limited rows numbers them in that order (no other sort in between).
-    parts.append(
-        f"SELECT 'hit', p.key, NULL, p.shown, p.dist, p.position, d.data FROM ("
-        f"SELECT key, shown, dist, row_number() OVER () AS position FROM ("
-        f"SELECT key, {shown} AS shown, dist, kind, starts_at, sortname FROM base"
-        f" CROSS JOIN (SELECT max(score) AS best FROM base WHERE {others(None)}) AS b WHERE {others(None)}"
-        f" ORDER BY {order} LIMIT {limit} OFFSET {offset}) AS ordered) AS p"
-        f" JOIN search_documents AS d ON d.key = p.key")
-    dist = distance or "CAST(NULL AS float8)"
+    parts.append(f"SELECT '', '', count(*), max(score), CAST(NULL AS float8), CAST(NULL AS bigint),"
+                 f" CAST(NULL AS jsonb) FROM base WHERE {others(None)}")
+    source = (f"(SELECT * FROM base CROSS JOIN (SELECT max(score) AS best FROM base WHERE {others(None)}) AS b"
+              f" WHERE {others(None)}) AS m")
+    parts.append("SELECT 'hit', q.key, NULL, q.shown, q.dist, q.position, q.data FROM ("
+                 + _page_sql(sql, source, order, params) + ") AS q")
     statement = (
         f"WITH base AS MATERIALIZED (SELECT key, kind, category, target_groups, languages, place, newcomers,"
-        f" starts_at, sortname, {score[0]} AS score, {dist} AS dist{flag_columns}"
-        f" FROM search_documents CROSS JOIN LATERAL (SELECT {score[1]}) AS n WHERE {_where(base)}) "
+        f" starts_at, sortname, {score} AS score, {dist} AS dist{flag_columns}"
+        f" FROM {scored} WHERE {_where(base)}) "
         + " UNION ALL ".join(f"({part})" for part in parts))
     counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
-    total, hits = 0, []
-    connection.execute(sa.text("SELECT set_config('work_mem', :m, true)"), {"m": WORK_MEM})  # this transaction only
-    for facet, value, n, shown_score, d, position, data in connection.execute(sa.text(statement), sql.params):
+    total, best, hits = 0, 0.0, []
+    for facet, value, n, number, d, position, data in connection.execute(sa.text(statement), sql.params):
         if facet == "hit":
-            hits.append((position, Hit(data, round(float(shown_score or 0.0), 3),
-                                       None if d is None else round(float(d), 2))))
+            hits.append((value, number, d, position, data))
         elif facet == "":
-            total = n
+            total, best = n, float(number or 0.0)
         elif facet in LIST_COLUMNS:
             for one in value.split(","):
                 counts[facet][one] = counts[facet].get(one, 0) + n
@@ -237,29 +277,39 @@ def _run(connection, sql: Sql, base: list[str], filters: dict[str, str], score: 
     for facet in FACETS:
         ordered = sorted(counts[facet].items(), key=lambda kv: (-kv[1], kv[0]))[: FACET_LIMIT.get(facet, 100)]
         facets["welcomes_newcomers" if facet == "newcomers" else facet] = dict(ordered)
-    return facets, total, [hit for _position, hit in sorted(hits, key=lambda ph: ph[0])]
+    if gen is not None:
+        facet_cache.put(key, (facets, total, best))
+    return facets, total, _hits(hits)
 
 
 def _score(connection, sql: Sql, parsed: ParsedQuery) -> tuple[str, str]:
-    """The BM25F sum of query.score, and the per-row columns it reads (`norm` from `length`,
-    and each term's weight looked up once in `weights`)."""
+    """Relevance, and the per-row columns it reads.
+
+    Per query term, `ts_rank_cd` with the source weights (rows.WEIGHTS) gives
+    the term's weighted frequency in the document (for one term, the sum of
+    its occurrences' weights); it is saturated and length-normalised as in
+    BM25 (k1, b) and multiplied by the term's boost in the query and its
+    rarity (idf) — the same scoring as the Whoosh engine, with PostgreSQL
+    reading the weights from the tsvector.
+    """
     if parsed.is_empty:
-        return "0.0", "1.0 AS norm"
+        return "CAST(0.0 AS float8)", "1.0 AS norm"
     stats = stats_for(connection)
-    n_docs, avgdl = stats.totals(connection)
-    norm = f"{BM25_K1!r} * (1 - {BM25_B!r} + {BM25_B!r} * length / {sql.bind(float(avgdl))})"
+    n_docs, avg_length = stats.totals(connection)
     n_docs = max(n_docs, 1)
     weighted = parsed.weighted_terms()
     df = stats.doc_frequencies(connection, list(weighted))
-    parts, columns = [], [f"{norm} AS norm"]
+    k1 = BM25_K1 / NAME_WEIGHT  # WEIGHTS are relative to the name's
+    columns = [f"{k1!r} * (1 - {BM25_B!r} + {BM25_B!r} * length / {sql.bind(round(avg_length, 3))}) AS norm"]
+    parts = []
     for t, boost in weighted.items():
         if not df.get(t):
             continue
         c = log(1 + (n_docs - df[t] + 0.5) / (df[t] + 0.5)) * boost * (BM25_K1 + 1)
         w = f"w{len(columns)}"
-        columns.append(f"coalesce(CAST(weights ->> {sql.bind(t)} AS float8), 0.0) AS {w}")
-        parts.append(f"{sql.bind(c)} * {w} / ({w} + norm)")
-    return (" + ".join(parts) if parts else "0.0"), ", ".join(columns)
+        columns.append(f"ts_rank_cd(CAST('{WEIGHTS}' AS float4[]), tsv, CAST({sql.bind(quote(t))} AS tsquery)) AS {w}")
+        parts.append(f"{sql.bind(round(c, 6))} * {w} / ({w} + norm)")
+    return (" + ".join(parts) if parts else "CAST(0.0 AS float8)"), ", ".join(columns)
 
 
 def _related_categories(connection, parsed: ParsedQuery) -> list[str]:

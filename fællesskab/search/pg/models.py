@@ -2,8 +2,11 @@
 
 `search_documents` holds one row per public association or event: the
 stored JSON a hit renders, the filter and facet attributes as columns, and a
-`tsvector` of *our* analyser's terms (stems, compound parts, folded
-spellings; see rows.py) with a GIN index, plus each term's BM25F weight.
+weighted `tsvector` of *our* analyser's terms (stems, compound parts, folded
+spellings; labels A name … D description; see rows.py) with a GIN index,
+ranked by `ts_rank_cd` (backend.py). The `search_generation` sequence moves on after every
+committed write, so a process may keep what it counted over the table
+(facet counts) until it moves (backend.FacetCache).
 `search_words` is the spelling vocabulary (folded whole words) with a
 trigram index, for "close spelling" alternatives and "Mente du …?".
 
@@ -50,10 +53,13 @@ class SearchDocument(db.Model):
     lon: Mapped[float] = mapped_column(sa.Float)
     updated: Mapped[int] = mapped_column(sa.BigInteger)  # the row's updated_at, µs since the epoch
     sortname: Mapped[str] = mapped_column(sa.String(40), default="")
-    length: Mapped[int] = mapped_column(sa.Integer, default=0)  # BM25 field length (Whoosh's, quantised)
-    weights: Mapped[dict] = mapped_column(JSONB)  # term → BM25F weight (sum of its sources' weights)
+    length: Mapped[int] = mapped_column(sa.Integer, default=0)  # terms in all, for ranking's length norm
     data: Mapped[dict] = mapped_column(JSONB)  # what a hit shows (documents.py "data")
     tsv: Mapped[str | None] = mapped_column(TSVECTOR)  # our terms, weighted A (name) … D (description)
+
+
+# Moves on after every committed write to the tables above (store.py); PostgreSQL only.
+GENERATION = sa.Sequence("search_generation", metadata=db.metadata)
 
 
 class SearchWord(db.Model):
@@ -74,10 +80,8 @@ class SearchWord(db.Model):
 # create_all (tests) needs the trigram operator class before the index.
 event.listen(SearchWord.__table__, "before_create",
              DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
-# Every query reads `weights` (scoring) and may read `tsv` for every matching row: keep them
-# uncompressed in the row where they fit, and move `data` (read for a page's 20 rows) out of a
-# row that is too big, so the rows a query scans stay narrow.
-# Measured at 6,900 documents: scoring a 4,600-row match took 79 ms with `weights` compressed, 43 ms without.
-STORAGE = ("ALTER TABLE search_documents ALTER COLUMN weights SET STORAGE MAIN, ALTER COLUMN tsv SET STORAGE MAIN, "
-           "ALTER COLUMN data SET STORAGE EXTERNAL")
+# A search ranks every matching row by its `tsv`: keep it uncompressed in the row (decompressing
+# it per row doubled the cost of scoring), and move `data` (read for a page's 20 rows) out of
+# rows that are too big, so the rows a query scans stay narrow.
+STORAGE = "ALTER TABLE search_documents ALTER COLUMN tsv SET STORAGE MAIN, ALTER COLUMN data SET STORAGE EXTERNAL"
 event.listen(SearchDocument.__table__, "after_create", DDL(STORAGE).execute_if(dialect="postgresql"))

@@ -2,25 +2,31 @@
 
 The terms are exactly the Whoosh index's (schema.py `WeightedText`): every
 word of every source through `analysis.word_terms` (canonical activity term
-or Snowball stem, then compound parts; folded spellings), with the weight of
-each occurrence's source summed per term. The `tsvector` is written as a
-literal of those terms, so PostgreSQL's own parser and dictionaries never
-re-analyse them: a term matches only where our analyser put it.
+or Snowball stem, then compound parts; folded spellings). The `tsvector` is
+written as a literal of those terms, so PostgreSQL's own parser and
+dictionaries never re-analyse them: a term matches only where our analyser
+put it. Each occurrence is one position labelled by its source (A name,
+B tags, C summary and place, D description and meta words), numbered in
+that order, so `ts_rank_cd` with WEIGHTS sums a term's occurrences by source
+(backend._score).
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime, timezone
-
-from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..analysis import fold, is_stop, tokenize, word_terms
 from ..documents import decode_attrs
 from ..schema import FIELD_WEIGHTS
 
-# tsvector weight labels: A is the strongest (ts_rank's default weights order D < C < B < A).
+# tsvector weight labels, strongest first (the order positions are numbered in).
 LABELS = {"name": "A", "tags": "B", "summary": "C", "place": "C", "meta": "D", "description": "D"}
+SOURCE_ORDER = ("name", "tags", "summary", "place", "meta", "description")
+# ts_rank_cd's weights array is {D, C, B, A}: each label's source weight relative to the name's.
+WEIGHTS = "{" + ", ".join(
+    f"{max(FIELD_WEIGHTS[s] for s, label in LABELS.items() if label == x) / FIELD_WEIGHTS['name']:.2f}"
+    for x in "DCBA") + "}"
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
+MAX_OCCURRENCES = 8  # positions kept per term: BM25's saturation makes more count for little
 MAX_WORD = 60  # longer "words" (URLs and the like) get no spelling help
 
 
@@ -29,28 +35,30 @@ def quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def analyse(text_sources) -> tuple[dict[str, float], dict[str, str], int]:
-    """Return (term → weight, term → best label, field length) of (source, text) pairs."""
-    freqs: dict[str, int] = defaultdict(int)
-    weights: dict[str, float] = defaultdict(float)
-    best: dict[str, tuple[float, str]] = {}
-    for source, text in text_sources:
-        weight = FIELD_WEIGHTS[source]
+def positions(text_sources) -> tuple[dict[str, list[str]], int]:
+    """(term → its occurrences as `position+label` ("3A"), sources in SOURCE_ORDER; how many terms
+    the document has in all, its length for ranking)."""
+    order = {s: i for i, s in enumerate(SOURCE_ORDER)}
+    out: dict[str, list[str]] = {}
+    position = length = 0
+    for source, text in sorted(text_sources, key=lambda st: order[st[0]]):
+        label = LABELS[source]
         for word in tokenize(text):
-            for term in word_terms(word):
-                freqs[term] += 1
-                weights[term] += weight
-                if term not in best or best[term][0] < weight:
-                    best[term] = (weight, LABELS[source])
-    length = sum(freqs.values())
-    # Whoosh keeps a field's length in one byte; BM25 must see the same number.
-    length = byte_to_length(length_to_byte(length)) if length else 0
-    return dict(weights), {t: label for t, (_w, label) in best.items()}, length
+            terms = word_terms(word)
+            if not terms:
+                continue
+            position = min(position + 1, MAX_POSITION)
+            for term in terms:  # a compound's parts share the word's position
+                length += 1
+                found = out.setdefault(term, [])
+                if len(found) < MAX_OCCURRENCES:
+                    found.append(f"{position}{label}")
+    return out, length
 
 
-def tsvector_literal(labels: dict[str, str]) -> str:
-    """`'term':1A 'other':2D …` — one position per term, carrying its strongest source's label."""
-    return " ".join(f"{quote(t)}:{min(i, MAX_POSITION)}{label}" for i, (t, label) in enumerate(labels.items(), 1))
+def tsvector_literal(occurrences: dict[str, list[str]]) -> str:
+    """`'term':1A,7D 'other':2B …`."""
+    return " ".join(f"{quote(t)}:{','.join(p)}" for t, p in occurrences.items())
 
 
 def spelling_words(spell_text: str) -> set[str]:
@@ -62,12 +70,12 @@ def spelling_words(spell_text: str) -> set[str]:
 def document_row(doc: dict) -> dict:
     """The `search_documents` row of a search document."""
     a = decode_attrs(doc["attrs"])
-    weights, labels, length = analyse(doc["text"])
+    occurrences, length = positions(doc["text"])
     return {
         "key": doc["doc_id"], "kind": a.kind, "category": a.category or "",
         "target_groups": ",".join(a.target_groups), "languages": ",".join(a.languages), "place": a.place or "",
         "newcomers": a.newcomers, "age_min": a.age_min, "age_max": a.age_max,
         "starts_at": datetime.fromtimestamp(a.starts, timezone.utc) if a.kind == "event" and a.starts else None,
-        "lat": a.lat, "lon": a.lon, "updated": a.updated, "sortname": a.sortname[:40], "length": length,
-        "weights": weights, "data": doc["data"], "tsv": tsvector_literal(labels),
+        "lat": a.lat, "lon": a.lon, "updated": a.updated, "sortname": a.sortname[:40],
+        "length": length, "data": doc["data"], "tsv": tsvector_literal(occurrences),
     }

@@ -6,27 +6,31 @@ and every app node sees it at the next query: nothing to poll or replay.
 
 Writers take a shared transaction-level advisory lock and a rebuild takes
 it exclusively, so a rebuild reads a state no writer is halfway through and
-no write lands between its delete and its insert.
+no write lands between its delete and its insert. Holding that lock, every
+write moves the `search_generation` sequence on (`generation`: what a reader
+counted may be kept until then).
 """
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from collections import OrderedDict
 from typing import Callable, Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from .models import SearchDocument, SearchWord
+from .models import GENERATION, SearchDocument, SearchWord
 from .rows import document_row, spelling_words
 
 log = logging.getLogger(__name__)
 
 LOCK_KEY = 0x66E6C6C6  # advisory lock: writers shared, rebuilds exclusive
 BATCH = 1000
-STATS_SECONDS = 60.0  # how long a process trusts its document count, average length and term frequencies
+FACET_CACHE_SIZE = 2000  # queries' counts kept per process (a few hundred bytes each)
+STATS_SECONDS = 60.0  # how long a process trusts its document count and term frequencies
 
 documents = SearchDocument.__table__
 words = SearchWord.__table__
@@ -40,6 +44,7 @@ def write(connection, changes: dict[str, dict | None]) -> None:
 
 
 def _write(connection, changes: dict[str, dict | None]) -> None:
+    connection.execute(sa.select(GENERATION.next_value()))
     deletes = [k for k, v in changes.items() if v is None]
     rows = [document_row(v) for v in changes.values() if v is not None]
     if deletes:
@@ -78,6 +83,7 @@ def rebuild(engine, docs: Iterable[dict], progress: Callable[[int], None] | None
         # (TRUNCATE's exclusive table lock would stop every search on every node meanwhile).
         conn.execute(documents.delete())
         conn.execute(words.delete())
+        conn.execute(sa.select(GENERATION.next_value()))
         batch: dict[str, dict | None] = {}
         for doc in docs:
             batch[doc["doc_id"]] = doc
@@ -98,6 +104,21 @@ def rebuild(engine, docs: Iterable[dict], progress: Callable[[int], None] | None
     return n
 
 
+def generation(connection) -> int | None:
+    """The table's generation, or None while a write or rebuild is under way (uncommitted).
+
+    The sequence is read before the locks: a writer that is not yet holding
+    the lock then moves it on after this read, so what is counted now is
+    never kept under a generation a later, committed change also has.
+    """
+    value = connection.execute(sa.text("SELECT last_value FROM search_generation")).scalar()
+    busy = connection.execute(sa.text(
+        "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = :k"
+        " AND objsubid = 1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))"),
+        {"k": LOCK_KEY}).scalar()
+    return None if busy else value
+
+
 def fingerprint(connection) -> tuple[int, int]:
     """(rows, newest `updated`) of the table, to compare with source.fingerprint."""
     count, latest = connection.execute(
@@ -106,7 +127,7 @@ def fingerprint(connection) -> tuple[int, int]:
 
 
 class Stats:
-    """Per-process cache of the BM25 statistics: document count, average length, term frequencies.
+    """Per-process cache of the ranking statistics: document count and term frequencies.
 
     This process's own writes clear it; another node's writes are seen within
     STATS_SECONDS. Only ranking weights depend on it — what matches never does.
@@ -115,25 +136,26 @@ class Stats:
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._totals: tuple[float, int, float] | None = None
+        self._count: tuple[float, int, float] | None = None
         self._df: dict[str, tuple[float, int]] = {}
 
     def clear(self) -> None:
         with self._lock:
-            self._totals = None
+            self._count = None
             self._df.clear()
 
     def totals(self, connection) -> tuple[int, float]:
-        """(number of documents, average field length)."""
+        """(number of documents, average length)."""
         now = time.monotonic()
         with self._lock:
-            cached = self._totals
+            cached = self._count
         if cached is not None and now - cached[0] < STATS_SECONDS:
             return cached[1], cached[2]
         count, avg = connection.execute(sa.select(sa.func.count(), sa.func.avg(documents.c.length))).one()
+        count, avg = count or 0, float(avg or 1.0) or 1.0
         with self._lock:
-            self._totals = (now, count or 0, float(avg or 1.0) or 1.0)
-        return count or 0, float(avg or 1.0) or 1.0
+            self._count = (now, count, avg)
+        return count, avg
 
     def doc_frequencies(self, connection, terms) -> dict[str, int]:
         """Documents containing each term (one query for all terms not cached)."""
@@ -176,5 +198,45 @@ def stats_for(connection) -> Stats:
 
 
 def clear_stats() -> None:
+    """Forget this process's statistics and counts (its own write, or a test emptying the tables)."""
     for s in list(_stats.values()):
         s.clear()
+    facet_cache.clear()
+
+
+class FacetCache:
+    """What a query counted over all its matches — facet counts, total, best score — per table generation.
+
+    Kept per process, the least recently used dropped beyond FACET_CACHE_SIZE;
+    a generation that has moved on (any committed write, on any node) is
+    never read again, and nothing is kept while a write is under way
+    (store.generation), so the counts are always those of the table as the
+    query sees it.
+    """
+
+    def __init__(self, size: int = FACET_CACHE_SIZE):
+        self.size = size
+        self._lock = threading.Lock()
+        self._entries: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+facet_cache = FacetCache()
+
