@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from fællesskab import create_app
 from fællesskab.config import normalise_database_url
 from fællesskab.core import counts
-from fællesskab.extensions import db as _db
+from fællesskab.extensions import db as _db, limiter
 from fællesskab.search import clear_index as clear_search_index
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -92,6 +92,16 @@ def db(app):
         _db.session.remove()
         clear_search_index(app)  # raw DELETEs bypass the sync hooks
         counts.forget_all(app)  # and the kept counts' hooks
+
+
+@pytest.fixture
+def limits_on(app):
+    """Switch the rate limits (and the contact forms' minimum fill time) on for one test, with fresh counters."""
+    limiter.reset()
+    app.config["RATELIMITS_ON"] = True
+    yield
+    app.config["RATELIMITS_ON"] = False
+    limiter.reset()
 
 
 @pytest.fixture

@@ -139,7 +139,7 @@ def _link_or_error(assoc, token: str):
         return stewardship.link_for_token(token, assoc), None
     except stewardship.LinkError as exc:
         db.session.rollback()
-        page = render_template("directory/bad_link.html", assoc=assoc, message=_(exc.message))
+        page = _bad_link(assoc, exc)
         return None, _private(page, 400)
 
 
@@ -173,7 +173,7 @@ def correct_listing(slug: str, token: str):
         return _correct_page(assoc, form, token, 400)
     except stewardship.LinkError as exc:  # used by a second click meanwhile
         db.session.rollback()
-        return _private(render_template("directory/bad_link.html", assoc=assoc, message=_(exc.message)), 400)
+        return _private(_bad_link(assoc, exc), 400)
     db.session.commit()
     return _private(render_template("directory/correct_done.html", assoc=assoc, outcome=outcome))
 
@@ -194,6 +194,12 @@ def confirm_listing(slug: str, token: str):
         stewardship.confirm_listing(link)
     except stewardship.LinkError as exc:
         db.session.rollback()
-        return _private(render_template("directory/bad_link.html", assoc=assoc, message=_(exc.message)), 400)
+        return _private(_bad_link(assoc, exc), 400)
     db.session.commit()
     return _private(render_template("directory/correct_done.html", assoc=assoc, outcome="verified"))
+
+
+def _bad_link(assoc, exc) -> str:
+    """The page for a forged, expired or used correction link: a new one is asked for on the listing."""
+    return render_template("errors/bad_link.html", message=_(exc.message), again_label=_("Bed om et nyt link"),
+                           again_url=url_for("directory.correct_request", slug=assoc.slug))

@@ -183,7 +183,8 @@ def confirm_request(token: str):
             return _private(current_app.make_response(render_template("outreach/request_confirmed.html")))
     except confirmations.LinkError as exc:
         db.session.rollback()
-        page = render_template("outreach/bad_link.html", message=_(exc.message))
+        page = render_template("errors/bad_link.html", message=_(exc.message),
+                               again_url=url_for("outreach.self_register"), again_label=_("Send en ny henvendelse"))
         return _private(current_app.make_response((page, 400)))
     values = confirmations.requested_values(pending)
     language = str(get_locale()) if str(get_locale()) in ("da", "en") else "da"

@@ -72,7 +72,8 @@ def open_link(token: str):
     try:
         access.email_for_token(token)
     except access.LinkError as exc:
-        return render_template("privacy/bad_link.html", message=_(exc.message)), 400
+        return render_template("errors/bad_link.html", message=_(exc.message),
+                               again_url=url_for("privacy.request_access"), again_label=_("Bed om et nyt link")), 400
     session[SESSION_KEY] = token
     return redirect(url_for("privacy.my_data"))
 

@@ -203,14 +203,6 @@ def test_asking_again_and_again_sends_no_more_than_a_few_links(client, db, listi
                              .where(AssociationRevision.kind == "claim")) == 3
 
 
-@pytest.fixture
-def limits_on(app):
-    limiter.reset()
-    app.config["RATELIMITS_ON"] = True
-    yield
-    app.config["RATELIMITS_ON"] = False
-    limiter.reset()
-
 
 def test_one_address_is_rate_limited_and_so_is_everyone_together(app, client, db, listing, limits_on, monkeypatch):
     from fællesskab.accounts.security import CONTACT_SEND_LIMIT

@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import time
 
-import pytest
 import sqlalchemy as sa
 
-from fællesskab.extensions import limiter
 from fællesskab.outreach.models import Newcomer
 
 SELF = "/kontakt-mig"
 
-
-@pytest.fixture
-def limits_on(app):
-    """Switch the rate limits (and the minimum fill time that goes with them) on for one test."""
-    limiter.reset()
-    app.config["RATELIMITS_ON"] = True
-    yield
-    app.config["RATELIMITS_ON"] = False
-    limiter.reset()
 
 
 def newcomers(db) -> int:

@@ -3,18 +3,8 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
-from fællesskab.extensions import limiter
 
 
-@pytest.fixture
-def limits_on(app):
-    limiter.reset()
-    app.config["RATELIMITS_ON"] = True
-    yield
-    app.config["RATELIMITS_ON"] = False
-    limiter.reset()
 
 
 def assert_retry_after(response, most: int):
