@@ -27,7 +27,7 @@ from ..places.models import Forum
 from ..places.services import list_places
 from . import consent, handover, labels, messages, services, suggestions, workflow
 from . import inbox as queries
-from .forms import ConfirmForm, NextActionForm, NoteForm, ProfileForm, StatusForm, WelcomeForm
+from .forms import ConfirmForm, HandOverForm, NextActionForm, NoteForm, ProfileForm, StatusForm, WelcomeForm
 
 bp = Blueprint("cases", __name__, url_prefix="/koordinator/tilflyttere")
 bp.record_once(lambda state: labels.register(state.app))
@@ -359,7 +359,7 @@ def letter(case_id: int):
 @role_required("coordinator")
 def hand_over(case_id: int):
     case = services.get_case(case_id, actor=current_user)
-    form = StatusForm()
+    form = HandOverForm()
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)

@@ -63,6 +63,13 @@ class StatusForm(FlaskForm):
                          render_kw={"rows": 2, "maxlength": 5000})
 
 
+class HandOverForm(StatusForm):
+    """The hand-over: its note is a message the forum reads, so it says so."""
+
+    note = TextAreaField(_l("Besked til lokalrådet (valgfri)"), validators=[max_length(20_000)], filters=[drop_nul],
+                         render_kw={"rows": 3, "maxlength": 5000})
+
+
 class NextActionForm(FlaskForm):
     next_action_on = StringField(_l("Næste handling senest"), validators=[max_length(40)], filters=[drop_nul],
                                  render_kw={"type": "date"})

@@ -48,6 +48,7 @@ def _page(case, ho, form=None, status: int = 200):
     ))
     html = render_template("outreach/forum_case.html", case=case, n=case.newcomer, ho=ho, notes=notes,
                            form=form or NoteForm(), events=handover.forum_events(ho.forum_id),
+                           handover_note=handover.handover_note(ho),
                            languages=LANGUAGE_NAMES,
                            suggestion_reasons=lambda item: suggestions.reasons(item, get_locale(), distance=False))
     db.session.commit()

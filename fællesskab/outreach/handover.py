@@ -22,7 +22,7 @@ from ..extensions import db
 from ..mail import services as mail
 from . import services, workflow
 from .labels import mail_language
-from .models import Case, HandOver, Newcomer
+from .models import Case, CaseNote, HandOver, Newcomer
 
 FORUM_UPDATES = ("contacted", "attended")
 
@@ -49,11 +49,15 @@ def hand_over(case: Case, *, actor, note: str = "") -> HandOver:
     if reason:
         raise InvalidTransition(reason)
     forum = case.forum
+    note = services.clean_note(note, required=False)
     handover = HandOver(case=case, forum=forum, handed_at=utcnow(), handed_by_id=actor.id)
     db.session.add(handover)
     case.handed_to_forum_id = forum.id
-    services.transition(case, workflow.HANDED_OVER, actor=actor, note=note, via_action=True)
-    services.add_timeline_entry(case, "handover", forum.name, actor=actor, data={"forum_id": forum.id}, forum_id=forum.id)
+    # The note is the coordinator's message to the forum: it goes on the hand-over entry
+    # (which the forum sees), not on the status change (which it does not).
+    services.transition(case, workflow.HANDED_OVER, actor=actor, via_action=True)
+    services.add_timeline_entry(case, "handover", note, actor=actor, forum_id=forum.id,
+                                data={"forum_id": forum.id, "forum_name": forum.name})
     audit.record(actor, "handover", "newcomer", case.newcomer_id, f"overdraget til {forum.name} (sag #{case.id})")
     _notify_forum(case, forum)
     db.session.flush()
@@ -75,6 +79,14 @@ def _notify_forum(case: Case, forum) -> None:
 def active_handover(case: Case) -> HandOver | None:
     return db.session.scalar(sa.select(HandOver).where(HandOver.case_id == case.id, HandOver.ended_at.is_(None))
                              .order_by(HandOver.id.desc()).limit(1))
+
+
+def handover_note(handover: HandOver) -> CaseNote | None:
+    """The timeline entry of this hand-over: who wrote it, and the coordinator's message to the forum."""
+    return db.session.scalar(
+        sa.select(CaseNote).where(CaseNote.case_id == handover.case_id, CaseNote.kind == "handover",
+                                  CaseNote.forum_id == handover.forum_id, CaseNote.created_at >= handover.handed_at)
+        .order_by(CaseNote.created_at, CaseNote.id).limit(1))
 
 
 def _require_forum(actor) -> int:

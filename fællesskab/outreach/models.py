@@ -246,6 +246,7 @@ class HandOver(db.Model):
 
     case: Mapped[Case] = relationship()
     forum: Mapped[Forum] = relationship()
+    handed_by: Mapped[User | None] = relationship()
     attended_event: Mapped[Event | None] = relationship()
 
     @property

@@ -67,7 +67,7 @@ def test_the_forum_sees_and_updates_only_its_handed_over_people(client, db, logi
     assert "sofie@example.org" in detail and "+45 20 00 00 01" in detail and "fodbold, kor" in detail
     assert "2 voksne, 2 børn (4, 9 år)" in detail
     assert "Stationsvej" not in detail  # no street address for the forum
-    assert "Glæder sig" not in detail  # nor the coordinator's notes
+    assert "Glæder sig" in detail  # the hand-over note is written to the forum
     assert client.get(f"{FORUM}{not_handed.id}").status_code == 403
     assert client.get(f"{FORUM}99999999").status_code == 404
     views = audit_rows(action="view", actor_id=forum_user.id)
@@ -112,3 +112,48 @@ def test_withdrawn_handover_consent_ends_the_forums_access(client, db, login, ma
     assert db.session.get(Case, case.id).status == "matched"
     login(forum_user)
     assert client.get(f"{FORUM}{case.id}").status_code == 403
+
+
+def _handover_item(page: str) -> str:
+    """The hand-over entry of a rendered timeline."""
+    start = page.index("timeline__item--handover")
+    return page[start:page.index("</li>", start)]
+
+
+def test_the_forum_sees_who_handed_over_when_and_the_note(client, db, login, make_user, make_case, almind_forum):
+    coordinator = make_user("coordinator", name="Karen Koordinator", email="karen@kolding.example")
+    forum_user = make_user("forum", forum=almind_forum)
+    login(coordinator)
+    case = matched_case(db, make_case, coordinator, name="Sofie Lund", email="sofie@example.org",
+                        phone="+45 20 00 00 01", handover=True)
+    client.post(f"{BASE}{case.id}/noter", data={"text": "Intern: ringede to gange"})
+    hand_page = client.get(f"{BASE}{case.id}/overdrag").get_data(as_text=True)
+    assert "Besked til lokalrådet" in hand_page  # the coordinator knows who reads the note
+    client.post(f"{BASE}{case.id}/overdrag", data={"status": "handed_over", "note": "Spiller gerne fodbold om tirsdagen"})
+
+    login(forum_user)
+    detail = client.get(f"{FORUM}{case.id}").get_data(as_text=True)
+    assert "Spiller gerne fodbold om tirsdagen" in detail
+    assert "Intern: ringede to gange" not in detail  # the coordinator's own notes stay with the coordinator
+    assert "Karen Koordinator" in detail and "karen@kolding.example" in detail
+    assert "sofie@example.org" in detail and "+45 20 00 00 01" in detail
+    item = _handover_item(detail)
+    assert "Karen Koordinator" in item  # the coordinator did it, not the forum
+    assert item.count("Almind Testforum") <= 1  # the forum's name once, not twice
+    assert "Spiller gerne fodbold om tirsdagen" in item
+
+    english = client.get(f"{FORUM}{case.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Message from the coordinator" in english and "Handed over" in english
+
+
+def test_the_coordinators_timeline_credits_the_coordinator_with_the_hand_over(client, db, login, make_user,
+                                                                             make_case, almind_forum):
+    coordinator = make_user("coordinator", name="Karen Koordinator")
+    login(coordinator)
+    case = matched_case(db, make_case, coordinator, handover=True)
+    client.post(f"{BASE}{case.id}/overdrag", data={"status": "handed_over", "note": "Ring efter kl. 16"})
+    page = client.get(f"{BASE}{case.id}").get_data(as_text=True)
+    item = _handover_item(page)
+    assert "Karen Koordinator" in item and item.count("Almind Testforum") == 1
+    assert "Ring efter kl. 16" in item
+    assert page.count("Ring efter kl. 16") == 1  # once, on the hand-over, not again on the status change
