@@ -217,6 +217,31 @@ def inbox_page(f: InboxFilters, *, user, today: date, page: Any = 1, per_page: A
     return Page(items=load_cases(ids, by), page=page, per_page=per_page, total=total), counts
 
 
+# ---------- the coordinator's front page ----------
+
+@dataclass
+class TodaysWork:
+    """The first few new cases and follow-ups due (each with its total), and how many are overdue."""
+
+    new: Page
+    due: Page
+    overdue: int
+    new_filters: InboxFilters
+    due_filters: InboxFilters
+    overdue_filters: InboxFilters
+
+
+def todays_work(*, user, today: date, limit: int = 5) -> TodaysWork:
+    """Today's cases for the front page, through the inbox's own filters (so its links show the same)."""
+    new_f = InboxFilters(status=workflow.NEW, sort="nyeste")
+    due_f = InboxFilters(due="forfaldne")
+    overdue_f = InboxFilters(due="overskredne")
+    new, _counts = inbox_page(new_f, user=user, today=today, per_page=limit)
+    due, _counts = inbox_page(due_f, user=user, today=today, per_page=limit)
+    overdue = total_for(overdue_f, status_counts(overdue_f, user=user, today=today))
+    return TodaysWork(new, due, overdue, new_f, due_f, overdue_f)
+
+
 # ---------- statistics (everyone counts, consent or not) ----------
 
 def statistics() -> dict[str, Any]:

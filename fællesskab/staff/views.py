@@ -5,11 +5,14 @@ a forum's event tools (create, edit, cancel, duplicate, sign-ups, CSV) in `forum
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask import Blueprint, render_template
 from flask_login import current_user
 
 from ..accounts.decorators import role_required
+from ..core import audit
 from ..core.time import utcnow
 from ..directory import revisions, stewardship
 from ..directory.models import Association
@@ -17,6 +20,10 @@ from ..events import moderation, registrations
 from ..events import services as events
 from ..events.models import Event, EventRevision
 from ..extensions import db
+from ..outreach import inbox
+from ..outreach import services as outreach
+
+WELCOME_DAYS = 30  # how far ahead the front page lists welcome meetings and their sign-ups
 
 coordinator_bp = Blueprint("coordinator", __name__, url_prefix="/koordinator")
 forum_bp = Blueprint("forum", __name__, url_prefix="/forum")
@@ -25,6 +32,14 @@ forum_bp = Blueprint("forum", __name__, url_prefix="/forum")
 @coordinator_bp.get("/")
 @role_required("coordinator")
 def dashboard():
+    """Today's work first (new cases, follow-ups due, welcome sign-ups, approvals), then the directory's health."""
+    today = outreach.today()
+    work = inbox.todays_work(user=current_user, today=today)
+    shown = list(dict.fromkeys(c.id for c in [*work.new.items, *work.due.items]))
+    if shown:  # names of newcomers are personal data: their showing is audited like the inbox's
+        audit.record(current_user, "list", "cases", None, "forsiden: sager " + ",".join(str(i) for i in shown))
+    now = utcnow()
+    welcome = events.upcoming(limit=10, kind="welcome-meeting", start=now, end=now + timedelta(days=WELCOME_DAYS))
     counts = dict(db.session.execute(
         sa.select(Association.status, sa.func.count()).group_by(Association.status)
     ).all())
@@ -34,9 +49,13 @@ def dashboard():
     ))
     queue = moderation.queue()
     listing_changes = revisions.pending_count()
-    return render_template("staff/coordinator.html", counts=counts, stale=stale, pending=queue[:20],
+    html = render_template("staff/coordinator.html", counts=counts, stale=stale, pending=queue[:20],
                            queue_size=len(queue) + listing_changes, listing_changes=listing_changes,
-                           unanswered=stewardship.unanswered(), upcoming=events.upcoming(limit=10))
+                           unanswered=stewardship.unanswered(), upcoming=events.upcoming(limit=10),
+                           work=work, today=today, welcome=welcome, welcome_days=WELCOME_DAYS,
+                           signups=registrations.counts([o.event.id for o in welcome]))
+    db.session.commit()  # the audit row
+    return html
 
 
 @forum_bp.get("/")
