@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import LANGUAGES, horizontal_overflow, press_until_focused
+from .helpers import LANGUAGES, axe_violations, describe, horizontal_overflow, press_until_focused
 
 pytestmark = pytest.mark.browser
 
@@ -85,3 +85,17 @@ def test_wide_screen_shows_menu_and_filters_without_a_button(page_factory):
     assert page.locator("#soeg-near").is_visible()
     assert not page.locator(".search-filters__button").is_visible()
     assert page.locator(".search-sidebar .facet a").first.is_visible()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_phone_layout_passes_axe_at_390(page_factory, axe_path, lang):
+    """The folded and the opened menu and filters pass axe on /soeg and the inbox."""
+    for role, path in ((None, "/soeg?q=fodbold"), ("coordinator", "/koordinator/tilflyttere/")):
+        page = page_factory(lang=lang, role=role, bypass_csp=True, **PHONE)
+        page.goto(path)
+        violations = axe_violations(page, axe_path)
+        assert not violations, f"{path} folded:\n{describe(violations)}"
+        page.locator(".site-menu__button").click()
+        page.locator(".search-filters__button").click()
+        violations = axe_violations(page, axe_path)
+        assert not violations, f"{path} opened:\n{describe(violations)}"
