@@ -100,7 +100,7 @@ def test_two_factor_pages_pass_axe(page_factory, live_server, axe_path, lang):
     assert page.locator("#code").get_attribute("autocomplete") == "one-time-code"
     assert page.locator("#code").get_attribute("inputmode") == "numeric"
     _axe(page, axe_path, problems, "code after the password")
-    page.locator("details summary").click()
+    page.locator("main details summary").click()  # the header has a <details> menu too
     _submit(page, "form:has(#recovery_code) [type=submit]")  # empty: an error
     _axe(page, axe_path, problems, "recovery code with an error")
     page.fill("#code", pyotp.TOTP(secret).at(time.time() + 30))
@@ -151,7 +151,7 @@ def test_two_factor_round_with_the_keyboard_only(page, live_server, lang):
     _password_by_keyboard(page, email)
     assert "/login/kode" in page.url
     # the recovery code, behind its disclosure, opened with the keyboard
-    tab_to(page, "details summary")
+    tab_to(page, "main details summary")
     page.keyboard.press("Enter")
     type_into(page, "#recovery_code", codes[0])
     _follow(page, "form:has(#recovery_code) [type=submit]")
