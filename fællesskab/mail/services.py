@@ -153,6 +153,13 @@ def purge_unsent(*, now=None) -> int:
     return result.rowcount or 0
 
 
+def backlog():
+    """(how many messages wait unsent, when the oldest of them was queued — None if none)."""
+    return tuple(db.session.execute(
+        sa.select(sa.func.count(), sa.func.min(OutboxMessage.created_at)).where(OutboxMessage.status == "queued")
+    ).one())
+
+
 def queued_count() -> int:
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "queued")

@@ -164,11 +164,7 @@ def _mail(cfg) -> list[Finding]:
 
 
 def _oldest_unsent_minutes() -> float | None:
-    import sqlalchemy as sa
+    from ..mail.services import backlog
 
-    from ..extensions import db
-    from ..mail.models import OutboxMessage
-
-    oldest = db.session.scalar(sa.select(sa.func.min(OutboxMessage.created_at))
-                               .where(OutboxMessage.status == "queued"))
+    _count, oldest = backlog()
     return None if oldest is None else (utcnow() - oldest).total_seconds() / 60

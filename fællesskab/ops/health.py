@@ -16,7 +16,7 @@ from alembic.script import ScriptDirectory
 from flask import Flask
 
 from ..extensions import db
-from ..mail.models import OutboxMessage
+from ..mail.services import backlog as mail_backlog
 from ..search import health as search_health
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
@@ -67,10 +67,7 @@ def check_search(app: Flask) -> Check:
 
 def check_mail(limit: int) -> Check:
     try:
-        backlog, oldest = db.session.execute(
-            sa.select(sa.func.count(), sa.func.min(OutboxMessage.created_at))
-            .where(OutboxMessage.status == "queued")
-        ).one()
+        backlog, _oldest = mail_backlog()
     except sa.exc.SQLAlchemyError as exc:
         db.session.rollback()
         return Check("mail", False, f"outbox cannot be read ({type(exc).__name__})")

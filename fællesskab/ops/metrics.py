@@ -13,7 +13,6 @@ import ipaddress
 import os
 import time
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -21,8 +20,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 
 from ..core import metrics
 from ..core.time import utcnow
-from ..extensions import db
-from ..mail.models import OutboxMessage
+from ..mail.services import backlog as mail_backlog
 from ..search import index_lag
 
 bp = Blueprint("ops_metrics", __name__)
@@ -48,9 +46,7 @@ class DatabaseCollector:
         self.app = app
 
     def collect(self):
-        backlog, oldest = db.session.execute(
-            sa.select(sa.func.count(), sa.func.min(OutboxMessage.created_at))
-            .where(OutboxMessage.status == "queued")).one()
+        backlog, oldest = mail_backlog()
         yield GaugeMetricFamily("faellesskab_mail_outbox_unsent", "Emails waiting to be sent", value=backlog)
         yield GaugeMetricFamily("faellesskab_mail_outbox_oldest_unsent_seconds",
                                 "Age of the oldest email waiting to be sent (0: none waits)",
