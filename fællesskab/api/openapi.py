@@ -12,7 +12,7 @@ from ..core.pagination import MAX_PAGE, MAX_PER_PAGE
 from ..core.vocab import CATEGORIES, TARGET_GROUPS
 from ..geo.addresses import MAX_QUERY_LENGTH as MAX_ADDRESS_LENGTH
 from ..geo.suggest import MAX_LIMIT as MAX_SUGGESTIONS
-from ..search.params import MAX_QUERY_LENGTH, MAX_RADIUS_KM, SORTS, TYPES
+from ..search import MAX_QUERY_LENGTH, MAX_RADIUS_KM, SORTS, TYPES
 from . import bp
 
 JSON = "application/json"

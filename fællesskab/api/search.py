@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask import jsonify, request, url_for
 
 from ..core.pagination import checked_page
-from ..search.params import parse_params
-from ..search.services import Hit, SearchResult, search
+from ..search import Hit, SearchResult, parse_params, search
 from ..surveys.search_log import record_if_empty
 from . import bp
 

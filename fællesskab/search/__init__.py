@@ -1,4 +1,10 @@
-"""Full-text search over associations and events (Whoosh; see DESIGN.md).
+"""Full-text search over associations and events (see DESIGN.md and port.py).
+
+Callers outside `search/` use only the names this module exports (`__all__`):
+`engine()` gives the configured engine (port.SearchEngine), `search()` runs a
+search on it, and the port's plain values cross the boundary.
+
+The rest of this module is the Whoosh engine's node-local state.
 
 `init_app(app)` wires the index into the app: it registers the session hooks
 that keep the index in sync (sync.py) and looks at the index on disk. The
@@ -17,10 +23,20 @@ from typing import Callable
 from flask import Flask
 
 from .index import MISSING, OK, STALE, ForeignFolder, SearchIndex
+from .params import MAX_QUERY_LENGTH, MAX_RADIUS_KM, SORTS, TYPES, SearchParams, parse_params
+from .port import Candidate, CandidateQuery, Candidates, Hit, Location, SearchEngine, SearchResult
+
+__all__ = [
+    "engine", "search", "init_app", "health", "index_lag", "rebuild", "clear_index",
+    "SearchEngine", "SearchParams", "parse_params", "SearchResult", "Hit", "Location",
+    "CandidateQuery", "Candidates", "Candidate",
+    "MAX_QUERY_LENGTH", "MAX_RADIUS_KM", "SORTS", "TYPES",
+]
 
 log = logging.getLogger(__name__)
 
 EXTENSION = "faellesskab_search"
+ENGINE = "faellesskab_search_engine"
 RETRY_SECONDS = 5.0  # wait before checking again when the database is not ready
 REFUSED_RETRY_SECONDS = 60.0  # wait before looking at a refused index folder again
 PRUNE_EVERY = 3600.0  # seconds between prunes of the change log by one process
@@ -193,6 +209,27 @@ def init_app(app: Flask) -> None:
         level = logging.INFO if state.start_status == MISSING else logging.WARNING
         log.log(level, "search index at %s is %s; it is rebuilt on first use",
                 state.index.path, state.start_status)
+
+
+def engine(app: Flask | None = None) -> SearchEngine:
+    """The app's search engine (SEARCH_BACKEND), made once per app."""
+    from flask import current_app
+
+    app = app or current_app._get_current_object()
+    found = app.extensions.get(ENGINE)
+    if found is None:
+        from .engines import make_engine
+
+        found = app.extensions[ENGINE] = make_engine(app)
+    return found
+
+
+def search(params: SearchParams) -> SearchResult:
+    """Run a search on the app's engine (port.SearchEngine.search)."""
+    from ..core import metrics
+
+    with metrics.SEARCH_SECONDS.time():
+        return engine().search(params)
 
 
 def get_state(app: Flask) -> SearchState:

@@ -41,6 +41,7 @@ from ..geo.lookup import locate_text
 from . import get_index, get_state
 from .analysis import category_of
 from .params import SearchParams
+from .port import Hit, Location, SearchResult
 from .query import ParsedQuery, match, parse, score
 from .snapshot import FACETS, Snapshot, cell_of, ids_from_mask, mask_from_ids
 
@@ -56,39 +57,6 @@ LOCATE_CACHE_SECONDS = 600.0
 FACET_LIMIT = {"place": 60}
 
 
-@dataclass
-class Location:
-    lat: float
-    lon: float
-    precision: str
-    label: str
-
-    def to_json(self) -> dict:
-        return {"lat": round(self.lat, 5), "lon": round(self.lon, 5), "precision": self.precision,
-                "label": self.label}
-
-
-@dataclass
-class Hit:
-    data: dict
-    score: float
-    distance_km: float | None
-
-
-@dataclass
-class SearchResult:
-    params: SearchParams
-    total: int
-    hits: list[Hit]
-    facets: dict[str, dict[str, int]]
-    location: Location | None = None
-    suggestion: str | None = None
-    notice: str | None = None  # "any_words" | "place_relaxed" | "stop_words"
-    terms: set[str] = field(default_factory=set)  # for highlighting
-    related_categories: list[str] = field(default_factory=list)
-
-
-@metrics.SEARCH_SECONDS.time()
 def search(params: SearchParams) -> SearchResult:
     """Run a search. The database is read only to geocode `near` and for the
     place names (both cached for a while); everything else comes from the index.
@@ -96,10 +64,6 @@ def search(params: SearchParams) -> SearchResult:
     :raises ValidationError: `near` names no place we can find.
     """
     app = current_app._get_current_object()
-    if app.config.get("SEARCH_BACKEND") == "postgres":  # PostgreSQL full-text search (search/pg/)
-        from .pg.backend import search as search_postgres
-
-        return search_postgres(params)
     location = resolve_location(params)
     index = get_index(app)
     try:

@@ -20,7 +20,7 @@ from ..geo.maps import build_map
 from ..places.services import list_places
 from .highlight import highlight, snippet
 from .params import SearchParams, parse_params
-from .services import search
+from . import search
 from ..surveys.search_log import record_if_empty
 
 bp = Blueprint("search", __name__)
