@@ -216,11 +216,13 @@ def engine(app: Flask | None = None) -> SearchEngine:
     from flask import current_app
 
     app = app or current_app._get_current_object()
-    found = app.extensions.get(ENGINE)
+    backend = app.config.get("SEARCH_BACKEND") or "whoosh"  # read each time: tests switch it
+    made = app.extensions.setdefault(ENGINE, {})
+    found = made.get(backend)
     if found is None:
         from .engines import make_engine
 
-        found = app.extensions[ENGINE] = make_engine(app)
+        found = made[backend] = make_engine(app)
     return found
 
 
