@@ -91,6 +91,8 @@ def test_reindex_goes_through_the_port(node):
     assert "PostgreSQL-søgetabellen er genopbygget" in result.output
     assert "Søgeindekset er genopbygget" not in result.output  # no Whoosh index is built beside it
     assert names(node.test_client(), "skak") == ["Vamdrup Skakklub"]
+    sync = node.test_cli_runner().invoke(args=["search", "sync"])
+    assert sync.exit_code == 0 and "intet at synkronisere" in sync.output
     assert not os.path.exists(node.config["SEARCH_INDEX_DIR"])
 
 
