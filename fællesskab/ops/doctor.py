@@ -45,7 +45,7 @@ def examine(app: Flask) -> list[Finding]:
         _limiter_storage(cfg),
         _mfa(cfg),
         _proxies(cfg),
-        _search_engine(cfg),
+        _search_engine(app),
         _retention(cfg),
         *_database(app),
         *_mail(cfg),
@@ -108,11 +108,17 @@ def _proxies(cfg) -> Finding:
     return Finding("ok", f"TRUSTED_PROXIES={cfg['TRUSTED_PROXIES']}")
 
 
-def _search_engine(cfg) -> Finding:
-    if cfg.get("SEARCH_BACKEND") == "postgres":
-        return Finding("ok", "search: PostgreSQL full-text search, shared by every node")
-    return Finding("ok", "search: Whoosh, one index per node (kept in step through the change log; "
-                         "SEARCH_BACKEND=postgres for national scale)")
+def _search_engine(app: Flask) -> Finding:
+    from ..search import engine
+
+    search = engine(app)
+    ok, detail = search.health()
+    if not ok:
+        return Finding("fail", f"search ({search.name}): {detail}", "run flask --app wsgi search reindex; see the log")
+    if search.name == "postgres":
+        return Finding("ok", f"search: PostgreSQL full-text search, shared by every node ({detail})")
+    return Finding("ok", f"search: Whoosh, one index per node ({detail}; kept in step through the change log; "
+                         "SEARCH_BACKEND=postgres for several nodes or national scale)")
 
 
 def _retention(cfg) -> Finding:

@@ -17,7 +17,7 @@ from flask import Flask
 
 from ..extensions import db
 from ..mail.services import backlog as mail_backlog
-from ..search import health as search_health
+from ..search import engine as search_engine
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                               "migrations")
@@ -61,8 +61,9 @@ def check_migrations() -> Check:
 
 
 def check_search(app: Flask) -> Check:
-    ok, detail = search_health(app)
-    return Check("search", ok, detail)
+    engine = search_engine(app)
+    ok, detail = engine.health()
+    return Check("search", ok, f"{engine.name}: {detail}")
 
 
 def check_mail(limit: int) -> Check:

@@ -21,7 +21,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from ..core import metrics
 from ..core.time import utcnow
 from ..mail.services import backlog as mail_backlog
-from ..search import index_lag
+from ..search import engine as search_engine
 
 bp = Blueprint("ops_metrics", __name__)
 
@@ -51,7 +51,7 @@ class DatabaseCollector:
         yield GaugeMetricFamily("faellesskab_mail_outbox_oldest_unsent_seconds",
                                 "Age of the oldest email waiting to be sent (0: none waits)",
                                 value=(utcnow() - oldest).total_seconds() if oldest else 0.0)
-        pending, age = index_lag(self.app)
+        pending, age = search_engine(self.app).lag()  # (0, None) on postgres: nothing to replay
         yield GaugeMetricFamily("faellesskab_search_index_lag_changes",
                                 "Changes committed to the database and not yet in this node's search index",
                                 value=pending)

@@ -196,19 +196,36 @@ class _NoTables(Exception):
 
 
 def init_app(app: Flask) -> None:
-    """Attach the search index to `app` and start keeping it in sync."""
+    """Attach the configured search engine to `app` and start keeping it in sync.
+
+    With SEARCH_BACKEND=postgres there is no Whoosh index at all: no index
+    folder, no change log; the sync hooks write `search_documents` in the
+    changing transaction (sync.py).
+    """
     from . import sync
 
     from .pg import init_app as init_postgres_backend
 
     init_postgres_backend(app)  # SEARCH_BACKEND=postgres: checked here, so a bad setting stops the start
-    state = SearchState(app)
-    app.extensions[EXTENSION] = state
     sync.register()
-    if state.start_status != OK:
-        level = logging.INFO if state.start_status == MISSING else logging.WARNING
-        log.log(level, "search index at %s is %s; it is rebuilt on first use",
-                state.index.path, state.start_status)
+    if uses_whoosh(app):
+        state = SearchState(app)
+        app.extensions[EXTENSION] = state
+        log.info("search engine: whoosh (a node-local index at %s)", state.index.path)
+        if state.start_status != OK:
+            level = logging.INFO if state.start_status == MISSING else logging.WARNING
+            log.log(level, "search index at %s is %s; it is rebuilt on first use",
+                    state.index.path, state.start_status)
+    else:
+        log.info("search engine: postgres (full-text search in the database; no index on this node)")
+
+
+def uses_whoosh(app: Flask) -> bool:
+    """Whether the app searches a Whoosh index (SEARCH_BACKEND=whoosh, the default).
+
+    Read each time: the tests switch SEARCH_BACKEND on one app.
+    """
+    return (app.config.get("SEARCH_BACKEND") or "whoosh") == "whoosh"
 
 
 def engine(app: Flask | None = None) -> SearchEngine:
@@ -235,7 +252,12 @@ def search(params: SearchParams) -> SearchResult:
 
 
 def get_state(app: Flask) -> SearchState:
-    return app.extensions[EXTENSION]
+    """The Whoosh engine's state; made on first use by an app started with another engine
+    (matching read the Whoosh index directly until it asked the port)."""
+    state = app.extensions.get(EXTENSION)
+    if state is None:
+        state = app.extensions.setdefault(EXTENSION, SearchState(app))
+    return state
 
 
 def get_index(app: Flask) -> SearchIndex:

@@ -15,7 +15,7 @@ search_cli = AppGroup("search", help="The search index.")
 def reindex_command() -> None:
     """Rebuild the search index from the database, with a progress bar."""
     from ..extensions import db
-    from . import rebuild
+    from . import engine
     from .index import ForeignFolder
     from .source import count_documents, has_tables
 
@@ -23,27 +23,21 @@ def reindex_command() -> None:
     if not has_tables(db.engine):
         click.echo("Fejl: databasen har ingen tabeller; kør først `flask --app wsgi db upgrade`.", err=True)
         sys.exit(1)
+    search = engine(app)
+    postgres = search.name == "postgres"
+    label = "Genopbygger search_documents (PostgreSQL)" if postgres else "Genopbygger søgeindekset"
     total = count_documents(db.engine)
     started = time.perf_counter()
     try:
-        with click.progressbar(length=total, label="Genopbygger søgeindekset", show_pos=True,
-                               file=sys.stderr) as bar:
-            written = rebuild(app, progress=bar.update)
+        with click.progressbar(length=total, label=label, show_pos=True, file=sys.stderr) as bar:
+            written = search.rebuild(progress=bar.update)
     except ForeignFolder as exc:
         click.echo(f"Fejl: {exc.path} indeholder filer, som søgeindekset ikke har skrevet "
                    f"({', '.join(exc.foreign[:5])}{' …' if len(exc.foreign) > 5 else ''}); intet er slettet. "
                    "Sæt SEARCH_INDEX_DIR til en tom eller ny mappe.", err=True)
         sys.exit(1)
-    click.echo(f"Søgeindekset er genopbygget: {written} dokumenter på {time.perf_counter() - started:.1f} s.")
-    if app.config.get("SEARCH_BACKEND") == "postgres":
-        from .pg import rebuild as rebuild_postgres
-
-        started = time.perf_counter()
-        with click.progressbar(length=total, label="Genopbygger search_documents (PostgreSQL)", show_pos=True,
-                               file=sys.stderr) as bar:
-            written = rebuild_postgres(app, progress=bar.update)
-        click.echo(f"PostgreSQL-søgetabellen er genopbygget: {written} dokumenter på "
-                   f"{time.perf_counter() - started:.1f} s.")
+    what = "PostgreSQL-søgetabellen" if postgres else "Søgeindekset"
+    click.echo(f"{what} er genopbygget: {written} dokumenter på {time.perf_counter() - started:.1f} s.")
 
 
 @search_cli.command("sync")
@@ -56,6 +50,9 @@ def sync_command(prune: bool) -> None:
     from . import changelog, get_state
 
     app = current_app._get_current_object()
+    if app.config.get("SEARCH_BACKEND") == "postgres":
+        click.echo("SEARCH_BACKEND=postgres: ingen søgeindeks på denne node og intet at synkronisere.")
+        return
     state = get_state(app)
     state.ensure_ready()
     applied = state.poll(force=True)

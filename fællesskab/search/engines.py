@@ -88,10 +88,15 @@ class PostgresEngine:
         """Nothing to do: the rows go with the tables they were written beside."""
 
     def health(self) -> tuple[bool, str]:
-        from .pg import ensure_ready
+        from .pg import EXTENSION, ensure_ready
 
-        ensure_ready(self.app)
-        return True, "postgres full-text search"
+        ensure_ready(self.app)  # the first call in a process fills a stale table, as the first search would
+        state = self.app.extensions.get(EXTENSION)
+        if state is None or not state.ready:
+            return False, "search_documents not checked or being rebuilt; see the log"
+        if state.trigrams is False:
+            return True, "search_documents checked; pg_trgm missing, close spellings without an index"
+        return True, "search_documents checked"
 
     def lag(self) -> tuple[int, float | None]:
         return 0, None  # written in the same transaction as the change

@@ -3,11 +3,14 @@
 Hooks on `db.session`:
 
 * `after_flush` builds the documents of every Association and Event that was
-  added, changed or deleted (and of events whose host association changed),
-  and keeps them with the innermost transaction (root or SAVEPOINT);
-  and inserts one `search_changes` row per document in the same transaction
+  added, changed or deleted (and of events whose host association changed).
+  With SEARCH_BACKEND=postgres it writes them to `search_documents` on the
+  session's connection (same transaction) and that is all. With Whoosh it
+  keeps them with the innermost transaction (root or SAVEPOINT) and inserts
+  one `search_changes` row per document in the same transaction
   (changelog.py: every other app node replays those into its own index);
-* `after_commit` of the root transaction writes them to this node's index;
+* `after_commit` of the root transaction writes them to this node's index
+  (the engine's `write`);
 * a released SAVEPOINT hands its changes to the enclosing transaction, a
   rolled-back one (or a rolled-back root) drops them, so a rollback never
   reaches the index.
@@ -61,15 +64,17 @@ def _after_flush(session, _flush_context) -> None:
     except Exception:  # never break the caller's flush
         log.exception("search: could not build documents after flush; run `flask search reindex`")
         return
-    if changes:
-        session.info.setdefault(PENDING, {}).setdefault(_current(session), {}).update(changes)
-        # The change log for the other app nodes, in this same transaction: if
-        # this fails, the caller's change must fail too (else a node misses it).
-        changelog.record(session.connection(), list(changes))
-        if has_app_context() and current_app.config.get("SEARCH_BACKEND") == "postgres":
-            from .pg.store import write  # the shared table every node searches (same transaction)
+    if not changes:
+        return
+    if has_app_context() and current_app.config.get("SEARCH_BACKEND") == "postgres":
+        from .pg.store import write  # the shared table every node searches (same transaction)
 
-            write(session.connection(), changes)
+        write(session.connection(), changes)
+        return  # nothing for after_commit: no node keeps an index of its own
+    session.info.setdefault(PENDING, {}).setdefault(_current(session), {}).update(changes)
+    # The change log for the other app nodes, in this same transaction: if
+    # this fails, the caller's change must fail too (else a node misses it).
+    changelog.record(session.connection(), list(changes))
 
 
 def collect_changes(session) -> dict[str, dict | None]:
@@ -125,10 +130,10 @@ def _after_commit(session) -> None:
     changes = session.info.get(PENDING, {}).pop(session.get_transaction(), None)
     if not changes or not has_app_context():
         return
-    from . import apply_changes
+    from . import engine
 
     try:
-        apply_changes(current_app._get_current_object(), changes)
+        engine(current_app._get_current_object()).write(changes)
     except Exception:
         log.exception("search: could not write %d change(s) to the index; run `flask search reindex`",
                       len(changes))

@@ -36,9 +36,9 @@ from ...geo.distance import bounding_box
 from ..analysis import category_of, edit_distance, word_terms
 from ..params import SearchParams
 from ..query import ParsedQuery, parse
-from ..services import (BLEND_PROXIMITY, BLEND_RELEVANCE, EARTH_RADIUS_KM, FACET_LIMIT, GOOD_MATCH,
-                        PAST_GRACE_SECONDS, PROXIMITY_HALF_KM, Hit, Location, SearchResult, place_terms,
-                        resolve_location)
+from ..common import (BLEND_PROXIMITY, BLEND_RELEVANCE, EARTH_RADIUS_KM, FACET_LIMIT, GOOD_MATCH,
+                      PAST_GRACE_SECONDS, PROXIMITY_HALF_KM, place_terms, resolve_location)
+from ..port import Hit, Location, SearchResult
 from ..schema import FIELD_WEIGHTS
 from . import ensure_ready, has_trigrams
 from .rows import WEIGHTS, quote
