@@ -211,8 +211,11 @@ FILTERS = [
     ({"place": "almind"}, {"C-06", "E-01", "E-02"}),
     ({"type": "event"}, UPCOMING_EVENTS),
     ({"type": "association"}, ALL_ASSOCIATIONS),
+    ({"category": "sport,music", "type": "association"}, {"C-01", "C-02", "C-03", "C-04", "C-05", "C-08"}),
     ({"type": "association", "age": "4"}, ALL_ASSOCIATIONS - {"C-01", "C-09"}),  # 6–14 and 7–16 are too old
+    ({"type": "association", "age": "10"}, ALL_ASSOCIATIONS),  # within both, and the rest give no ages
     ({"type": "association", "age": "15"}, ALL_ASSOCIATIONS - {"C-01"}),
+    ({"type": "association", "age": "30"}, ALL_ASSOCIATIONS - {"C-01", "C-09"}),
     ({"type": "association", "newcomers": "1"}, ALL_ASSOCIATIONS - {"C-02", "C-10"}),
     ({"type": "event", "upcoming": "0"}, set(EVENTS)),
     ({"q": "fodbold", "type": "association"}, {"C-01", "C-02"}),
@@ -322,7 +325,7 @@ def test_pages_split_one_order(ctx):
     assert [len(p.hits) for p in pages] == [5, 5, 2]
     assert all(p.total == 12 for p in pages)
     assert [x for p in pages for x in ext_ids(p)] == ext_ids(whole)
-    assert pages[1].params.page == 2
+    assert pages[1].params.page == 2 and pages[1].params.per_page == 5
 
 
 def test_pages_of_a_query_with_a_location(ctx):
