@@ -559,3 +559,32 @@ def test_candidates_nearby_pool_without_interests(ctx):
 def test_search_params_are_plain_values(ctx):
     assert parse_params(MultiDict({"q": " fodbold  klub ", "category": "sport,music"})) == SearchParams(
         q="fodbold klub", category=("sport", "music"))
+
+
+# --- the two engines side by side (the PostgreSQL app) --------------------------------------------
+
+def test_both_engines_give_the_same_answers(ctx):
+    """The same data in both engines: the same totals, top results, facets and suggestions."""
+    if ctx.backend != "postgres":
+        pytest.skip("runs once, on the postgres engine's data (the Whoosh index is rebuilt from it)")
+    asks = [{"q": q, **args} for q, args, _first, _whole in QUERIES] + [args for args, _expected in FILTERS]
+    asks += [{"q": "fodbold", "near": "Vamdrup"}, {"q": "fodbold", "lat": KOLDING[0], "lon": KOLDING[1], "radius_km": 20},
+             {"q": "badminton petanque"}, {"q": "badminton vamdrup"}, {"q": "og i på"}]
+
+    def answers():
+        out = []
+        for args in asks:
+            result = run(per_page=100, **args)
+            out.append((args, result.total, set(ext_ids(result)[:3]), result.facets, result.suggestion,
+                        result.notice))
+        return out
+
+    postgres = answers()
+    ctx.app.config["SEARCH_BACKEND"] = "whoosh"
+    try:
+        assert engine().rebuild() == 13
+        whoosh = answers()
+    finally:
+        ctx.app.config["SEARCH_BACKEND"] = "postgres"
+    differ = [(p[0], p[1:], w[1:]) for p, w in zip(postgres, whoosh) if p != w]
+    assert not differ, "\n".join(f"{a}: postgres {p} / whoosh {w}" for a, p, w in differ)
