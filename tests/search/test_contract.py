@@ -415,7 +415,56 @@ def test_a_rollback_never_reaches_search(ctx):
         "town": "Almind"}))
     _db.session.flush()
     _db.session.rollback()
-    assert run(q="jonglering").total == 0
+    later = directory.create_association(directory.clean_association({  # a later commit must not carry it
+        "external_id": "C-LATER", "name": "Almind Rulleskøjteklub", "category": "sport", "tags": "rulleskøjter",
+        "town": "Almind"}))
+    _db.session.commit()
+    try:
+        assert run(q="jonglering").total == 0
+        assert ext_ids(run(q="rulleskøjter")) == ["C-LATER"]
+    finally:
+        _db.session.delete(later)
+        _db.session.commit()
+
+
+def test_events_follow_their_status_and_their_host(ctx):
+    from fællesskab.core.time import utcnow
+    from fællesskab.directory import services as directory
+    from fællesskab.events import services as events
+
+    def event(ext: str, title: str, status: str, host: str | None = None):
+        starts = utcnow() + timedelta(days=3)
+        return events.create_event(events.clean_event({
+            "external_id": ext, "title": title, "kind": "activity", "town": "Almind",
+            "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(),
+            **({"association_external_id": host} if host else {})}), status=status)
+
+    host = directory.create_association(directory.clean_association({
+        "external_id": "C-HOST", "name": "Dragebyggerne", "category": "hobby", "summary": "Vi bygger drager.",
+        "town": "Almind"}))
+    _db.session.flush()
+    festival = event("E-FEST", "Dragefestival på stranden", "approved", host="C-HOST")
+    course = event("E-COURSE", "Dragekursus", "pending")
+    _db.session.commit()
+    try:
+        hit = run(q="dragefestival").hits
+        assert [h.data["name"] for h in hit] == ["Dragefestival på stranden"]
+        assert hit[0].data["summary"] == "Dragebyggerne"  # the host shows as the event's summary
+        assert run(q="dragekursus").total == 0  # pending: not public
+        host.name = "Dragelauget"
+        _db.session.commit()  # the host's new name reaches its events' documents
+        assert [h.data["name"] for h in run(q="dragelauget", type="event").hits] == ["Dragefestival på stranden"]
+        events.cancel_event(festival)
+        course.status = "approved"
+        _db.session.commit()
+        assert run(q="dragefestival").total == 0
+        assert [h.data["name"] for h in run(q="dragekursus").hits] == ["Dragekursus"]
+    finally:
+        _db.session.rollback()
+        for obj in (festival, course, host):
+            _db.session.delete(obj)
+        _db.session.commit()
+    assert run(q="drage").total == 0
 
 
 def test_event_changes_are_searchable_after_commit(ctx):
