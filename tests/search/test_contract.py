@@ -20,6 +20,7 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
+from fællesskab.core import counts
 from fællesskab.core.vocab import CATEGORIES
 from fællesskab.extensions import db as _db
 from fællesskab.search import (
@@ -112,7 +113,8 @@ def world(app, request):
                 _db.session.execute(sa.text(f"DELETE FROM {table}"))
             _db.session.commit()
             _db.session.remove()
-            clear_index(app)
+            clear_index(app)  # raw DELETEs bypass the sync hooks
+            counts.forget_all(app)  # and the kept counts' hooks
 
 
 @pytest.fixture
