@@ -117,7 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from .ops.metrics import bp as metrics_bp, observe
     from .ops.views import bp as ops_bp
     from .places.views import bp as places_bp
-    from .search.views import bp as search_bp
+    from .search import search_bp
     from .outreach.views import BLUEPRINTS as outreach_bps
     from .privacy.staff_views import bp as privacy_staff_bp
     from .privacy.views import bp as privacy_bp

@@ -220,7 +220,7 @@ def register_cli(app: Flask) -> None:
     from .mail.cli import mail_cli
     from .outreach.cli import outreach_cli
     from .privacy.cli import privacy_cli
-    from .search.cli import search_cli
+    from .search import search_cli
     from .surveys.cli import surveys_cli
 
     from .core.backup import backup_command

@@ -8,5 +8,4 @@ from .mail.models import OutboxMessage  # noqa: F401
 from .core.audit import AuditEntry  # noqa: F401
 from .outreach.models import Case, CaseNote, ConsentRecord, HandOver, Newcomer, NewcomerLanguage  # noqa: F401
 from .surveys.models import SearchMiss, SurveyResponse, SurveyToken  # noqa: F401
-from .search.models import SearchChange  # noqa: F401
-from .search.pg.models import SearchDocument, SearchWord  # noqa: F401
+from .search import SearchChange, SearchDocument, SearchWord  # noqa: F401

@@ -31,6 +31,8 @@ __all__ = [
     "SearchEngine", "SearchParams", "parse_params", "SearchResult", "Hit", "Location",
     "CandidateQuery", "Candidates", "Candidate",
     "MAX_QUERY_LENGTH", "MAX_RADIUS_KM", "SORTS", "TYPES",
+    # the app's wiring (fællesskab/__init__.py, cli.py, models.py): the page, the command group, the tables
+    "search_bp", "search_cli", "SearchChange", "SearchDocument", "SearchWord",
 ]
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,31 @@ RETRY_SECONDS = 5.0  # wait before checking again when the database is not ready
 REFUSED_RETRY_SECONDS = 60.0  # wait before looking at a refused index folder again
 PRUNE_EVERY = 3600.0  # seconds between prunes of the change log by one process
 FORCED_REBUILD_INTERVAL = 300.0  # seconds between rebuilds forced by read errors
+
+
+def __getattr__(name: str):
+    """The app's wiring, imported when first asked for (PEP 562).
+
+    Lazily, because the page and the tables import other domains' models, which
+    must not run while this package is being imported.
+    """
+    if name == "search_bp":
+        from .views import bp
+
+        return bp
+    if name == "search_cli":
+        from .cli import search_cli
+
+        return search_cli
+    if name == "SearchChange":
+        from .models import SearchChange
+
+        return SearchChange
+    if name in ("SearchDocument", "SearchWord"):
+        from .pg import models
+
+        return getattr(models, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class SearchState:

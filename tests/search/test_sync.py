@@ -1,6 +1,8 @@
-"""The index follows the database: commit, rollback, savepoints, update,
-archive, delete, import, reindex, and a restart with a missing, outdated,
-corrupt or stale index."""
+"""The Whoosh index follows the database: commit, savepoints, import, reindex,
+and a restart with a missing, outdated, corrupt or stale index.
+
+Rollback, update, archive, delete and events following their status and host
+are the port's contract, on every engine: test_contract.py."""
 from __future__ import annotations
 
 import multiprocessing
@@ -15,7 +17,6 @@ from fællesskab import create_app
 from fællesskab.core.time import utcnow
 from fællesskab.directory import services as directory
 from fællesskab.directory.models import Association
-from fællesskab.events import services as events
 from fællesskab.search import get_index, get_state
 from fællesskab.search import index as index_module
 
@@ -48,15 +49,6 @@ def test_commit_shows_in_search_at_once(db, client):
     assert names(client, "kajak") == ["Kajakklubben Fjorden"]
 
 
-def test_rollback_never_reaches_the_index(db, client, make_association):
-    new_association(name="Rulleskøjteklubben")
-    db.session.flush()
-    db.session.rollback()
-    make_association(name="Petanqueklubben")  # a later commit must not carry the rolled-back row
-    assert names(client, "rulleskøjteklubben") == []
-    assert names(client, "petanque") == ["Petanqueklubben"]
-
-
 def test_savepoint_rollback_drops_only_its_own_changes(db, client):
     new_association(name="Skakklubben Tårnet", external_id="S-1")
     savepoint = db.session.begin_nested()
@@ -67,47 +59,6 @@ def test_savepoint_rollback_drops_only_its_own_changes(db, client):
         new_association(name="Skakklubben Springeren", external_id="S-3")
     db.session.commit()
     assert sorted(names(client, "skak")) == ["Skakklubben Springeren", "Skakklubben Tårnet"]
-
-
-def test_update_archive_publish_and_delete(db, client, make_association):
-    assoc = make_association(name="Kolding Bueskytter", summary="Bueskydning i Sherwood-stil.")
-    assert names(client, "archery") == ["Kolding Bueskytter"]
-    values = directory.clean_association({
-        "external_id": assoc.external_id, "name": "Kolding Bueskydningsklub", "category": "sport",
-        "town": "Kolding", "summary": "Bueskydning og fællesskab."})
-    directory.update_association(assoc, values)
-    db.session.commit()
-    assert names(client, "bueskydningsklub") == ["Kolding Bueskydningsklub"]
-    assert names(client, "sherwood") == []
-    directory.archive_association(assoc)
-    db.session.commit()
-    assert names(client, "bueskydning") == []
-    directory.set_status(assoc, "published")
-    db.session.commit()
-    assert names(client, "bueskydning") == ["Kolding Bueskydningsklub"]
-    db.session.delete(assoc)
-    db.session.commit()
-    assert names(client, "bueskydning") == []
-
-
-def test_events_follow_status_and_their_host(db, client, make_association, make_event):
-    host = make_association(name="Dragebyggerne", summary="Vi bygger drager.")
-    event = make_event(title="Dragefestival på stranden", association_external_id=host.external_id)
-    assert names(client, "dragefestival") == ["Dragefestival på stranden"]
-    response = client.get("/api/v1/search", query_string={"q": "dragefestival"}).get_json()
-    assert response["results"][0]["summary"] == "Dragebyggerne"
-    host.name = "Dragelauget"
-    db.session.commit()  # the host's new name reaches its events' documents
-    response = client.get("/api/v1/search", query_string={"q": "dragelauget", "type": "event"}).get_json()
-    assert [r["name"] for r in response["results"]] == ["Dragefestival på stranden"]
-    events.cancel_event(event)
-    db.session.commit()
-    assert names(client, "dragefestival") == []
-    pending = make_event(title="Dragekursus", status="pending")
-    assert names(client, "dragekursus") == []
-    pending.status = "approved"
-    db.session.commit()
-    assert names(client, "dragekursus") == ["Dragekursus"]
 
 
 def test_csv_import_is_indexed_and_a_failed_import_is_not(db, runner, client, tmp_path):
