@@ -180,8 +180,9 @@ def _order(sort: str, has_scores: bool) -> tuple[str, str]:
     if sort == "distance":
         return relevance, f"dist, shown DESC, {BROWSE_ORDER}"
     if sort == "near":  # the good matches nearest first, then the weaker ones (no words: all good)
-        weak = f"CASE WHEN {relevance} >= {GOOD_MATCH!r} THEN 0 ELSE 1 END" if has_scores else "0"
-        return relevance, f"{weak}, dist, shown DESC, {BROWSE_ORDER}"
+        # (no words: no weak first key at all — a literal 0 in ORDER BY would name a column position)
+        weak = f"CASE WHEN {relevance} >= {GOOD_MATCH!r} THEN 0 ELSE 1 END, " if has_scores else ""
+        return relevance, f"{weak}dist, shown DESC, {BROWSE_ORDER}"
     return (f"{BLEND_RELEVANCE!r} * {relevance} + {BLEND_PROXIMITY!r} / (1 + dist / {PROXIMITY_HALF_KM!r})",
             f"shown DESC, {BROWSE_ORDER}")
 
