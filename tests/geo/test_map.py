@@ -27,7 +27,7 @@ def test_render_svg_is_accessible_svg():
     pins = [g for g in root.iter(f"{SVG}g") if g.get("class") == "geo-map__pin"]
     assert [g.find(f"{SVG}title").text for g in pins] == ["2. Kor & sang", "1. Vamdrup <IF>"]  # 1 drawn on top
     texts = [t.text for t in root.iter(f"{SVG}text")]
-    assert "Kolding" in texts and "Aller" not in texts  # only towns are named
+    assert "Kolding" in texts and "Aller" in texts  # towns and villages are named (where there is room)
     assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")  # nothing from other hosts
 
 
@@ -63,7 +63,8 @@ def test_map_macro_gives_the_same_list_as_text(app, db):
     assert '<figure class="geo-map"' in html
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in html
     assert '<li value="1"><a href="/x">Almind Borgerforening</a>' in html
-    assert "Kort over Kolding Kommune" in html
+    assert "Kort over området omkring dig" in html  # framed round the result, not the whole municipality
+    assert '<details class="geo-map-toggle"' in html and '<summary class="geo-map-toggle__button">' in html
 
 
 @pytest.mark.parametrize("kwargs", [{}, {"error": "Adressen blev ikke fundet.", "value": "Ukendtvej 3"}])
