@@ -75,6 +75,15 @@ def spread_pins(points: list[tuple[float, float]], *, min_dist: float, fixed: li
     """
     pos = [list(p) for p in points]
     n = len(pos)
+    # Pins on (nearly) one spot start on a sunflower round it, in list order (1 nearest the middle),
+    # so the pushing below makes a compact, tidy bunch instead of a scattered one.
+    for group in _bunches(points, min_dist / 2):
+        if len(group) > 1:
+            cx = sum(points[i][0] for i in group) / len(group)
+            cy = sum(points[i][1] for i in group) / len(group)
+            for k, i in enumerate(group):
+                r = min_dist * 0.62 * (k + 0.5) ** 0.5
+                pos[i] = [cx + r * cos(k * GOLDEN_ANGLE), cy + r * sin(k * GOLDEN_ANGLE)]
 
     def clamp(p: list[float]) -> None:
         if size is not None:
@@ -87,6 +96,8 @@ def spread_pins(points: list[tuple[float, float]], *, min_dist: float, fixed: li
         angle = k * GOLDEN_ANGLE  # coincident: a different direction for each pin
         return cos(angle), sin(angle)
 
+    for p in pos:
+        clamp(p)
     for _ in range(iterations):
         moved = False
         for i in range(n):
@@ -116,6 +127,26 @@ def spread_pins(points: list[tuple[float, float]], *, min_dist: float, fixed: li
         if not moved:
             break
     return [(x, y) for x, y in pos]
+
+
+def _bunches(points: list[tuple[float, float]], within: float) -> list[list[int]]:
+    """Group indexes of points chained closer than `within` (single linkage), each group in index order."""
+    parent = list(range(len(points)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(points)):
+        for j in range(i + 1, len(points)):
+            if hypot(points[i][0] - points[j][0], points[i][1] - points[j][1]) < within:
+                parent[root(j)] = root(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(points)):
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())
 
 
 @dataclass(frozen=True)
