@@ -46,7 +46,7 @@ def _get(obj: Any, *names: str, default=None):
 
 
 def build_map(location: Any = None, results: Iterable[Any] = (), *, map_id: str = "kort",
-              title: str | None = None, focus: Any = None) -> MapView:
+              title: str | None = None, focus: Any = None, marker: str = "home") -> MapView:
     """Return a map of the household's surroundings: home, numbered result pins, named towns.
 
     The map is framed round the pins, home and `focus` (at least a few km across); with none
@@ -57,6 +57,8 @@ def build_map(location: Any = None, results: Iterable[Any] = (), *, map_id: str 
         `distance_km` and `url`; the pin numbers follow their order (1 = first), and
         items without coordinates keep their number but get no pin.
     :param focus: the page's own place (`name`, `lat`, `lon`), marked and named, or None.
+    :param marker: "home" (the newcomer's address: "Hjem") or "place" (a searched place:
+        the mark is named with the location's label, e.g. search with a place).
     """
     index = get_index()
     items: list[MapItem] = []
@@ -70,8 +72,13 @@ def build_map(location: Any = None, results: Iterable[Any] = (), *, map_id: str 
                              km, text, _get(result, "url")))
     home = None
     if location is not None and _get(location, "lat") is not None:
-        home = Home(float(_get(location, "lat")), float(_get(location, "lon")),
-                    _("Din adresse: %(label)s", label=_get(location, "label", default="")), _("Hjem"))
+        label = str(_get(location, "label", default=""))
+        if marker == "place":
+            home = Home(float(_get(location, "lat")), float(_get(location, "lon")),
+                        _("Søgt nær: %(label)s", label=label), label)
+        else:
+            home = Home(float(_get(location, "lat")), float(_get(location, "lon")),
+                        _("Din adresse: %(label)s", label=label), _("Hjem"))
     focus_town = None
     if focus is not None and _get(focus, "lat") is not None:
         focus_town = Town(str(_get(focus, "name")), float(_get(focus, "lat")), float(_get(focus, "lon")), True)
@@ -84,7 +91,9 @@ def build_map(location: Any = None, results: Iterable[Any] = (), *, map_id: str 
     else:
         title = title or _("Kort over Kolding Kommune")
     parts = [ngettext("Kortet viser %(num)d resultat.", "Kortet viser %(num)d resultater.", len(items))]
-    if home is not None:
+    if home is not None and marker == "place":
+        parts.insert(0, _("Kortet viser området omkring %(label)s, markeret med en rød stjerne.", label=home.short))
+    elif home is not None:
         parts.insert(0, _("Kortet viser området omkring din adresse, som er markeret »Hjem« med en rød stjerne."))
     elif focus_town is not None:
         parts.insert(0, _("Kortet viser %(place)s, markeret med en ring, og byerne omkring.", place=focus_town.name))

@@ -119,3 +119,13 @@ def test_build_map_on_a_place_marks_the_place(app, db):
     assert [g for g in root.iter(f"{SVG}g") if g.get("class") == "geo-map__focus"]
     assert "Almind" in [t.text for t in root.iter(f"{SVG}text")]
     assert view.title == "Kort over Almind og omegn" and view.focus_label == "Almind"
+
+
+def test_build_map_for_a_searched_place_names_the_place_not_home(app, db):
+    with app.test_request_context("/"):
+        view = build_map(Located(55.3582, 9.4870, "town", "Christiansfeld", "6070", None),
+                         [{"name": "Kor", "lat": 55.36, "lon": 9.49}], marker="place")
+    root = ET.fromstring(str(view.svg))
+    labels = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "geo-map__label"]
+    assert "Hjem" not in labels and "Christiansfeld" in labels
+    assert view.home_label == "Søgt nær: Christiansfeld"
