@@ -102,6 +102,8 @@ def build_map(location: Any = None, results: Iterable[Any] = (), *, map_id: str 
                        "til side, og en streg viser, hvor de hører til."))
     svg = render_svg(index.boundary, towns, home=home, pins=[Pin(i.number, i.lat, i.lon, i.label) for i in items],
                      focus=focus_town, map_id=map_id, title=title, description=" ".join(parts),
+                     # a place's page is about where the place lies: show its neighbours too
+                     min_span_km=14.0 if focus_town is not None else 8.0,
                      scale_text=lambda km: _("%(km)s km", km=formatting.distance_number(km)))
     return MapView(map_id, title, Markup(svg), home.label if home else None, items,
                    focus_town.name if focus_town else None)

@@ -167,8 +167,8 @@ def render_svg(
     if focus is not None:
         fx, fy = proj(focus.lat, focus.lon)
         out.append(f'<g class="geo-map__focus"><title>{escape(focus.name)}</title>'
-                   f'<circle cx="{_f(fx)}" cy="{_f(fy)}" r="7" fill="#fff" stroke="#1d4f91" stroke-width="3"/>'
-                   f'<circle cx="{_f(fx)}" cy="{_f(fy)}" r="2.5" fill="#1d4f91"/></g>')
+                   f'<circle cx="{_f(fx)}" cy="{_f(fy)}" r="7" fill="#fff" stroke="#0b5d57" stroke-width="3"/>'
+                   f'<circle cx="{_f(fx)}" cy="{_f(fy)}" r="2.5" fill="#0b5d57"/></g>')
     for label in labels:
         fill = "#b3261e" if home and label.text == home.short else "#222"
         out.append(_text(label.x, label.y, label.text, size=label.font_size, anchor=label.anchor, bold=label.bold,
@@ -177,15 +177,15 @@ def render_svg(
     # Where a pin was moved off its spot, a thin line and a dot show the true place.
     for (tx, ty), (sx, sy) in zip(true_xy, shown_xy):
         if hypot(sx - tx, sy - ty) > 2:
-            out.append(f'<path d="M{_f(tx)},{_f(ty)} L{_f(sx)},{_f(sy)}" stroke="#1d4f91" stroke-width="1.5"/>'
-                       f'<circle cx="{_f(tx)}" cy="{_f(ty)}" r="2.5" fill="#1d4f91"/>')
+            out.append(f'<path d="M{_f(tx)},{_f(ty)} L{_f(sx)},{_f(sy)}" stroke="#0b5d57" stroke-width="1.5"/>'
+                       f'<circle cx="{_f(tx)}" cy="{_f(ty)}" r="2.5" fill="#0b5d57"/>')
     order = sorted(range(len(pins)), key=lambda i: -pins[i].number)  # number 1 is drawn last, on top
     for i in order:
         pin, (x, y) = pins[i], shown_xy[i]
-        size = 13 if pin.number < 10 else 11.5
+        size = 13 if pin.number < 10 else 11.5 if pin.number < 100 else 9
         out.append(
             f'<g class="geo-map__pin" data-number="{pin.number}"><title>{pin.number}. {escape(pin.label)}</title>'
-            f'<circle cx="{_f(x)}" cy="{_f(y)}" r="{PIN_R:g}" fill="#1d4f91" stroke="#fff" stroke-width="2"/>'
+            f'<circle cx="{_f(x)}" cy="{_f(y)}" r="{PIN_R:g}" fill="#0b5d57" stroke="#fff" stroke-width="2"/>'
             f'<text x="{_f(x)}" y="{_f(y + size * 0.36)}" text-anchor="middle" font-family="sans-serif" '
             f'font-size="{size:g}" font-weight="bold" fill="#fff">{pin.number}</text></g>')
     if home is not None:

@@ -103,6 +103,9 @@ def test_search_with_a_place_map(page_factory, axe_path, lang):
     page.goto(SEARCH_NEAR)
     titles = [t.strip() for t in page.locator("ol.card-list > li .card__title a").all_text_contents()]
     assert_numbered_as_list(page, titles)
+    # the list shows the pins' numbers too, so a reader can match them
+    badges = page.locator("ol.card-list > li .card__title .match-card__number").all_text_contents()
+    assert [int(b) for b in badges] == list(range(1, len(titles) + 1))
     assert_framed_locally(page)
     assert "Christiansfeld" in labels(page)
     assert page.locator("svg .geo-map__home").count() == 1
