@@ -69,7 +69,7 @@ def assert_numbered_as_list(page, titles: list[str]) -> None:
     on_map = pins(page)
     assert on_map, "no pins on the map"
     for number, name in on_map.items():
-        assert titles[number - 1] == name, f"pin {number} is {name!r}, the list's number {number} is {titles[number - 1]!r}"
+        assert titles[number - 1] == name, f"pin {number} is {name!r}, the list's {number} is {titles[number - 1]!r}"
     centres = pin_centres(page)
     closest = min(hypot(a[0] - b[0], a[1] - b[1]) for a, b in combinations(centres, 2)) if len(centres) > 1 else 99
     assert closest >= 24, f"two pins are {closest:.1f} units apart: their numbers would hide each other"
