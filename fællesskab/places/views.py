@@ -1,11 +1,12 @@
 """Place pages: a town or village with its associations, events and forum."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 
 from ..core.pagination import clamp_page, paginate
 from ..directory import services as directory
 from ..events import services as events
+from ..geo.maps import build_map
 from . import services
 
 bp = Blueprint("places", __name__)
@@ -20,9 +21,15 @@ def place_list():
 def place_detail(slug: str):
     place = services.get_place_by_slug(slug)
     page, per_page = clamp_page(request.args.get("page"), request.args.get("per_page"), 30)
+    upcoming = events.upcoming(limit=10, place_id=place.id)
+    # The place and its neighbours, with the listed events numbered as on the page.
+    place_map = build_map(None, [{"name": e.title, "lat": e.lat, "lon": e.lon,
+                                  "url": url_for("events.event_detail", event_id=e.id)} for e in upcoming],
+                          map_id="stedkort", focus=place)
     return render_template(
         "places/detail.html",
         place=place,
         associations=paginate(directory.published_query(place_id=place.id), page, per_page),
-        events=events.upcoming(limit=10, place_id=place.id),
+        events=upcoming,
+        place_map=place_map,
     )

@@ -27,7 +27,7 @@ def test_render_svg_is_accessible_svg():
     pins = [g for g in root.iter(f"{SVG}g") if g.get("class") == "geo-map__pin"]
     assert [g.find(f"{SVG}title").text for g in pins] == ["2. Kor & sang", "1. Vamdrup <IF>"]  # 1 drawn on top
     texts = [t.text for t in root.iter(f"{SVG}text")]
-    assert "Kolding" in texts and "Aller" not in texts  # only towns are named
+    assert "Kolding" in texts and "Aller" in texts  # towns and villages are named (where there is room)
     assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")  # nothing from other hosts
 
 
@@ -63,7 +63,8 @@ def test_map_macro_gives_the_same_list_as_text(app, db):
     assert '<figure class="geo-map"' in html
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in html
     assert '<li value="1"><a href="/x">Almind Borgerforening</a>' in html
-    assert "Kort over Kolding Kommune" in html
+    assert "Kort over området omkring dig" in html  # framed round the result, not the whole municipality
+    assert '<details class="geo-map-toggle"' in html and '<summary class="geo-map-toggle__button">' in html
 
 
 @pytest.mark.parametrize("kwargs", [{}, {"error": "Adressen blev ikke fundet.", "value": "Ukendtvej 3"}])
@@ -90,3 +91,41 @@ def test_the_script_is_served(client):
                    'method: "POST"'):
         assert needle in script
     response.close()
+
+
+def test_build_map_frames_the_surroundings_and_names_towns(app, db):
+    """Results in and round Christiansfeld: the map spans a few km, not the municipality (it did before)."""
+    results = [{"name": f"Forening {n}", "lat": 55.3582, "lon": 9.4870} for n in range(1, 6)]
+    results.append({"name": "Taps Kor", "lat": 55.3890, "lon": 9.4513})
+    with app.test_request_context("/"):
+        view = build_map(Located(55.3582, 9.4870, "street", "Skolegade, 6070 Christiansfeld", "6070", None), results)
+    root = ET.fromstring(str(view.svg))
+    min_lon, min_lat, max_lon, max_lat = map(float, root.get("data-frame").split())
+    assert max_lon - min_lon < 0.5 * (9.6935 - 9.2157) and max_lat - min_lat < 0.5 * (55.6298 - 55.3087)
+    labels = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "geo-map__label"]
+    assert "Hjem" in labels and "Christiansfeld" in labels and "Taps" in labels
+    assert "Kolding" not in labels  # outside the frame
+    pins = [g for g in root.iter(f"{SVG}g") if g.get("class") == "geo-map__pin"]
+    assert sorted(int(g.get("data-number")) for g in pins) == [1, 2, 3, 4, 5, 6]
+    centres = [(float(c.get("cx")), float(c.get("cy"))) for g in pins for c in g.iter(f"{SVG}circle")]
+    assert min(((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
+               for i, a in enumerate(centres) for b in centres[i + 1:]) >= 24  # five on one spot, spread
+
+
+def test_build_map_on_a_place_marks_the_place(app, db):
+    with app.test_request_context("/"):
+        view = build_map(None, [], focus={"name": "Almind", "lat": 55.5657, "lon": 9.4906})
+    root = ET.fromstring(str(view.svg))
+    assert [g for g in root.iter(f"{SVG}g") if g.get("class") == "geo-map__focus"]
+    assert "Almind" in [t.text for t in root.iter(f"{SVG}text")]
+    assert view.title == "Kort over Almind og omegn" and view.focus_label == "Almind"
+
+
+def test_build_map_for_a_searched_place_names_the_place_not_home(app, db):
+    with app.test_request_context("/"):
+        view = build_map(Located(55.3582, 9.4870, "town", "Christiansfeld", "6070", None),
+                         [{"name": "Kor", "lat": 55.36, "lon": 9.49}], marker="place")
+    root = ET.fromstring(str(view.svg))
+    labels = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "geo-map__label"]
+    assert "Hjem" not in labels and "Christiansfeld" in labels
+    assert view.home_label == "Søgt nær: Christiansfeld"
