@@ -54,7 +54,7 @@ def _render(params: SearchParams, result, error: str | None, field: str | None):
     if result is not None:
         page = Page(items=result.hits, page=params.page, per_page=params.per_page, total=result.total)
         if result.location is not None:
-            result_map = build_map(result.location, _map_items(result.hits), map_id="soegekort")
+            result_map = build_map(result.location, _map_items(result.hits), map_id="soegekort", marker="place")
     return render_template(
         "search/index.html",
         params=params, result=result, page=page, error=error, error_field=field,

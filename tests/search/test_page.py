@@ -79,3 +79,13 @@ def test_upcoming_checkbox_can_be_turned_off(client, make_event):
     status, html = page(client, q="sommerfest", upcoming="0")  # box unticked
     assert "<mark>Sommerfest</mark> i Almind" in html
     assert "None" not in html
+
+
+def test_a_searched_place_is_not_called_home_on_the_map(client, make_association):
+    """Search with a place marks the place searched ("Søgt nær: …"), not the newcomer's home."""
+    make_association(name="Christiansfeld Kor", tags="kor", category="music", town="Christiansfeld")
+    status, html = page(client, q="kor", near="Christiansfeld")
+    assert status == 200
+    svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
+    assert "Søgt nær: Christiansfeld" in unescape(svg)
+    assert ">Hjem<" not in svg
