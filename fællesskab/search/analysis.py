@@ -8,9 +8,16 @@ built (`word_terms`), so the two always agree:
    æ, ø and å are kept;
 2. drop Danish (and a few English) stop words;
 3. map a word to its canonical activity term (vocabulary.txt: "svømme",
-   "svømmer" → "svømning") or else to its Snowball Danish stem;
+   "svømmer" → "svømning"), or to the term of the activity word it is
+   derived from ("fotografisk" → fotografi, "guitarist" → guitar; only onto
+   the vocabulary, see DERIVATIONS), or else to its Snowball Danish stem;
 4. split compound words against the activity vocabulary ("fodboldklub" →
-   fodbold + klub; "idrætsforeningen" → idræt + forening), keeping the whole.
+   fodbold + klub; "idrætsforeningen" → idræt + forening; a verb stem before
+   a generic head: "sejlklub" → sejlads + klub), keeping the whole.
+
+Spellings of one loanword are one family: single words as vocabulary
+variants ("kroket = croquet"), spellings in several words as thesaurus rows
+of kind "variant" ("jujutsu" ↔ "jiu-jitsu").
 
 Pure module: no Flask, no database.
 """
@@ -35,6 +42,21 @@ THESAURUS_FILE = os.path.join(DATA_DIR, "thesaurus.csv")
 WORD_PATTERN = r"\w+(?:\.?\w+)*"
 MIN_PART = 3  # shortest compound part ("kor", "løb", "ski")
 LINKING = ("s", "e")  # Danish linking letters: idræt-s-forening, løb-e-klub
+MIN_DERIVED_BASE = 4  # shortest base a derivation may be taken back to ("syrere" is not "syr" + -ere)
+
+# Derivational endings taken back to an activity word: (ending, what may replace
+# it), longest ending first. Only a result that is a form in the vocabulary is
+# taken ("fotograf-isk" → fotograf → fotografi, "gymnast-isk" → gymnastik,
+# "guitar-ist" → guitar), so ordinary words keep their own stems ("politisk",
+# "turist", "fotosyntese"). "-lig" is left to Snowball.
+DERIVATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("eringerne", ("",)), ("eringens", ("",)), ("eringen", ("",)), ("eringer", ("",)),
+    ("ering", ("",)), ("isterne", ("",)), ("isten", ("",)), ("ister", ("",)), ("ist", ("",)),
+    ("iske", ("", "ik", "i", "e")), ("isk", ("", "ik", "i", "e")),
+    ("alske", ("",)), ("alsk", ("",)), ("erede", ("",)), ("eret", ("",)), ("erer", ("",)),
+    ("ere", ("", "e")),
+)
+ANALYSIS_RULES = "families-1"  # bump when a rule here changes index terms (part of analysis_digest)
 
 # English words that mean nothing on their own; Danish homographs such as
 # "by" (town), "to" (two) and "is" (ice) are deliberately left out.
@@ -78,6 +100,7 @@ class Vocabulary:
     canonical: dict[str, str] = field(default_factory=dict)  # form or stem → canonical term
     category: dict[str, str] = field(default_factory=dict)  # canonical term → category slug
     generic: set[str] = field(default_factory=set)  # canonical heads like "klub"
+    verb_stems: dict[str, str] = field(default_factory=dict)  # "sejl" (of "sejle") → form, for compounds
     splits: dict[str, list[str]] = field(default_factory=dict)  # fixed splits
     digest: str = ""
 
@@ -110,6 +133,12 @@ def _read_vocabulary(path: str = VOCABULARY_FILE) -> Vocabulary:
             vocab.generic.add(canonical)
         elif section not in ("people", "other", ""):
             vocab.category.setdefault(canonical, section)
+    # A Danish compound may start with a verb's stem ("sejle" → sejlklub, "fægte" →
+    # fægtklub). Only for forms in -e whose stem is not a word of its own here.
+    for form in vocab.words:
+        stem = form[:-1]
+        if form.endswith("e") and len(stem) >= MIN_DERIVED_BASE and stem not in vocab.words:
+            vocab.verb_stems.setdefault(stem, form)
     return vocab
 
 
@@ -118,16 +147,39 @@ VOCABULARY = _read_vocabulary()
 
 @lru_cache(maxsize=200_000)
 def term(word: str) -> str:
-    """Return the index term of one folded word: its canonical form or its stem."""
+    """Return the index term of one folded word: its canonical form, the term it derives from, or its stem."""
     canonical = VOCABULARY.canonical.get(word)
     if canonical is not None:
         return canonical
     stemmed = _stem(word)
-    return VOCABULARY.canonical.get(stemmed, stemmed)
+    canonical = VOCABULARY.canonical.get(stemmed)
+    if canonical is not None:
+        return canonical
+    base = derived_from(word)
+    return VOCABULARY.canonical[base] if base is not None else stemmed
+
+
+@lru_cache(maxsize=200_000)
+def derived_from(word: str) -> str | None:
+    """The vocabulary form `word` is derived from by a DERIVATIONS ending, or None.
+
+    "fotografiske" → "fotografi", "atletisk" → "atletik", "hæklere" → "hækle".
+    """
+    for ending, replacements in DERIVATIONS:
+        if not word.endswith(ending):
+            continue
+        base = word[:-len(ending)]
+        if len(base) < MIN_DERIVED_BASE:
+            return None
+        for replacement in replacements:
+            if base + replacement in VOCABULARY.words:
+                return base + replacement
+        return None
+    return None
 
 
 def _is_known(word: str) -> bool:
-    return word in VOCABULARY.words or _stem(word) in VOCABULARY.canonical
+    return word in VOCABULARY.words or _stem(word) in VOCABULARY.canonical or derived_from(word) is not None
 
 
 @lru_cache(maxsize=200_000)
@@ -145,6 +197,12 @@ def split_compound(word: str) -> tuple[str, ...]:
     for i in range(len(word) - MIN_PART, MIN_PART - 1, -1):
         prefix = word[:i]
         if prefix not in VOCABULARY.words:
+            # "sejlklub": a verb stem only before a generic head, so that
+            # "tegnsprog" stays a sign language, not drawing + language.
+            rest = word[i:]
+            if prefix in VOCABULARY.verb_stems and (rest in VOCABULARY.words or _stem(rest) in VOCABULARY.canonical) \
+                    and is_generic(term(rest)):
+                return (VOCABULARY.verb_stems[prefix], rest)
             continue
         rest = word[i:]
         candidates = [rest]
@@ -289,7 +347,8 @@ class Thesaurus:
     """Danish–English activity pairs and Danish synonyms, as index terms.
 
     `expansions[key]` lists (terms, kind) where key and terms are tuples of
-    index terms; kind is "en" (translation) or "da" (synonym).
+    index terms; kind is "en" (translation), "da" (synonym) or "variant"
+    (another spelling of a loanword, such as "jiu-jitsu" for "jujutsu").
     """
 
     expansions: dict[tuple[str, ...], list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
@@ -345,18 +404,28 @@ def _read_thesaurus(path: str = THESAURUS_FILE) -> Thesaurus:
     th = Thesaurus()
     with open(path, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
+    pairs: list[tuple[tuple[str, ...], tuple[str, ...], str]] = []
+    spellings: dict[tuple[str, ...], set[tuple[str, ...]]] = {}  # key → every spelling of its word
     for row in rows:
         a, b, kind = row["danish"].strip(), row["other"].strip(), row["kind"].strip()
         ka, kb = _key(a), _key(b)
         if not ka or not kb or ka == kb:
             continue
+        pairs.append((ka, kb, kind))
+        if kind == "variant":  # spellings of one word are all one another's variants
+            family = spellings.get(ka, {ka}) | spellings.get(kb, {kb})
+            for member in family:
+                spellings[member] = family
+        th.max_key_len = max(th.max_key_len, len(ka), len(kb))
+        for text in (a, b):
+            th.words.update(w for w in tokenize(text) if len(w) >= 3 and not is_stop(w))
+    for family in {id(f): f for f in spellings.values()}.values():
+        pairs += [(ka, kb, "variant") for ka in sorted(family) for kb in sorted(family) if ka < kb]
+    for ka, kb, kind in pairs:
         for src, dst in ((ka, kb), (kb, ka)):
             entries = th.expansions.setdefault(src, [])
             if all(dst != d for d, _k in entries):
                 entries.append((dst, kind))
-        th.max_key_len = max(th.max_key_len, len(ka), len(kb))
-        for text in (a, b):
-            th.words.update(w for w in tokenize(text) if len(w) >= 3 and not is_stop(w))
     return th
 
 
@@ -365,4 +434,4 @@ THESAURUS = _read_thesaurus()
 
 def analysis_digest() -> str:
     """A short hash of everything that changes index terms (part of the schema stamp)."""
-    return VOCABULARY.digest
+    return hashlib.sha1(f"{VOCABULARY.digest}:{ANALYSIS_RULES}".encode(), usedforsecurity=False).hexdigest()[:10]
