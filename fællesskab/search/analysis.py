@@ -13,7 +13,8 @@ built (`word_terms`), so the two always agree:
    the vocabulary, see DERIVATIONS), or else to its Snowball Danish stem;
 4. split compound words against the activity vocabulary ("fodboldklub" →
    fodbold + klub; "idrætsforeningen" → idræt + forening; a verb stem before
-   a generic head: "sejlklub" → sejlads + klub), keeping the whole.
+   a generic head: "sejlklub" → sejlads + klub; an unknown first part before
+   a long activity head: "kapsejlads" → kap + sejlads), keeping the whole.
 
 Spellings of one loanword are one family: single words as vocabulary
 variants ("kroket = croquet"), spellings in several words as thesaurus rows
@@ -42,6 +43,7 @@ THESAURUS_FILE = os.path.join(DATA_DIR, "thesaurus.csv")
 WORD_PATTERN = r"\w+(?:\.?\w+)*"
 MIN_PART = 3  # shortest compound part ("kor", "løb", "ski")
 LINKING = ("s", "e")  # Danish linking letters: idræt-s-forening, løb-e-klub
+MIN_HEAD = 6  # shortest head a compound with an unknown first part is split before
 MIN_DERIVED_BASE = 4  # shortest base a derivation may be taken back to ("syrere" is not "syr" + -ere)
 
 # Derivational endings taken back to an activity word: (ending, what may replace
@@ -56,7 +58,7 @@ DERIVATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("alske", ("",)), ("alsk", ("",)), ("erede", ("",)), ("eret", ("",)), ("erer", ("",)),
     ("ere", ("", "e")),
 )
-ANALYSIS_RULES = "families-1"  # bump when a rule here changes index terms (part of analysis_digest)
+ANALYSIS_RULES = "families-4"  # bump when a rule here changes index terms (part of analysis_digest)
 
 # English words that mean nothing on their own; Danish homographs such as
 # "by" (town), "to" (two) and "is" (ice) are deliberately left out.
@@ -128,7 +130,11 @@ def _read_vocabulary(path: str = VOCABULARY_FILE) -> Vocabulary:
         for form in forms:
             vocab.words.add(form)
             vocab.canonical.setdefault(form, canonical)
-            vocab.canonical.setdefault(_stem(form), canonical)
+            stem = _stem(form)
+            # A short stem is too often another word: "hav" (of "haver", gardens) is also
+            # the sea, "bag" (of "bage") behind, "dam" (of "damer") a pond.
+            if len(stem) >= MIN_DERIVED_BASE or stem == form:
+                vocab.canonical.setdefault(stem, canonical)
         if section == "generic":
             vocab.generic.add(canonical)
         elif section not in ("people", "other", ""):
@@ -151,6 +157,9 @@ def term(word: str) -> str:
     canonical = VOCABULARY.canonical.get(word)
     if canonical is not None:
         return canonical
+    form = _vocabulary_form(word)
+    if form is not None:
+        return VOCABULARY.canonical[form]
     stemmed = _stem(word)
     canonical = VOCABULARY.canonical.get(stemmed)
     if canonical is not None:
@@ -179,7 +188,8 @@ def derived_from(word: str) -> str | None:
 
 
 def _is_known(word: str) -> bool:
-    return word in VOCABULARY.words or _stem(word) in VOCABULARY.canonical or derived_from(word) is not None
+    return (word in VOCABULARY.words or _stem(word) in VOCABULARY.canonical or _vocabulary_form(word) is not None
+            or derived_from(word) is not None)
 
 
 @lru_cache(maxsize=200_000)
@@ -192,6 +202,9 @@ def split_compound(word: str) -> tuple[str, ...]:
     """
     if word in VOCABULARY.splits:
         return tuple(VOCABULARY.splits[word])
+    for ending in INFLECTIONS + AFTER_E:  # a fixed split holds for the inflected word too ("børnehaverne")
+        if word.endswith(ending) and word[:-len(ending)] in VOCABULARY.splits:
+            return tuple(VOCABULARY.splits[word[:-len(ending)]])
     if len(word) < 2 * MIN_PART:
         return ()
     for i in range(len(word) - MIN_PART, MIN_PART - 1, -1):
@@ -217,6 +230,59 @@ def split_compound(word: str) -> tuple[str, ...]:
     return ()
 
 
+# Danish prefixes and particles that make a new word of what follows
+# ("forsamling" is no kind of samling, "indvandring" no kind of vandring).
+INFLECTIONS = ("erne", "ene", "ens", "ets", "en", "et", "er", "ne", "e", "s")  # plain noun endings
+AFTER_E = ("rnes", "rne", "ne", "ns", "rs", "n", "r")  # endings after a form's final e
+PARTICLES = ("efter", "under", "over", "ind", "for", "fra", "gen", "med", "mis", "mod", "ned", "sam", "til",
+             "ved", "af", "be", "om", "op", "ud")
+
+
+@lru_cache(maxsize=200_000)
+def compound_head(word: str) -> tuple[str, ...]:
+    """Split a compound whose first part is unknown but whose head is an activity, or return ().
+
+    Danish compounds are right-headed: "kapsejlads" is a kind of sejlads and
+    "havnefotografering" a kind of fotografering, so the word is indexed and
+    searched as both parts (havn + fotografi) as well. Only long heads
+    (MIN_HEAD letters: "kultur" is no kind of tur, "transport" none of sport)
+    that name an activity of a category, and never after a prefix or a
+    particle ("generalforsamling", "indvandring").
+    """
+    if word in VOCABULARY.words or _stem(word) in VOCABULARY.canonical:
+        return ()
+    for i in range(MIN_PART, len(word) - MIN_HEAD + 1):  # the longest head first
+        head, prefix = word[i:], word[:i]
+        form = _vocabulary_form(head)
+        if form is None or min(len(form), len(term(form))) < MIN_HEAD:  # "dvdspiller" is no game (spil)
+            continue
+        if category_of(term(form)) is None or prefix.endswith(PARTICLES) or _is_known(prefix) \
+                or prefix in VOCABULARY.verb_stems:
+            return ()
+        return (prefix, form)
+    return ()
+
+
+@lru_cache(maxsize=200_000)
+def _vocabulary_form(word: str) -> str | None:
+    """`word` if it is a vocabulary form, or the form it inflects by a plain ending.
+
+    "sejladsen" → sejlads, "menigheden" → menighed, "banerne" → baner; after a
+    final e also -n, -r, -ne, -rne: "haven" → have, "rider" → ride.
+    """
+    if word in VOCABULARY.words:
+        return word
+    for ending in INFLECTIONS:
+        base = word[:-len(ending)]
+        if word.endswith(ending) and base in VOCABULARY.words:
+            return base
+    for ending in AFTER_E:
+        base = word[:-len(ending)]
+        if word.endswith(ending) and base.endswith("e") and base in VOCABULARY.words:
+            return base
+    return None
+
+
 @lru_cache(maxsize=200_000)
 def word_terms(word: str) -> tuple[str, ...]:
     """Return the index terms of one folded word: its own term, then its parts' terms.
@@ -227,7 +293,7 @@ def word_terms(word: str) -> tuple[str, ...]:
         return ()
     own = term(word)
     out = [own]
-    for part in split_compound(word):
+    for part in split_compound(word) or compound_head(word):
         t = term(part)
         if t not in out:
             out.append(t)

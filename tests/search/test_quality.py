@@ -142,10 +142,14 @@ CASES = [
     # a compound's parts standing apart in the text, and the other way round
     ("fuglefotografering", {}, lambda r: ids(r, 1) == ["F-007"]),
     ("fotografering af fugle", {}, lambda r: ids(r, 1) == ["F-007"]),
+    ("havnefotografering", {}, lambda r: ids(r, 1) == ["A-072"]),  # "fototur ... til havnen"
     # words that only look like family members are not joined
     ("fotografi", {}, lambda r: "F-008" not in ids(r)),  # fotosyntese is no photo
     ("syning", {}, lambda r: set(ids(r, 2)) == SEWING and "A-182" not in ids(r)),  # syrere, syrisk
     ("tegning", {}, lambda r: "F-009" not in ids(r)),  # tegnsprog is no drawing
+    ("havebrug", {}, lambda r: "A-147" not in ids(r)),  # "børnehaver" are kindergartens
+    ("ballet", {}, lambda r: not {"A-059", "A-169"} & set(ids(r))),  # volleyball
+    ("menighed", {}, lambda r: not {"A-142", "A-172", "A-181"} & set(ids(r))),  # "mens" (while)
     # typos: fuzzy terms and "Mente du …?"
     ("badmintin", {}, lambda r: top_in(r, 3, BADMINTON) and r["suggestion"] == "badminton"),
     ("petanqe", {}, lambda r: set(ids(r, 3)) == {"A-016", "A-083", "E-059"} and r["suggestion"] == "petanque"),
