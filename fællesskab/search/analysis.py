@@ -58,6 +58,8 @@ DERIVATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("alske", ("",)), ("alsk", ("",)), ("erede", ("",)), ("eret", ("",)), ("erer", ("",)),
     ("ere", ("", "e")),
 )
+INFLECTIONS = ("erne", "ene", "ens", "ets", "en", "et", "er", "ne", "e", "s")  # plain noun endings
+AFTER_E = ("rnes", "rne", "ne", "ns", "rs", "n", "r")  # endings after a form's final e
 ANALYSIS_RULES = "families-4"  # bump when a rule here changes index terms (part of analysis_digest)
 
 # English words that mean nothing on their own; Danish homographs such as
@@ -103,6 +105,8 @@ class Vocabulary:
     category: dict[str, str] = field(default_factory=dict)  # canonical term → category slug
     generic: set[str] = field(default_factory=set)  # canonical heads like "klub"
     verb_stems: dict[str, str] = field(default_factory=dict)  # "sejl" (of "sejle") → form, for compounds
+    inflected: dict[str, str] = field(default_factory=dict)  # "sejladsen" → "sejlads" (see _inflections)
+    inflected_splits: dict[str, str] = field(default_factory=dict)  # "børnehaverne" → "børnehave"
     splits: dict[str, list[str]] = field(default_factory=dict)  # fixed splits
     digest: str = ""
 
@@ -139,6 +143,8 @@ def _read_vocabulary(path: str = VOCABULARY_FILE) -> Vocabulary:
             vocab.generic.add(canonical)
         elif section not in ("people", "other", ""):
             vocab.category.setdefault(canonical, section)
+    vocab.inflected = _inflections(vocab.words)
+    vocab.inflected_splits = _inflections(vocab.splits)
     # A Danish compound may start with a verb's stem ("sejle" → sejlklub, "fægte" →
     # fægtklub). Only for forms in -e whose stem is not a word of its own here.
     for form in vocab.words:
@@ -146,6 +152,16 @@ def _read_vocabulary(path: str = VOCABULARY_FILE) -> Vocabulary:
         if form.endswith("e") and len(stem) >= MIN_DERIVED_BASE and stem not in vocab.words:
             vocab.verb_stems.setdefault(stem, form)
     return vocab
+
+
+def _inflections(forms) -> dict[str, str]:
+    """Every plain inflection of `forms` (INFLECTIONS; AFTER_E after a final e) → its form."""
+    out: dict[str, str] = {}
+    for ending in INFLECTIONS + AFTER_E:
+        for form in forms:
+            if ending in INFLECTIONS or form.endswith("e"):
+                out.setdefault(form + ending, form)
+    return out
 
 
 VOCABULARY = _read_vocabulary()
@@ -202,9 +218,9 @@ def split_compound(word: str) -> tuple[str, ...]:
     """
     if word in VOCABULARY.splits:
         return tuple(VOCABULARY.splits[word])
-    for ending in INFLECTIONS + AFTER_E:  # a fixed split holds for the inflected word too ("børnehaverne")
-        if word.endswith(ending) and word[:-len(ending)] in VOCABULARY.splits:
-            return tuple(VOCABULARY.splits[word[:-len(ending)]])
+    base = VOCABULARY.inflected_splits.get(word)  # a fixed split holds for the inflected word too ("børnehaverne")
+    if base is not None:
+        return tuple(VOCABULARY.splits[base])
     if len(word) < 2 * MIN_PART:
         return ()
     for i in range(len(word) - MIN_PART, MIN_PART - 1, -1):
@@ -232,8 +248,6 @@ def split_compound(word: str) -> tuple[str, ...]:
 
 # Danish prefixes and particles that make a new word of what follows
 # ("forsamling" is no kind of samling, "indvandring" no kind of vandring).
-INFLECTIONS = ("erne", "ene", "ens", "ets", "en", "et", "er", "ne", "e", "s")  # plain noun endings
-AFTER_E = ("rnes", "rne", "ne", "ns", "rs", "n", "r")  # endings after a form's final e
 PARTICLES = ("efter", "under", "over", "ind", "for", "fra", "gen", "med", "mis", "mod", "ned", "sam", "til",
              "ved", "af", "be", "om", "op", "ud")
 
@@ -272,15 +286,7 @@ def _vocabulary_form(word: str) -> str | None:
     """
     if word in VOCABULARY.words:
         return word
-    for ending in INFLECTIONS:
-        base = word[:-len(ending)]
-        if word.endswith(ending) and base in VOCABULARY.words:
-            return base
-    for ending in AFTER_E:
-        base = word[:-len(ending)]
-        if word.endswith(ending) and base.endswith("e") and base in VOCABULARY.words:
-            return base
-    return None
+    return VOCABULARY.inflected.get(word)
 
 
 @lru_cache(maxsize=200_000)
