@@ -85,7 +85,8 @@ def test_highlight_escapes_and_marks_inflected_forms():
     ("keramisk", "keramik"), ("musikalsk", "musik"), ("kunstnerisk", "kunst"), ("guitarist", "guitar"),
     ("violinisten", "violin"), ("motionister", "motion"), ("hæklere", "hækling"),
     # Danish spellings of loanwords
-    ("croquet", "kroket"), ("jiujitsu", "jujutsu"), ("jujitsu", "jujutsu"),
+    ("croquet", "kroket"), ("jiujitsu", "jujutsu"), ("jujitsu", "jujutsu"), ("kickboxing", "kickboksning"),
+    ("thaiboxing", "thaiboksning"),
     # plain inflections of a vocabulary form, whatever Snowball makes of them
     ("menigheden", "menighed"), ("troen", "tro"), ("banerne", "bane"), ("rider", "ridning"),
 ])
@@ -115,6 +116,16 @@ def test_compounds_find_their_family(word, expected):
 ])
 def test_look_alikes_stay_apart(word, not_term):
     assert not_term not in word_terms(word)
+
+
+@pytest.mark.parametrize("one,other", [
+    ("jujutsu", "jiu-jitsu"), ("jujutsu", "ju jitsu"), ("kungfu", "kung fu"), ("taichi", "tai chi"),
+    ("qigong", "qi gong"), ("hiphop", "hip-hop"), ("linedance", "line dance"), ("taekwondo", "tae kwon do"),
+    ("thaiboksning", "muay thai"),
+])
+def test_loanwords_written_in_several_words_are_variants_both_ways(one, other):
+    ka, kb = tuple(text_terms(one)), tuple(text_terms(other))
+    assert (kb, "variant") in THESAURUS.lookup(ka) and (ka, "variant") in THESAURUS.lookup(kb)
 
 
 def test_jiu_jitsu_written_apart_is_a_thesaurus_variant_of_jujutsu():
