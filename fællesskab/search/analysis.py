@@ -30,6 +30,7 @@ import importlib
 import operator
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -154,7 +155,7 @@ def _read_vocabulary(path: str = VOCABULARY_FILE) -> Vocabulary:
     return vocab
 
 
-def _inflections(forms) -> dict[str, str]:
+def _inflections(forms: Iterable[str]) -> dict[str, str]:
     """Every plain inflection of `forms` (INFLECTIONS; AFTER_E after a final e) → its form."""
     out: dict[str, str] = {}
     for ending in INFLECTIONS + AFTER_E:
@@ -282,7 +283,7 @@ def _vocabulary_form(word: str) -> str | None:
     """`word` if it is a vocabulary form, or the form it inflects by a plain ending.
 
     "sejladsen" → sejlads, "menigheden" → menighed, "banerne" → baner; after a
-    final e also -n, -r, -ne, -rne: "haven" → have, "rider" → ride.
+    final e also -n, -r, -ne, -rne: "banen" → bane, "rider" → ride.
     """
     if word in VOCABULARY.words:
         return word
