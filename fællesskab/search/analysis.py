@@ -8,9 +8,17 @@ built (`word_terms`), so the two always agree:
    æ, ø and å are kept;
 2. drop Danish (and a few English) stop words;
 3. map a word to its canonical activity term (vocabulary.txt: "svømme",
-   "svømmer" → "svømning") or else to its Snowball Danish stem;
+   "svømmer" → "svømning"), or to the term of the activity word it is
+   derived from ("fotografisk" → fotografi, "guitarist" → guitar; only onto
+   the vocabulary, see DERIVATIONS), or else to its Snowball Danish stem;
 4. split compound words against the activity vocabulary ("fodboldklub" →
-   fodbold + klub; "idrætsforeningen" → idræt + forening), keeping the whole.
+   fodbold + klub; "idrætsforeningen" → idræt + forening; a verb stem before
+   a generic head: "sejlklub" → sejlads + klub; an unknown first part before
+   a long activity head: "kapsejlads" → kap + sejlads), keeping the whole.
+
+Spellings of one loanword are one family: single words as vocabulary
+variants ("kroket = croquet"), spellings in several words as thesaurus rows
+of kind "variant" ("jujutsu" ↔ "jiu-jitsu").
 
 Pure module: no Flask, no database.
 """
@@ -22,6 +30,7 @@ import importlib
 import operator
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -35,6 +44,24 @@ THESAURUS_FILE = os.path.join(DATA_DIR, "thesaurus.csv")
 WORD_PATTERN = r"\w+(?:\.?\w+)*"
 MIN_PART = 3  # shortest compound part ("kor", "løb", "ski")
 LINKING = ("s", "e")  # Danish linking letters: idræt-s-forening, løb-e-klub
+MIN_HEAD = 6  # shortest head a compound with an unknown first part is split before
+MIN_DERIVED_BASE = 4  # shortest base a derivation may be taken back to ("syrere" is not "syr" + -ere)
+
+# Derivational endings taken back to an activity word: (ending, what may replace
+# it), longest ending first. Only a result that is a form in the vocabulary is
+# taken ("fotograf-isk" → fotograf → fotografi, "gymnast-isk" → gymnastik,
+# "guitar-ist" → guitar), so ordinary words keep their own stems ("politisk",
+# "turist", "fotosyntese"). "-lig" is left to Snowball.
+DERIVATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("eringerne", ("",)), ("eringens", ("",)), ("eringen", ("",)), ("eringer", ("",)),
+    ("ering", ("",)), ("isterne", ("",)), ("isten", ("",)), ("ister", ("",)), ("ist", ("",)),
+    ("iske", ("", "ik", "i", "e")), ("isk", ("", "ik", "i", "e")),
+    ("alske", ("",)), ("alsk", ("",)), ("erede", ("",)), ("eret", ("",)), ("erer", ("",)),
+    ("ere", ("", "e")),
+)
+INFLECTIONS = ("erne", "ene", "ens", "ets", "en", "et", "er", "ne", "e", "s")  # plain noun endings
+AFTER_E = ("rnes", "rne", "ne", "ns", "rs", "n", "r")  # endings after a form's final e
+ANALYSIS_RULES = "families-4"  # bump when a rule here changes index terms (part of analysis_digest)
 
 # English words that mean nothing on their own; Danish homographs such as
 # "by" (town), "to" (two) and "is" (ice) are deliberately left out.
@@ -78,6 +105,9 @@ class Vocabulary:
     canonical: dict[str, str] = field(default_factory=dict)  # form or stem → canonical term
     category: dict[str, str] = field(default_factory=dict)  # canonical term → category slug
     generic: set[str] = field(default_factory=set)  # canonical heads like "klub"
+    verb_stems: dict[str, str] = field(default_factory=dict)  # "sejl" (of "sejle") → form, for compounds
+    inflected: dict[str, str] = field(default_factory=dict)  # "sejladsen" → "sejlads" (see _inflections)
+    inflected_splits: dict[str, str] = field(default_factory=dict)  # "børnehaverne" → "børnehave"
     splits: dict[str, list[str]] = field(default_factory=dict)  # fixed splits
     digest: str = ""
 
@@ -105,12 +135,34 @@ def _read_vocabulary(path: str = VOCABULARY_FILE) -> Vocabulary:
         for form in forms:
             vocab.words.add(form)
             vocab.canonical.setdefault(form, canonical)
-            vocab.canonical.setdefault(_stem(form), canonical)
+            stem = _stem(form)
+            # A short stem is too often another word: "hav" (of "haver", gardens) is also
+            # the sea, "bag" (of "bage") behind, "dam" (of "damer") a pond.
+            if len(stem) >= MIN_DERIVED_BASE or stem == form:
+                vocab.canonical.setdefault(stem, canonical)
         if section == "generic":
             vocab.generic.add(canonical)
         elif section not in ("people", "other", ""):
             vocab.category.setdefault(canonical, section)
+    vocab.inflected = _inflections(vocab.words)
+    vocab.inflected_splits = _inflections(vocab.splits)
+    # A Danish compound may start with a verb's stem ("sejle" → sejlklub, "fægte" →
+    # fægtklub). Only for forms in -e whose stem is not a word of its own here.
+    for form in vocab.words:
+        stem = form[:-1]
+        if form.endswith("e") and len(stem) >= MIN_DERIVED_BASE and stem not in vocab.words:
+            vocab.verb_stems.setdefault(stem, form)
     return vocab
+
+
+def _inflections(forms: Iterable[str]) -> dict[str, str]:
+    """Every plain inflection of `forms` (INFLECTIONS; AFTER_E after a final e) → its form."""
+    out: dict[str, str] = {}
+    for ending in INFLECTIONS + AFTER_E:
+        for form in forms:
+            if ending in INFLECTIONS or form.endswith("e"):
+                out.setdefault(form + ending, form)
+    return out
 
 
 VOCABULARY = _read_vocabulary()
@@ -118,16 +170,43 @@ VOCABULARY = _read_vocabulary()
 
 @lru_cache(maxsize=200_000)
 def term(word: str) -> str:
-    """Return the index term of one folded word: its canonical form or its stem."""
+    """Return the index term of one folded word: its canonical form, the term it derives from, or its stem."""
     canonical = VOCABULARY.canonical.get(word)
     if canonical is not None:
         return canonical
+    form = _vocabulary_form(word)
+    if form is not None:
+        return VOCABULARY.canonical[form]
     stemmed = _stem(word)
-    return VOCABULARY.canonical.get(stemmed, stemmed)
+    canonical = VOCABULARY.canonical.get(stemmed)
+    if canonical is not None:
+        return canonical
+    base = derived_from(word)
+    return VOCABULARY.canonical[base] if base is not None else stemmed
+
+
+@lru_cache(maxsize=200_000)
+def derived_from(word: str) -> str | None:
+    """The vocabulary form `word` is derived from by a DERIVATIONS ending, or None.
+
+    "fotografiske" → "fotografi", "atletisk" → "atletik", "hæklere" → "hækle".
+    """
+    for ending, replacements in DERIVATIONS:
+        if not word.endswith(ending):
+            continue
+        base = word[:-len(ending)]
+        if len(base) < MIN_DERIVED_BASE:
+            return None
+        for replacement in replacements:
+            if base + replacement in VOCABULARY.words:
+                return base + replacement
+        return None
+    return None
 
 
 def _is_known(word: str) -> bool:
-    return word in VOCABULARY.words or _stem(word) in VOCABULARY.canonical
+    return (word in VOCABULARY.words or _stem(word) in VOCABULARY.canonical or _vocabulary_form(word) is not None
+            or derived_from(word) is not None)
 
 
 @lru_cache(maxsize=200_000)
@@ -140,11 +219,20 @@ def split_compound(word: str) -> tuple[str, ...]:
     """
     if word in VOCABULARY.splits:
         return tuple(VOCABULARY.splits[word])
+    base = VOCABULARY.inflected_splits.get(word)  # a fixed split holds for the inflected word too ("børnehaverne")
+    if base is not None:
+        return tuple(VOCABULARY.splits[base])
     if len(word) < 2 * MIN_PART:
         return ()
     for i in range(len(word) - MIN_PART, MIN_PART - 1, -1):
         prefix = word[:i]
         if prefix not in VOCABULARY.words:
+            # "sejlklub": a verb stem only before a generic head, so that
+            # "tegnsprog" stays a sign language, not drawing + language.
+            rest = word[i:]
+            if prefix in VOCABULARY.verb_stems and (rest in VOCABULARY.words or _stem(rest) in VOCABULARY.canonical) \
+                    and is_generic(term(rest)):
+                return (VOCABULARY.verb_stems[prefix], rest)
             continue
         rest = word[i:]
         candidates = [rest]
@@ -159,6 +247,49 @@ def split_compound(word: str) -> tuple[str, ...]:
     return ()
 
 
+# Danish prefixes and particles that make a new word of what follows
+# ("forsamling" is no kind of samling, "indvandring" no kind of vandring).
+PARTICLES = ("efter", "under", "over", "ind", "for", "fra", "gen", "med", "mis", "mod", "ned", "sam", "til",
+             "ved", "af", "be", "om", "op", "ud")
+
+
+@lru_cache(maxsize=200_000)
+def compound_head(word: str) -> tuple[str, ...]:
+    """Split a compound whose first part is unknown but whose head is an activity, or return ().
+
+    Danish compounds are right-headed: "kapsejlads" is a kind of sejlads and
+    "havnefotografering" a kind of fotografering, so the word is indexed and
+    searched as both parts (havn + fotografi) as well. Only long heads
+    (MIN_HEAD letters: "kultur" is no kind of tur, "transport" none of sport)
+    that name an activity of a category, and never after a prefix or a
+    particle ("generalforsamling", "indvandring").
+    """
+    if word in VOCABULARY.words or _stem(word) in VOCABULARY.canonical:
+        return ()
+    for i in range(MIN_PART, len(word) - MIN_HEAD + 1):  # the longest head first
+        head, prefix = word[i:], word[:i]
+        form = _vocabulary_form(head)
+        if form is None or min(len(form), len(term(form))) < MIN_HEAD:  # "dvdspiller" is no game (spil)
+            continue
+        if category_of(term(form)) is None or prefix.endswith(PARTICLES) or _is_known(prefix) \
+                or prefix in VOCABULARY.verb_stems:
+            return ()
+        return (prefix, form)
+    return ()
+
+
+@lru_cache(maxsize=200_000)
+def _vocabulary_form(word: str) -> str | None:
+    """`word` if it is a vocabulary form, or the form it inflects by a plain ending.
+
+    "sejladsen" → sejlads, "menigheden" → menighed, "banerne" → baner; after a
+    final e also -n, -r, -ne, -rne: "banen" → bane, "rider" → ride.
+    """
+    if word in VOCABULARY.words:
+        return word
+    return VOCABULARY.inflected.get(word)
+
+
 @lru_cache(maxsize=200_000)
 def word_terms(word: str) -> tuple[str, ...]:
     """Return the index terms of one folded word: its own term, then its parts' terms.
@@ -169,7 +300,7 @@ def word_terms(word: str) -> tuple[str, ...]:
         return ()
     own = term(word)
     out = [own]
-    for part in split_compound(word):
+    for part in split_compound(word) or compound_head(word):
         t = term(part)
         if t not in out:
             out.append(t)
@@ -289,7 +420,8 @@ class Thesaurus:
     """Danish–English activity pairs and Danish synonyms, as index terms.
 
     `expansions[key]` lists (terms, kind) where key and terms are tuples of
-    index terms; kind is "en" (translation) or "da" (synonym).
+    index terms; kind is "en" (translation), "da" (synonym) or "variant"
+    (another spelling of a loanword, such as "jiu-jitsu" for "jujutsu").
     """
 
     expansions: dict[tuple[str, ...], list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
@@ -345,18 +477,28 @@ def _read_thesaurus(path: str = THESAURUS_FILE) -> Thesaurus:
     th = Thesaurus()
     with open(path, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
+    pairs: list[tuple[tuple[str, ...], tuple[str, ...], str]] = []
+    spellings: dict[tuple[str, ...], set[tuple[str, ...]]] = {}  # key → every spelling of its word
     for row in rows:
         a, b, kind = row["danish"].strip(), row["other"].strip(), row["kind"].strip()
         ka, kb = _key(a), _key(b)
         if not ka or not kb or ka == kb:
             continue
+        pairs.append((ka, kb, kind))
+        if kind == "variant":  # spellings of one word are all one another's variants
+            family = spellings.get(ka, {ka}) | spellings.get(kb, {kb})
+            for member in family:
+                spellings[member] = family
+        th.max_key_len = max(th.max_key_len, len(ka), len(kb))
+        for text in (a, b):
+            th.words.update(w for w in tokenize(text) if len(w) >= 3 and not is_stop(w))
+    for family in {id(f): f for f in spellings.values()}.values():
+        pairs += [(ka, kb, "variant") for ka in sorted(family) for kb in sorted(family) if ka < kb]
+    for ka, kb, kind in pairs:
         for src, dst in ((ka, kb), (kb, ka)):
             entries = th.expansions.setdefault(src, [])
             if all(dst != d for d, _k in entries):
                 entries.append((dst, kind))
-        th.max_key_len = max(th.max_key_len, len(ka), len(kb))
-        for text in (a, b):
-            th.words.update(w for w in tokenize(text) if len(w) >= 3 and not is_stop(w))
     return th
 
 
@@ -365,4 +507,4 @@ THESAURUS = _read_thesaurus()
 
 def analysis_digest() -> str:
     """A short hash of everything that changes index terms (part of the schema stamp)."""
-    return VOCABULARY.digest
+    return hashlib.sha1(f"{VOCABULARY.digest}:{ANALYSIS_RULES}".encode(), usedforsecurity=False).hexdigest()[:10]

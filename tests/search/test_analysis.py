@@ -73,3 +73,80 @@ def test_highlight_escapes_and_marks_inflected_forms():
     text = "Lorem ipsum " * 40 + "vi synger i koret" + " dolor sit" * 40
     short = str(snippet(text, terms))
     assert "<mark>koret</mark>" in short and short.startswith("… ") and short.endswith(" …")
+
+
+# --- word families ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("a,b", [
+    # derivations of an activity word: -isk, -alsk, -ere/-erer/-ering, -ist
+    ("fotografisk", "fotografi"), ("fotografiske", "fotografi"), ("fotograferer", "fotografi"),
+    ("fotografering", "fotografi"), ("gymnastiske", "gymnastik"), ("atletisk", "atletik"),
+    ("keramisk", "keramik"), ("musikalsk", "musik"), ("kunstnerisk", "kunst"), ("guitarist", "guitar"),
+    ("violinisten", "violin"), ("motionister", "motion"), ("hæklere", "hækling"),
+    # Danish spellings of loanwords
+    ("croquet", "kroket"), ("jiujitsu", "jujutsu"), ("jujitsu", "jujutsu"), ("kickboxing", "kickboksning"),
+    ("thaiboxing", "thaiboksning"),
+    # plain inflections of a vocabulary form, whatever Snowball makes of them
+    ("menigheden", "menighed"), ("troen", "tro"), ("banerne", "bane"), ("rider", "ridning"),
+])
+def test_word_families_meet(a, b):
+    assert word_terms(fold(a))[0] == word_terms(fold(b))[0]
+
+
+@pytest.mark.parametrize("word,expected", [
+    ("sejlklub", {"sejlads", "klub"}), ("sejlklubben", {"sejlads", "klub"}), ("fægtklub", {"fægtning", "klub"}),
+    ("fuglefotografering", {"fugle", "fotografi"}), ("fotoklub", {"fotografi", "klub"}),
+])
+def test_compounds_find_their_family(word, expected):
+    assert expected <= set(word_terms(word))
+
+
+@pytest.mark.parametrize("word,not_term", [
+    ("fotosyntese", "fotografi"),  # foto- here is light, not a photograph
+    ("syrere", "syning"), ("syriske", "syning"),  # Syrians; "syr" (sews) is too short to derive from
+    ("tegnsprog", "tegning"), ("tegnsprogscafé", "tegning"),  # a sign, not a drawing
+    ("turist", "tur"), ("kortere", "kortspil"), ("forsamling", "samling"),
+    ("politisk", "politik"),  # -isk joins only words of the activity vocabulary
+    ("vandløb", "løb"),  # a stream
+    # a short Snowball stem is another word: the sea, a kindergarten, a ball, "while", "behind", a pond
+    ("havet", "havebrug"), ("børnehave", "havebrug"), ("børnehaver", "havebrug"), ("børnehaverne", "havebrug"),
+    ("volleyball", "ballet"), ("mens", "menighed"),
+    ("bag", "bagning"), ("dammen", "damer"),
+])
+def test_look_alikes_stay_apart(word, not_term):
+    assert not_term not in word_terms(word)
+
+
+@pytest.mark.parametrize("one,other", [
+    ("jujutsu", "jiu-jitsu"), ("jujutsu", "ju jitsu"), ("kungfu", "kung fu"), ("taichi", "tai chi"),
+    ("qigong", "qi gong"), ("hiphop", "hip-hop"), ("linedance", "line dance"), ("taekwondo", "tae kwon do"),
+    ("thaiboksning", "muay thai"),
+])
+def test_loanwords_written_in_several_words_are_variants_both_ways(one, other):
+    ka, kb = tuple(text_terms(one)), tuple(text_terms(other))
+    assert (kb, "variant") in THESAURUS.lookup(ka) and (ka, "variant") in THESAURUS.lookup(kb)
+
+
+def test_jiu_jitsu_written_apart_is_a_thesaurus_variant_of_jujutsu():
+    assert any(terms == ("jujutsu",) for terms, _kind in THESAURUS.lookup(tuple(text_terms("jiu-jitsu"))))
+    assert any(terms == tuple(text_terms("jiu jitsu")) for terms, _kind in THESAURUS.lookup(("jujutsu",)))
+    # spellings are one family: "ju-jitsu" reaches "jiu-jitsu" too, not only "jujutsu"
+    assert (tuple(text_terms("jiu jitsu")), "variant") in THESAURUS.lookup(tuple(text_terms("ju jitsu")))
+
+
+@pytest.mark.parametrize("word,expected", [
+    ("kapsejlads", {"sejlads"}), ("jollesejladsen", {"sejlads"}), ("havnefotografering", {"havn", "fotografi"}),
+    ("amatørteatret", {"teater"}), ("ponyridning", {"ridning"}), ("pengeindsamling", {"indsamling"}),
+])
+def test_a_compound_with_an_unknown_first_part_keeps_its_activity_head(word, expected):
+    assert expected <= set(word_terms(word)[1:])
+
+
+@pytest.mark.parametrize("word,not_term", [
+    ("generalforsamling", "samling"), ("indvandring", "vandring"), ("udvandring", "vandring"),  # a prefix
+    ("kultur", "tur"), ("transport", "sport"), ("signatur", "natur"), ("manifesten", "fest"),  # short heads
+    ("dvdspiller", "spil"), ("sæsonprogrammet", "programmering"), ("motorcykler", "cykling"),
+])
+def test_heads_that_only_look_like_activities_stay_apart(word, not_term):
+    assert not_term not in word_terms(word)
