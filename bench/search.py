@@ -193,8 +193,7 @@ def raw_search(app, q: str, params: dict, *, cold: bool = False) -> list[int]:
     index = get_index(app)
     with index.reading() as (searcher, snap):
         if cold:  # as in a new process: nothing decoded yet
-            snap._postings.clear()
-            snap._segments._postings.clear()
+            snap.forget_postings()
         reader = searcher.reader()
         parsed = parse(p.q, reader, snap)
         mask = match(parsed, reader, snap) & _fixed_filters(snap, p)
