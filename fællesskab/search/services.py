@@ -26,7 +26,6 @@ import pickle
 import struct
 import threading
 import zlib
-from dataclasses import dataclass, field
 from math import asin, cos, radians, sin, sqrt
 
 from cachetools import TTLCache, cached
@@ -34,7 +33,6 @@ from flask import current_app
 
 from flask_babel import gettext as _
 
-from ..core import metrics
 from ..core.errors import ValidationError
 from ..core.time import utcnow
 from ..geo.distance import bounding_box

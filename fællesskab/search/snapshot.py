@@ -1,30 +1,33 @@
 """Per-generation search data: document attributes, bitsets, norms and a geo grid.
 
-Whoosh scores through a chain of Python matcher objects, which costs several
-microseconds per matching document; at 100,000 listings a common word would
-take 100 ms or more. So the index is read in bulk instead: each posting list
-becomes a Python integer bitset (one bit per document), filters and facets
-are integer AND/OR and `int.bit_count()`, and BM25F is summed straight from
-the posting blocks for the documents that are left.
+Read through Whoosh's public API only (no `_private` attribute of a Whoosh
+object; tests/search/test_whoosh_public_api.py checks it): the attrs column by
+iterating `leaf.column_reader()`, field lengths by `leaf.doc_field_length()`,
+postings by a matcher's `id()`/`weight()`/`next()`.
 
-Memory: every worker of every node holds this data, so it is kept column-wise
-in typed arrays, never as an object per document (a national index has
-~300,000 documents). Category, target groups, ages, languages and place are
-small integer codes into value lists shared by all segments (`Vocab`);
+Whoosh scores through a chain of Python matcher objects and counts facets
+with a Python call per matching document. So each posting list becomes a
+Python integer bitset (one bit per document), filters and facets are integer
+AND/OR and `int.bit_count()`, and BM25F is summed from the decoded postings
+for the documents that are left (bench/search_searcher.py compares this with
+Whoosh's own `Searcher.search`; docs/performance.md).
+
+The data is kept column-wise in typed arrays, never as an object per
+document: category, target groups, ages, languages and place are small
+integer codes into value lists shared by all segments (`Vocab`);
 coordinates, start times and update times are arrays of machine numbers; the
 sort names are one UTF-8 blob with end offsets. `Snapshot.attrs[d]` builds a
-document's `Attrs` on demand. Decoded postings are kept in caches bounded by
-their size in bytes, not by a number of terms.
+document's `Attrs` on demand. Decoded postings are kept in LRU caches bounded
+by their size in bytes (cachetools), not by a number of terms.
 
 Data that depends only on one segment is cached by segment id (segments never
-change), so a small commit does not recompute the big segment's data. The
-attribute column and the field lengths are read with one file read each (per
-document reads cost a system call each: tens of seconds at national scale).
+change), so a small commit does not recompute the big segment's data: the
+per-document reads of the public API (about 0.2 s for 5,000 listings) happen
+once per segment and process.
 """
 from __future__ import annotations
 
 import re
-import sys
 import threading
 from array import array
 from bisect import bisect_left
@@ -45,14 +48,11 @@ FACETS = ("type", "category", "target_group", "language", "place", "newcomers")
 SEGMENT_POSTINGS_BYTES = 32 * 1024 * 1024  # per index, across generations
 POSTINGS_BYTES = 24 * 1024 * 1024  # per generation (concatenations over segments, masks without deleted docs)
 AGE_MASKS = 24  # bitsets of "fits a child of age N" kept per generation
-PARSE_CHUNK = 8192  # attribute rows split at a time (bounds the temporary objects)
 STARTS_NONE = -(1 << 63)  # `starts` of a document without one (associations)
 NEWCOMERS = (None, False, True)
-_BIAS = 1 << 63  # makes a signed 64-bit start sort as unsigned bytes  # codes 0, 1, 2 of the newcomers column
 
 _TO_BITS = bytes.maketrans(b"\x00\x01", b"01")
 _FROM_BITS = bytes.maketrans(b"01", b"\x00\x01")
-_LOW = 0 if sys.byteorder == "little" else 1  # the low byte of an array('H') item in its bytes
 
 
 def mask_from_ids(ids, n: int) -> int:
@@ -175,34 +175,16 @@ class Vocabs:
 
 
 def _code_masks(codes: array, wanted: dict[str, set[int]], n: int) -> dict[str, int]:
-    """For each name, the bitset of the documents whose code is in its set of codes.
-
-    C-speed passes, no object per document: the codes' low bytes are
-    translated to '0'/'1' digits and read as a binary number (and, for codes
-    from 256 up, ANDed with the same for their high byte).
-    """
-    if not n:
-        return {name: 0 for name in wanted}
-    raw = codes.tobytes()
-    low = raw[_LOW::2]
-    high = raw[1 - _LOW::2] if max(codes) >= 256 else None
-    high_masks: dict[int, int] = {}
+    """For each name, the bitset of the documents whose code is in its set of codes."""
+    docs_of: dict[int, list[int]] = defaultdict(list)
+    for d, code in enumerate(codes):
+        docs_of[code].append(d)
+    by_code = {code: mask_from_ids(docs, n) for code, docs in docs_of.items()}
     out = {}
     for name, members in wanted.items():
-        by_high: dict[int, set[int]] = defaultdict(set)
-        for c in members:
-            by_high[c >> 8].add(c & 0xFF)
         mask = 0
-        for h, lows in by_high.items():
-            table = bytes(0x31 if c in lows else 0x30 for c in range(256))
-            part = int(low.translate(table)[::-1], 2)
-            if high is not None:
-                if h not in high_masks:
-                    high_masks[h] = int(high.translate(bytes(0x31 if c == h else 0x30 for c in range(256)))[::-1], 2)
-                part &= high_masks[h]
-            elif h:
-                part = 0
-            mask |= part
+        for code in members:
+            mask |= by_code.get(code, 0)
         out[name] = mask
     return out
 
@@ -236,26 +218,21 @@ class SegmentData:
 
     def _parse(self, raws, names: list[bytes]) -> None:
         v = self.vocabs
-        ends, end = self.name_ends, 0
-        for start in range(0, self.n, PARSE_CHUNK):
-            rows = [raw.split(b"|", 12) for raw in raws[start:start + PARSE_CHUNK]]
-            (kind, category, groups, age_min, age_max, languages, place, newcomers, starts, lat, lon, updated,
-             sortname) = zip(*rows)
-            del rows
-            self.is_event.extend(map(b"e".__eq__, kind))
-            self.category.extend(map(v.category.__getitem__, category))
-            self.groups.extend(map(v.groups.__getitem__, groups))
-            self.ages.extend(map(v.ages.__getitem__, zip(age_min, age_max)))
-            self.languages.extend(map(v.languages.__getitem__, languages))
-            self.place.extend(map(v.place.__getitem__, place))
-            self.newcomers.extend(map(v.newcomers.__getitem__, newcomers))
-            self.starts.extend(map(_starts, starts))
-            self.lat.extend(map(float, lat))
-            self.lon.extend(map(float, lon))
-            self.updated.extend(map(int, updated))
-            names += sortname
-            ends.extend(islice(accumulate(map(len, sortname), initial=end), 1, None))
-            end = ends[-1]
+        (kind, category, groups, age_min, age_max, languages, place, newcomers, starts, lat, lon, updated,
+         sortname) = zip(*[raw.split(b"|", 12) for raw in raws])
+        self.is_event.extend(map(b"e".__eq__, kind))
+        self.category.extend(map(v.category.__getitem__, category))
+        self.groups.extend(map(v.groups.__getitem__, groups))
+        self.ages.extend(map(v.ages.__getitem__, zip(age_min, age_max)))
+        self.languages.extend(map(v.languages.__getitem__, languages))
+        self.place.extend(map(v.place.__getitem__, place))
+        self.newcomers.extend(map(v.newcomers.__getitem__, newcomers))
+        self.starts.extend(map(_starts, starts))
+        self.lat.extend(map(float, lat))
+        self.lon.extend(map(float, lon))
+        self.updated.extend(map(int, updated))
+        names += sortname
+        self.name_ends.extend(islice(accumulate(map(len, sortname), initial=0), 1, None))
 
     def _facet_masks(self) -> dict[tuple[str, str], int]:
         n, v = self.n, self.vocabs
@@ -542,25 +519,17 @@ class Snapshot:
         self._segments.forget_postings()
 
     def browse_order(self) -> array:
-        """All doc numbers in browsing order: associations by name, then events by start.
-
-        Sorted as one bytes key per document (start, name, NUL, doc number), which
-        orders as (start, name, doc number) and costs a third of a tuple of three."""
+        """All doc numbers in browsing order: associations by name, then events by start
+        (then name); ties by doc number."""
         if self._browse_order is None:
-            order = array("i")
-            for want_event in (False, True):
-                keys = []
-                for data, offset in self._parts:
-                    is_event, starts, names, ends = data.is_event, data.starts, data.names, data.name_ends
-                    for d in range(data.n):
-                        if is_event[d] == want_event:
-                            s = starts[d] if want_event and starts[d] != STARTS_NONE else 0
-                            keys.append((s + _BIAS).to_bytes(8, "big") + names[ends[d]:ends[d + 1]] + b"\x00"
-                                        + (d + offset).to_bytes(4, "big"))
-                keys.sort()
-                order.extend(int.from_bytes(k[-4:], "big") for k in keys)
-                del keys
-            self._browse_order = order
+            keys = []
+            for data, offset in self._parts:
+                is_event, starts, names, ends = data.is_event, data.starts, data.names, data.name_ends
+                for d in range(data.n):
+                    start = starts[d] if is_event[d] and starts[d] != STARTS_NONE else 0
+                    keys.append((is_event[d], start, names[ends[d]:ends[d + 1]], d + offset))
+            keys.sort()
+            self._browse_order = array("i", [key[3] for key in keys])
         return self._browse_order
 
     def browse_rank(self) -> array:
