@@ -155,12 +155,14 @@ def place_terms() -> set[str]:
     return set(text_terms(" ".join(names)))
 
 
+# --- location ----------------------------------------------------------------------
+
+
 @cached(_locate_cache, key=lambda near: (_database_key(), near.lower()), lock=_cache_lock)
 def _locate(near: str):
+    """Geocode a place typed in `near` (a miss, None, is kept too)."""
     return locate_text(near)
 
-
-# --- location ----------------------------------------------------------------------
 
 def resolve_location(params: SearchParams) -> Location | None:
     """Geocode `near` (cached for a while) or take lat/lon as given."""

@@ -355,7 +355,7 @@ class SegmentCache:
             ids, weights = _read_postings(leaf.postings("text", term))
             found = Postings(mask_from_ids(ids, leaf.doc_count_all()), ids, weights)
         with self._lock:
-            self._postings[key] = (found, found.nbytes if found is not None else 100)
+            _remember(self._postings, key, (found, found.nbytes if found is not None else 100))
         return found
 
     def get(self, leaf) -> SegmentData:
@@ -509,7 +509,7 @@ class Snapshot:
             result = Postings(mask & self.live, ids, weights)
             nbytes = result.nbytes
         with self._lock:
-            self._postings[term] = (result, nbytes)
+            _remember(self._postings, term, (result, nbytes))
         return result
 
     def forget_postings(self) -> None:
@@ -612,6 +612,14 @@ class Snapshot:
 def _size(item: tuple[object, int]) -> int:
     """The size in bytes of a cached (postings, nbytes) pair."""
     return item[1]
+
+
+def _remember(cache: LRUCache, key, item: tuple[object, int]) -> None:
+    """Cache `item` unless it alone is bigger than the whole cache (then it is simply not kept)."""
+    try:
+        cache[key] = item
+    except ValueError:  # cachetools: "value too large"
+        pass
 
 
 def _read_postings(matcher) -> tuple[array, array]:
