@@ -12,6 +12,10 @@ fresh SQLite database (bypassing the sync hooks), then measures:
   fuzzy, filtered and geo queries:
   - full: `GET /api/v1/search` through the Flask test client (parsing,
     thesaurus, facets, distance, JSON);
+  - page: the search page `GET /soeg` with the same parameters (the HTML
+    results page with its facets and highlighted snippets);
+  - for both, also the process's CPU time (steadier on a shared machine:
+    waiting for a core is not counted);
   - raw: the same text match + filters + BM25F ranking of the top 20 on the
     index, without facets or HTTP;
   - FTS5: SQLite FTS5 (unicode61 tokenizer, bm25 with the same column
@@ -193,8 +197,7 @@ def raw_search(app, q: str, params: dict, *, cold: bool = False) -> list[int]:
     index = get_index(app)
     with index.reading() as (searcher, snap):
         if cold:  # as in a new process: nothing decoded yet
-            snap._postings.clear()
-            snap._segments._postings.clear()
+            snap.forget_postings()
         reader = searcher.reader()
         parsed = parse(p.q, reader, snap)
         mask = match(parsed, reader, snap) & _fixed_filters(snap, p)
@@ -242,7 +245,8 @@ def build(n: int, tmp: str) -> tuple[dict, list[dict]]:
 
 def _config(n: int, tmp: str) -> dict:
     return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench-{n}.db", "SECRET_KEY": "bench",
-            "SEARCH_INDEX_DIR": f"{tmp}/index-{n}", "SEED_DIR": SEED_DIR}
+            "SEARCH_INDEX_DIR": f"{tmp}/index-{n}", "SEED_DIR": SEED_DIR,
+            "RATELIMITS_ON": False}  # one client sends every request: the page's per-address limit would answer 429
 
 
 def measure(n: int, tmp: str, passes: int) -> dict:
@@ -257,13 +261,19 @@ def measure(n: int, tmp: str, passes: int) -> dict:
         client = app.test_client()
         client.get("/api/v1/search?q=kor")  # Flask's first request
         for label, queries in CLASSES.items():
-            full, raw, cold = [], [], []
+            full, full_cpu, page, page_cpu, raw, cold = [], [], [], [], [], []
             for _ in range(passes):
                 for q, params in queries:
-                    url = "/api/v1/search?" + urlencode({"q": q, **params})
-                    t0 = time.perf_counter()
-                    response = client.get(url)
+                    query = urlencode({"q": q, **params})
+                    t0, c0 = time.perf_counter(), time.process_time()
+                    response = client.get("/api/v1/search?" + query)
                     full.append(time.perf_counter() - t0)
+                    full_cpu.append(time.process_time() - c0)
+                    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+                    t0, c0 = time.perf_counter(), time.process_time()
+                    response = client.get("/soeg?" + query)
+                    page.append(time.perf_counter() - t0)
+                    page_cpu.append(time.process_time() - c0)
                     assert response.status_code == 200, response.get_data(as_text=True)[:300]
                     t0 = time.perf_counter()
                     raw_search(app, q, params)
@@ -273,7 +283,8 @@ def measure(n: int, tmp: str, passes: int) -> dict:
                     t0 = time.perf_counter()
                     raw_search(app, q, params, cold=True)
                     cold.append(time.perf_counter() - t0)
-            out[label] = {"full": summarise(full), "raw": summarise(raw), "cold": summarise(cold)}
+            out[label] = {"full": summarise(full), "full_cpu": summarise(full_cpu), "page": summarise(page),
+                          "page_cpu": summarise(page_cpu), "raw": summarise(raw), "cold": summarise(cold)}
             print(f"{label}: {out[label]}", file=sys.stderr)
         out["rss_mb"], out["peak_mb"] = memory_mb()
     return out
@@ -344,10 +355,12 @@ def main() -> None:
     print()
     print("| associations | measured | " + " | ".join(CLASSES) + " |")
     print("| ---: | --- | " + " | ".join("---:" for _ in CLASSES) + " |")
-    names = {"full": "full request (`/api/v1/search`)", "raw": "raw index query (Whoosh)",
+    names = {"full": "full request (`/api/v1/search`)", "full_cpu": "its CPU time",
+             "page": "search page (`/soeg`)", "page_cpu": "its CPU time",
+             "raw": "raw index query (Whoosh)",
              "cold": "raw index query, postings not cached", "fts": "SQLite FTS5 baseline"}
     for r in results:
-        for kind in ("full", "raw", "cold", "fts"):
+        for kind in ("full", "full_cpu", "page", "page_cpu", "raw", "cold", "fts"):
             cells = [f"{r[(c, kind)][0]:.1f} / {r[(c, kind)][1]:.1f}" for c in CLASSES]
             print(f"| {r['n']:,} | {names[kind]} | " + " | ".join(cells) + " |")
     print("\nCells: median / p95 in milliseconds.")

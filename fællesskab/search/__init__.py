@@ -20,6 +20,7 @@ import time
 from datetime import timedelta
 from typing import Callable
 
+import filelock
 from flask import Flask
 
 from .index import MISSING, OK, STALE, ForeignFolder, SearchIndex
@@ -171,13 +172,11 @@ class SearchState:
             return 0
         try:
             self.next_poll = time.monotonic() + interval
-            lock = self.index.sync_lock()
-            if not lock.acquire(blocking=False):
-                return 0
             try:
-                return self._apply_log()
-            finally:
-                lock.release()
+                with self.index.sync_lock().acquire(blocking=False):
+                    return self._apply_log()
+            except filelock.Timeout:  # another worker of this node is applying it
+                return 0
         except Exception:
             log.exception("search: could not apply the change log to %s", self.index.path)
             return 0

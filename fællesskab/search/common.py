@@ -6,8 +6,9 @@ Imported by the Whoosh engine (services.py) and the PostgreSQL engine
 """
 from __future__ import annotations
 
-import time
+import threading
 
+from cachetools import TTLCache, cached
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -25,9 +26,17 @@ PAST_GRACE_SECONDS = 3 * 3600  # an event that began a moment ago still shows
 LOCATE_CACHE_SECONDS = 600.0
 FACET_LIMIT = {"place": 60}
 
-_place_terms: dict[str, tuple[float, set[str]]] = {}
+# By database (tests run several apps in one process); each entry is fresh for LOCATE_CACHE_SECONDS.
+_place_terms: TTLCache = TTLCache(maxsize=16, ttl=LOCATE_CACHE_SECONDS)
+_locate_cache: TTLCache = TTLCache(maxsize=500, ttl=LOCATE_CACHE_SECONDS)
+_cache_lock = threading.Lock()
 
 
+def _database_key() -> str:
+    return str(current_app.config.get("SQLALCHEMY_DATABASE_URI"))
+
+
+@cached(_place_terms, key=lambda: _database_key(), lock=_cache_lock)
 def place_terms() -> set[str]:
     """Index terms of every place, postal district and postcode (cached for a while)."""
     import sqlalchemy as sa
@@ -36,33 +45,23 @@ def place_terms() -> set[str]:
     from ..places.models import Place, Postcode
     from .analysis import text_terms
 
-    key = str(current_app.config.get("SQLALCHEMY_DATABASE_URI"))
-    cached = _place_terms.get(key)
-    if cached is not None and time.monotonic() - cached[0] < LOCATE_CACHE_SECONDS:
-        return cached[1]
     names = list(db.session.scalars(sa.select(Place.name))) + list(db.session.scalars(sa.select(Postcode.name)))
-    terms = set(text_terms(" ".join(names)))
-    _place_terms[key] = (time.monotonic(), terms)
-    return terms
+    return set(text_terms(" ".join(names)))
 
 
 # --- location ----------------------------------------------------------------------
 
-_locate_cache: dict[tuple[str, str], tuple[float, object]] = {}
+
+@cached(_locate_cache, key=lambda near: (_database_key(), near.lower()), lock=_cache_lock)
+def _locate(near: str):
+    """Geocode a place typed in `near` (a miss, None, is kept too)."""
+    return locate_text(near)
 
 
 def resolve_location(params: SearchParams) -> Location | None:
     """Geocode `near` (cached for a while) or take lat/lon as given."""
     if params.near:
-        key = (str(current_app.config.get("SQLALCHEMY_DATABASE_URI")), params.near.lower())
-        cached = _locate_cache.get(key)
-        if cached is not None and time.monotonic() - cached[0] < LOCATE_CACHE_SECONDS:
-            located = cached[1]
-        else:
-            located = locate_text(params.near)
-            if len(_locate_cache) > 500:
-                _locate_cache.clear()
-            _locate_cache[key] = (time.monotonic(), located)
+        located = _locate(params.near)
         if located is None:
             raise ValidationError(
                 _("Vi kunne ikke finde stedet »%(place)s«. Skriv et bynavn eller et postnummer i Kolding Kommune.",

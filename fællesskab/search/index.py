@@ -21,9 +21,10 @@ from collections import deque
 from contextlib import contextmanager
 from typing import Callable, Iterable
 
+from filelock import FileLock
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import LockError
+from whoosh.index import TOC, LockError
 from whoosh.writing import CLEAR, AsyncWriter
 
 from ..core import heap
@@ -131,7 +132,9 @@ class SearchIndex:
     def seal(self) -> int:
         """Write checksums for the committed segments that have none (checksums.py)."""
         try:
-            segments = _retrying(self._open()._segments)  # the newest TOC's segments
+            # the newest TOC's segments, read without opening their files
+            toc = _retrying(lambda: TOC.read(self._read_storage(), self.indexname, schema=self.schema))
+            segments = toc.segments
         except Exception as exc:  # unreadable: the start-up check will find it
             log.warning("search index at %s: could not list segments to checksum: %s", self.path, exc)
             return 0
@@ -196,13 +199,18 @@ class SearchIndex:
                 fh.write("Fællesskab search index: files here are deleted and rewritten by rebuilds.\n")
         self._claimed = True
 
-    def sync_lock(self):
+    def sync_lock(self) -> FileLock:
         """A cross-process lock held while applying the change log (one worker per node at a time)."""
-        return self._storage().lock(f"{self.indexname}_SYNC")
+        self.claim()
+        return FileLock(os.path.join(self.path, f"{self.indexname}_SYNC"))
 
-    def rebuild_lock(self, timeout: float = REBUILD_TIMEOUT):
-        """A cross-process lock held while checking and rebuilding."""
-        return _HeldLock(self._storage().lock(f"{self.indexname}_REBUILD"), timeout)
+    def rebuild_lock(self, timeout: float = REBUILD_TIMEOUT) -> FileLock:
+        """A cross-process lock held while checking and rebuilding.
+
+        :raises filelock.Timeout: another process held it for `timeout` seconds.
+        """
+        self.claim()
+        return FileLock(os.path.join(self.path, f"{self.indexname}_REBUILD"), timeout=timeout)
 
     # --- writing ---------------------------------------------------------------
 
@@ -402,20 +410,3 @@ def _release(writer) -> None:
 def _segment_ids(reader) -> tuple[str, ...]:
     return tuple(leaf.segment().segment_id() for leaf, _offset in reader.leaf_readers()
                  if leaf.segment() is not None)
-
-
-class _HeldLock:
-    def __init__(self, lock, timeout: float):
-        self.lock, self.timeout = lock, timeout
-
-    def __enter__(self):
-        deadline = time.monotonic() + self.timeout
-        while not self.lock.acquire(blocking=False):
-            if time.monotonic() > deadline:
-                raise LockError("timed out waiting for the search index rebuild lock")
-            time.sleep(0.2)
-        return self
-
-    def __exit__(self, *exc):
-        self.lock.release()
-        return False

@@ -25,12 +25,10 @@ import os
 import pickle
 import struct
 import zlib
-from dataclasses import dataclass, field
 from math import asin, cos, radians, sin, sqrt
 
 from flask import current_app
 
-from ..core import metrics
 from ..core.time import utcnow
 from ..geo.distance import bounding_box
 from . import get_index, get_state

@@ -1,36 +1,41 @@
 """Per-generation search data: document attributes, bitsets, norms and a geo grid.
 
-Whoosh scores through a chain of Python matcher objects, which costs several
-microseconds per matching document; at 100,000 listings a common word would
-take 100 ms or more. So the index is read in bulk instead: each posting list
-becomes a Python integer bitset (one bit per document), filters and facets
-are integer AND/OR and `int.bit_count()`, and BM25F is summed straight from
-the posting blocks for the documents that are left.
+Read through Whoosh's public API only (no `_private` attribute of a Whoosh
+object; tests/search/test_whoosh_public_api.py checks it): the attrs column by
+iterating `leaf.column_reader()`, field lengths by `leaf.doc_field_length()`,
+postings by a matcher's `id()`/`weight()`/`next()`.
 
-Memory: every worker of every node holds this data, so it is kept column-wise
-in typed arrays, never as an object per document (a national index has
-~300,000 documents). Category, target groups, ages, languages and place are
-small integer codes into value lists shared by all segments (`Vocab`);
+Whoosh scores through a chain of Python matcher objects and counts facets
+with a Python call per matching document. So each posting list becomes a
+Python integer bitset (one bit per document), filters and facets are integer
+AND/OR and `int.bit_count()`, and BM25F is summed from the decoded postings
+for the documents that are left (bench/search_searcher.py compares this with
+Whoosh's own `Searcher.search`; docs/performance.md).
+
+The data is kept column-wise in typed arrays, never as an object per
+document: category, target groups, ages, languages and place are small
+integer codes into value lists shared by all segments (`Vocab`);
 coordinates, start times and update times are arrays of machine numbers; the
 sort names are one UTF-8 blob with end offsets. `Snapshot.attrs[d]` builds a
-document's `Attrs` on demand. Decoded postings are kept in caches bounded by
-their size in bytes, not by a number of terms.
+document's `Attrs` on demand. Decoded postings are kept in LRU caches bounded
+by their size in bytes (cachetools), not by a number of terms.
 
 Data that depends only on one segment is cached by segment id (segments never
-change), so a small commit does not recompute the big segment's data. The
-attribute column and the field lengths are read with one file read each (per
-document reads cost a system call each: tens of seconds at national scale).
+change), so a small commit does not recompute the big segment's data: the
+per-document reads of the public API (about 0.2 s for 5,000 listings) happen
+once per segment and process.
 """
 from __future__ import annotations
 
 import re
-import sys
 import threading
 from array import array
 from bisect import bisect_left
-from collections import OrderedDict, defaultdict, deque
+from collections import Counter, defaultdict, deque
 from itertools import accumulate, compress, islice, repeat
 from math import cos, floor, radians
+
+from cachetools import LRUCache
 
 from .documents import Attrs
 
@@ -43,14 +48,11 @@ FACETS = ("type", "category", "target_group", "language", "place", "newcomers")
 SEGMENT_POSTINGS_BYTES = 32 * 1024 * 1024  # per index, across generations
 POSTINGS_BYTES = 24 * 1024 * 1024  # per generation (concatenations over segments, masks without deleted docs)
 AGE_MASKS = 24  # bitsets of "fits a child of age N" kept per generation
-PARSE_CHUNK = 8192  # attribute rows split at a time (bounds the temporary objects)
 STARTS_NONE = -(1 << 63)  # `starts` of a document without one (associations)
 NEWCOMERS = (None, False, True)
-_BIAS = 1 << 63  # makes a signed 64-bit start sort as unsigned bytes  # codes 0, 1, 2 of the newcomers column
 
 _TO_BITS = bytes.maketrans(b"\x00\x01", b"01")
 _FROM_BITS = bytes.maketrans(b"01", b"\x00\x01")
-_LOW = 0 if sys.byteorder == "little" else 1  # the low byte of an array('H') item in its bytes
 
 
 def mask_from_ids(ids, n: int) -> int:
@@ -129,45 +131,6 @@ class Postings:
         return out
 
 
-class _SizedCache:
-    """An LRU of values with an `nbytes`, bounded by their total size."""
-
-    def __init__(self, limit: int):
-        self.limit, self.size = limit, 0
-        self._items: OrderedDict = OrderedDict()
-
-    def get(self, key):
-        item = self._items.get(key)
-        if item is not None:
-            self._items.move_to_end(key)
-            return item[0]
-        return None
-
-    def __contains__(self, key) -> bool:
-        return key in self._items
-
-    def put(self, key, value, nbytes: int) -> None:
-        old = self._items.pop(key, None)
-        if old is not None:
-            self.size -= old[1]
-        self._items[key] = (value, nbytes)
-        self.size += nbytes
-        while self.size > self.limit and len(self._items) > 1:
-            _k, (_v, size) = self._items.popitem(last=False)
-            self.size -= size
-
-    def drop(self, keep) -> None:
-        for key in [k for k in self._items if not keep(k)]:
-            self.size -= self._items.pop(key)[1]
-
-    def clear(self) -> None:
-        self._items.clear()
-        self.size = 0
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
 class Vocab(dict):
     """Raw column values → small integer codes, and back to the decoded values.
 
@@ -212,34 +175,16 @@ class Vocabs:
 
 
 def _code_masks(codes: array, wanted: dict[str, set[int]], n: int) -> dict[str, int]:
-    """For each name, the bitset of the documents whose code is in its set of codes.
-
-    C-speed passes, no object per document: the codes' low bytes are
-    translated to '0'/'1' digits and read as a binary number (and, for codes
-    from 256 up, ANDed with the same for their high byte).
-    """
-    if not n:
-        return {name: 0 for name in wanted}
-    raw = codes.tobytes()
-    low = raw[_LOW::2]
-    high = raw[1 - _LOW::2] if max(codes) >= 256 else None
-    high_masks: dict[int, int] = {}
+    """For each name, the bitset of the documents whose code is in its set of codes."""
+    docs_of: dict[int, list[int]] = defaultdict(list)
+    for d, code in enumerate(codes):
+        docs_of[code].append(d)
+    by_code = {code: mask_from_ids(docs, n) for code, docs in docs_of.items()}
     out = {}
     for name, members in wanted.items():
-        by_high: dict[int, set[int]] = defaultdict(set)
-        for c in members:
-            by_high[c >> 8].add(c & 0xFF)
         mask = 0
-        for h, lows in by_high.items():
-            table = bytes(0x31 if c in lows else 0x30 for c in range(256))
-            part = int(low.translate(table)[::-1], 2)
-            if high is not None:
-                if h not in high_masks:
-                    high_masks[h] = int(high.translate(bytes(0x31 if c == h else 0x30 for c in range(256)))[::-1], 2)
-                part &= high_masks[h]
-            elif h:
-                part = 0
-            mask |= part
+        for code in members:
+            mask |= by_code.get(code, 0)
         out[name] = mask
     return out
 
@@ -257,13 +202,13 @@ class SegmentData:
         self.newcomers = bytearray()
         self.starts, self.updated = array("q"), array("q")
         self.lat, self.lon = array("d"), array("d")
-        self._name_ends = array("I", [0])
+        self.name_ends = array("I", [0])
         names: list[bytes] = []
         if n:
-            self._parse(_column_values(leaf, "attrs", n), names)
-        self._names = b"".join(names)
+            self._parse(_column_values(leaf, "attrs"), names)
+        self.names = b"".join(names)
         del names
-        self.length_bytes = _length_bytes(leaf, n)
+        self.lengths = _lengths(leaf, n)
         self.facets = self._facet_masks()
         self._grid: dict[tuple[int, int], array] | None = None
         self._event_order: array | None = None
@@ -273,26 +218,21 @@ class SegmentData:
 
     def _parse(self, raws, names: list[bytes]) -> None:
         v = self.vocabs
-        ends, end = self._name_ends, 0
-        for start in range(0, self.n, PARSE_CHUNK):
-            rows = [raw.split(b"|", 12) for raw in raws[start:start + PARSE_CHUNK]]
-            (kind, category, groups, age_min, age_max, languages, place, newcomers, starts, lat, lon, updated,
-             sortname) = zip(*rows)
-            del rows
-            self.is_event.extend(map(b"e".__eq__, kind))
-            self.category.extend(map(v.category.__getitem__, category))
-            self.groups.extend(map(v.groups.__getitem__, groups))
-            self.ages.extend(map(v.ages.__getitem__, zip(age_min, age_max)))
-            self.languages.extend(map(v.languages.__getitem__, languages))
-            self.place.extend(map(v.place.__getitem__, place))
-            self.newcomers.extend(map(v.newcomers.__getitem__, newcomers))
-            self.starts.extend(map(_starts, starts))
-            self.lat.extend(map(float, lat))
-            self.lon.extend(map(float, lon))
-            self.updated.extend(map(int, updated))
-            names += sortname
-            ends.extend(islice(accumulate(map(len, sortname), initial=end), 1, None))
-            end = ends[-1]
+        (kind, category, groups, age_min, age_max, languages, place, newcomers, starts, lat, lon, updated,
+         sortname) = zip(*[raw.split(b"|", 12) for raw in raws])
+        self.is_event.extend(map(b"e".__eq__, kind))
+        self.category.extend(map(v.category.__getitem__, category))
+        self.groups.extend(map(v.groups.__getitem__, groups))
+        self.ages.extend(map(v.ages.__getitem__, zip(age_min, age_max)))
+        self.languages.extend(map(v.languages.__getitem__, languages))
+        self.place.extend(map(v.place.__getitem__, place))
+        self.newcomers.extend(map(v.newcomers.__getitem__, newcomers))
+        self.starts.extend(map(_starts, starts))
+        self.lat.extend(map(float, lat))
+        self.lon.extend(map(float, lon))
+        self.updated.extend(map(int, updated))
+        names += sortname
+        self.name_ends.extend(islice(accumulate(map(len, sortname), initial=0), 1, None))
 
     def _facet_masks(self) -> dict[tuple[str, str], int]:
         n, v = self.n, self.vocabs
@@ -330,8 +270,8 @@ class SegmentData:
         )
 
     def sortname(self, d: int) -> str:
-        ends = self._name_ends
-        return self._names[ends[d]:ends[d + 1]].decode("utf-8")
+        ends = self.name_ends
+        return self.names[ends[d]:ends[d + 1]].decode("utf-8")
 
     def grid(self) -> dict[tuple[int, int], array]:
         """Local doc numbers by 2 km grid cell (built on first use)."""
@@ -381,46 +321,15 @@ class SegmentData:
         return _code_masks(self.ages, {"fits": fits}, self.n)["fits"]
 
 
-def _column_values(leaf, name: str, n: int) -> list[bytes]:
-    """Every document's value of a VarBytes column, read with one file read."""
-    column = leaf.column_reader(name, translate=False)
-    try:
-        lengths, offsets = column._lengths, column._offsets
-        data = column._dbfile.get(column._basepos, (offsets[n - 1] + lengths[n - 1]) if n else 0)
-    except AttributeError:  # another column reader than whoosh-reloaded 2.7's VarBytes: per document
-        return [column[d] for d in range(n)]
-    return [data[o:o + size] for o, size in zip(offsets, lengths)]
+def _column_values(leaf, name: str) -> list[bytes]:
+    """Every document's value of a column (the reader's public iteration)."""
+    return list(leaf.column_reader(name, translate=False))
 
 
-_LENGTH_OF_BYTE: list[int] | None = None
-
-
-def _lengths_table() -> list[int]:
-    global _LENGTH_OF_BYTE
-    if _LENGTH_OF_BYTE is None:
-        from whoosh.util.numeric import byte_to_length
-
-        _LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
-    return _LENGTH_OF_BYTE
-
-
-def _length_bytes(leaf, n: int) -> bytes:
-    """The text field's length byte of every document (Whoosh keeps lengths as one byte each)."""
-    if not n:
-        return b""
-    try:
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-
-        perdoc = leaf._perdoc
-        if not perdoc.has_column("_text_len"):
-            return bytes(n)
-        column = perdoc.column_reader("_text_len", LENGTHS_COLUMN)
-        count = min(column._count, n)
-        return column._dbfile.get(column._basepos, count) + bytes(n - count)
-    except (AttributeError, ImportError):  # another codec: per document
-        from whoosh.util.numeric import length_to_byte
-
-        return bytes(length_to_byte(leaf.doc_field_length(d, "text", 0) or 0) for d in range(n))
+def _lengths(leaf, n: int) -> array:
+    """The text field's length of every document, as Whoosh scores with it (one byte, decoded)."""
+    length = leaf.doc_field_length
+    return array("I", [length(d, "text", 0) or 0 for d in range(n)])
 
 
 class SegmentCache:
@@ -430,40 +339,45 @@ class SegmentCache:
 
     def __init__(self):
         self.vocabs = Vocabs()
-        self._data: dict[str, SegmentData] = {}
-        self._postings = _SizedCache(SEGMENT_POSTINGS_BYTES)
+        self._by_segment: dict[str, SegmentData] = {}
+        self._postings = LRUCache(SEGMENT_POSTINGS_BYTES, getsizeof=_size)
         self._lock = threading.Lock()
 
     def postings(self, leaf, term: str) -> Postings | None:
         """One segment's postings of `term` (local doc numbers), or None."""
         key = (leaf.segment().segment_id(), term)
         with self._lock:
-            if key in self._postings:
-                return self._postings.get(key)
+            hit = self._postings.get(key)
+        if hit is not None:
+            return hit[0]
         found = None
         if leaf.doc_count_all() and leaf.doc_frequency("text", term):
-            ids, weights = array("i"), array("f")
-            _read_postings(leaf.postings("text", term), 0, ids, weights)
+            ids, weights = _read_postings(leaf.postings("text", term))
             found = Postings(mask_from_ids(ids, leaf.doc_count_all()), ids, weights)
         with self._lock:
-            self._postings.put(key, found, found.nbytes if found is not None else 100)
+            _remember(self._postings, key, (found, found.nbytes if found is not None else 100))
         return found
 
     def get(self, leaf) -> SegmentData:
         key = leaf.segment().segment_id()
         with self._lock:
-            data = self._data.get(key)
+            data = self._by_segment.get(key)
         if data is None:
             data = SegmentData(leaf, self.vocabs)
             with self._lock:
-                self._data[key] = data
+                self._by_segment[key] = data
         return data
+
+    def forget_postings(self) -> None:
+        with self._lock:
+            self._postings.clear()
 
     def keep_only(self, keys: set[str]) -> None:
         with self._lock:
-            for key in [k for k in self._data if k not in keys]:
-                del self._data[key]
-            self._postings.drop(lambda k: k[0] in keys)
+            for key in [k for k in self._by_segment if k not in keys]:
+                del self._by_segment[key]
+            for key in [k for k in self._postings if k[0] not in keys]:
+                del self._postings[key]
 
 
 class AttrsView:
@@ -529,9 +443,9 @@ class Snapshot:
         self.count = self.live.bit_count()
         self.norms = self._norms(parts, deleted)
         self._segments = segments
-        self._postings = _SizedCache(POSTINGS_BYTES)
+        self._postings = LRUCache(POSTINGS_BYTES, getsizeof=_size)
         self._lock = threading.Lock()
-        self._age_masks: OrderedDict[int, int] = OrderedDict()
+        self._age_masks: LRUCache = LRUCache(AGE_MASKS)
         self.facet_values: dict[str, list[str]] = defaultdict(list)
         for facet, value in sorted(self.facets, key=self._first_seen):
             self.facet_values[facet].append(value)
@@ -555,21 +469,19 @@ class Snapshot:
 
     def _norms(self, parts, deleted: list[int]) -> array:
         """BM25's length normalisation, k1·(1 − b + b·length / average length), per document."""
-        table = _lengths_table()
-        counts = [0] * 256
+        counts: Counter[int] = Counter()
         for data, _offset in parts:
-            for byte in set(data.length_bytes):
-                counts[byte] += data.length_bytes.count(byte)
+            counts.update(data.lengths)
         for d in deleted:
             data, local = self.attrs._locate(d)
-            counts[data.length_bytes[local]] -= 1
-        live = sum(counts)
-        avgdl = (sum(table[b] * c for b, c in enumerate(counts)) / live) if live else 1.0
+            counts[data.lengths[local]] -= 1
+        live = sum(counts.values())
+        avgdl = (sum(length * c for length, c in counts.items()) / live) if live else 1.0
         k1, b = BM25_K1, BM25_B
-        norm_of_byte = [k1 * (1 - b + b * length / avgdl) for length in table]
+        norm_of = {length: k1 * (1 - b + b * length / avgdl) for length in counts}
         norms = array("d")
         for data, _offset in parts:
-            norms.extend(map(norm_of_byte.__getitem__, data.length_bytes))
+            norms.extend(map(norm_of.__getitem__, data.lengths))
         return norms
 
     # --- postings --------------------------------------------------------------
@@ -578,8 +490,8 @@ class Snapshot:
         """Return the postings of `term` in the text field (cached up to a size)."""
         with self._lock:
             hit = self._postings.get(term)
-            if hit is not None:
-                return hit
+        if hit is not None:
+            return hit[0]
         parts = [(self._segments.postings(leaf, term), offset) for leaf, offset in reader.leaf_readers()
                  if leaf.segment() is not None]
         parts = [(p, offset) for p, offset in parts if p is not None]
@@ -597,29 +509,27 @@ class Snapshot:
             result = Postings(mask & self.live, ids, weights)
             nbytes = result.nbytes
         with self._lock:
-            self._postings.put(term, result, nbytes)
+            _remember(self._postings, term, (result, nbytes))
         return result
 
-    def browse_order(self) -> array:
-        """All doc numbers in browsing order: associations by name, then events by start.
+    def forget_postings(self) -> None:
+        """Drop every decoded posting list (benchmarks: as in a new process)."""
+        with self._lock:
+            self._postings.clear()
+        self._segments.forget_postings()
 
-        Sorted as one bytes key per document (start, name, NUL, doc number), which
-        orders as (start, name, doc number) and costs a third of a tuple of three."""
+    def browse_order(self) -> array:
+        """All doc numbers in browsing order: associations by name, then events by start
+        (then name); ties by doc number."""
         if self._browse_order is None:
-            order = array("i")
-            for want_event in (False, True):
-                keys = []
-                for data, offset in self._parts:
-                    is_event, starts, names, ends = data.is_event, data.starts, data._names, data._name_ends
-                    for d in range(data.n):
-                        if is_event[d] == want_event:
-                            s = starts[d] if want_event and starts[d] != STARTS_NONE else 0
-                            keys.append((s + _BIAS).to_bytes(8, "big") + names[ends[d]:ends[d + 1]] + b"\x00"
-                                        + (d + offset).to_bytes(4, "big"))
-                keys.sort()
-                order.extend(int.from_bytes(k[-4:], "big") for k in keys)
-                del keys
-            self._browse_order = order
+            keys = []
+            for data, offset in self._parts:
+                is_event, starts, names, ends = data.is_event, data.starts, data.names, data.name_ends
+                for d in range(data.n):
+                    start = starts[d] if is_event[d] and starts[d] != STARTS_NONE else 0
+                    keys.append((is_event[d], start, names[ends[d]:ends[d + 1]], d + offset))
+            keys.sort()
+            self._browse_order = array("i", [key[3] for key in keys])
         return self._browse_order
 
     def browse_rank(self) -> array:
@@ -677,8 +587,6 @@ class Snapshot:
                 mask |= data.age_fits(age) << offset
             with self._lock:
                 self._age_masks[age] = mask
-                while len(self._age_masks) > AGE_MASKS:
-                    self._age_masks.popitem(last=False)
         return mask
 
     def started_before_mask(self, timestamp: int) -> int:
@@ -701,27 +609,28 @@ class Snapshot:
         return cached[1]
 
 
-def _read_postings(matcher, offset: int, ids: array, weights: array) -> None:
-    """Append a term's postings; reads whole blocks of Whoosh's W3 codec at once.
+def _size(item: tuple[object, int]) -> int:
+    """The size in bytes of a cached (postings, nbytes) pair."""
+    return item[1]
 
-    whoosh-reloaded is pinned to 2.7.5 (pyproject.toml), whose block matcher
-    keeps a block's delta-coded ids in `_data[0]` and its weights in
-    `_weights`; decoding the deltas with `accumulate` runs at C speed, where
-    Whoosh's own decoder is a Python generator. Anything else (such as the
-    ListMatcher of a term in one document) takes the public, slower path.
+
+def _remember(cache: LRUCache, key, item: tuple[object, int]) -> None:
+    """Cache `item` unless it alone is bigger than the whole cache (then it is simply not kept)."""
+    try:
+        cache[key] = item
+    except ValueError:  # cachetools: "value too large"
+        pass
+
+
+def _read_postings(matcher) -> tuple[array, array]:
+    """A term's doc numbers and weights, ascending, through the matcher's public methods.
+
+    `weight()`, not `items_as("weight")`: the latter decodes the posting's value (our
+    frequency), while `weight()` is the weight the field wrote (schema.WeightedText).
     """
-    if all(hasattr(matcher, a) for a in ("_read_data", "_read_weights", "_next_block", "_byteids")):
-        while matcher.is_active():
-            if matcher._data is None:
-                matcher._read_data()
-            raw = matcher._data[0]
-            block = raw if matcher._byteids else accumulate(raw)
-            ids.extend(block if not offset else map(offset.__add__, block))
-            matcher._read_weights()
-            weights.extend(matcher._weights)
-            matcher._next_block()
-        return
+    ids, weights = array("i"), array("f")
     while matcher.is_active():
-        ids.append(matcher.id() + offset)
+        ids.append(matcher.id())
         weights.append(matcher.weight())
         matcher.next()
+    return ids, weights
