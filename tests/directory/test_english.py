@@ -276,3 +276,17 @@ def test_search_in_english_finds_a_listing_written_only_in_english(app, client, 
         english(client)
         page = client.get("/soeg", query_string={"q": "birdhouses"}).get_data(as_text=True)
         assert "We build" in page and "birdhouses" in page and "Vi arbejder med træ." not in page
+
+
+def test_the_newcomer_results_show_an_associations_english_text(client, db, make_association):
+    make_association(name="Vamdrup Svømmeklub", town="Vamdrup", summary="Svømning for alle.",
+                     name_en="Vamdrup Swimming Club", summary_en="Swimming for everyone.")
+    make_association(name="Vamdrup Skak", town="Vamdrup", summary="Skak hver tirsdag.")
+    english(client)
+    page = client.get("/ny-i-kolding/resultater", query_string={"lat": "55.428", "lon": "9.284"}).get_data(as_text=True)
+    assert "Vamdrup Swimming Club" in page and "Swimming for everyone." in page
+    assert "Svømning for alle." not in page
+    assert '<span lang="da">Skak hver tirsdag.</span> <span class="lang-note">Only in Danish</span>' in page
+    danish(client)
+    page = client.get("/ny-i-kolding/resultater", query_string={"lat": "55.428", "lon": "9.284"}).get_data(as_text=True)
+    assert "Vamdrup Svømmeklub" in page and "Vamdrup Swimming Club" not in page
