@@ -290,3 +290,11 @@ def test_the_newcomer_results_show_an_associations_english_text(client, db, make
     danish(client)
     page = client.get("/ny-i-kolding/resultater", query_string={"lat": "55.428", "lon": "9.284"}).get_data(as_text=True)
     assert "Vamdrup Svømmeklub" in page and "Vamdrup Swimming Club" not in page
+
+
+def test_the_embeds_show_english_or_say_only_in_danish(client, db, bilingual):
+    page = client.get("/indlejr/arrangementer?lang=en").get_data(as_text=True)
+    assert "Welcome meeting in Sjølund" in page
+    assert '<a href="' in page and 'lang="da">Åbent hus i Almind</a> <span class="lang-note">Only in Danish</span>' in page
+    page = client.get("/indlejr/arrangementer?lang=da").get_data(as_text=True)
+    assert "Welcome meeting in Sjølund" not in page and "Only in Danish" not in page
