@@ -9,7 +9,8 @@
 * `association_links`: a used or expired single-use link is deleted
   RETENTION_DIRECTORY_LINK_DAYS after it was used or expired; a link still valid stays.
 
-Run by `privacy purge` (privacy/purge.py). The caller commits.
+Run by `privacy purge` (privacy/purge.py); `erase_email` by a person's erasure
+(privacy/erase.py). The caller commits.
 """
 from __future__ import annotations
 
@@ -53,3 +54,20 @@ def purge_expired(*, now: datetime | None = None) -> DirectoryPurge:
         {"used_cutoff": link_cutoff, "expired_cutoff": link_cutoff},
     ).rowcount or 0
     return DirectoryPurge(emails=emails, links=deleted)
+
+
+def erase_email(email: str) -> int:
+    """Forget `email` in the directory (a person's erasure); return the rows changed.
+
+    The revisions keep what changed, without the address; a request or correction still
+    waiting is withdrawn, as it cannot be answered any more; the person's links are deleted.
+    """
+    revisions = AssociationRevision.__table__
+    mine = sa.func.lower(revisions.c.email) == email
+    changed = db.session.execute(
+        sa.update(revisions).where(mine, revisions.c.status == "pending").values(email=None, status="withdrawn")
+    ).rowcount or 0
+    changed += db.session.execute(sa.update(revisions).where(mine).values(email=None)).rowcount or 0
+    links = ListingLink.__table__
+    changed += db.session.execute(sa.delete(links).where(sa.func.lower(links.c.email) == email)).rowcount or 0
+    return changed

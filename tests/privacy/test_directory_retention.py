@@ -92,3 +92,26 @@ def test_the_periods_come_from_the_configuration(app, runner, db, directory_data
 def test_the_privacy_notice_states_the_directory_rules(client, db):
     html = client.get("/privatliv").get_data(as_text=True)
     assert "rette en forenings oplysninger fra: 1 år" in html and "30 dage efter brug eller udløb" in html
+
+
+def test_erasing_a_person_forgets_their_address_in_the_directory(db, make_association):
+    from fællesskab.privacy import erase
+
+    assoc = make_association(name="Almind Kor", email="kor@example.org")
+    applied = revisions.record(assoc, "correction", {"summary": ["a", "b"]}, source="contact", status="approved",
+                               email="Nabo@Example.org")
+    waiting = revisions.record(assoc, "claim", {}, source="contact", status="pending", email="nabo@example.org")
+    other = revisions.record(assoc, "claim", {}, source="contact", status="pending", email="anden@example.org")
+    db.session.add(ListingLink(association_id=assoc.id, token_key="n" * 32, email="nabo@example.org",
+                               purpose="correct", expires_at=utcnow() + timedelta(days=7)))
+    db.session.commit()
+    ids = applied.id, waiting.id, other.id
+    counts = erase.erase_person(actor=None, reason="test", email="nabo@example.org")
+    db.session.commit()
+    assert counts["directory_emails"] == 3  # two revisions' addresses (one withdrawn as well), one link
+    db.session.expire_all()
+    got = [db.session.get(AssociationRevision, i) for i in ids]
+    assert [(r.email, r.status) for r in got] == [(None, "approved"), (None, "withdrawn"),
+                                                  ("anden@example.org", "pending")]
+    assert got[0].changes == {"summary": ["a", "b"]}
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ListingLink)) == 0
