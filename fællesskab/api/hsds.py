@@ -119,6 +119,9 @@ def _term_filter(term: str):
         return _json_list_has(Association.target_groups, code)
     if key == "feature":
         return Association.welcomes_newcomers.is_(True)
+    if key == "translation":  # listings with that English text
+        column = getattr(Association, code)
+        return sa.and_(column.is_not(None), column != "")
     # keywords: their ids are name-based, so find the code among the keywords in use
     for (tags,) in db.session.execute(sa.select(Association.tags).where(Association.status == "published")):
         for tag in tags or []:
@@ -137,6 +140,9 @@ def _taxonomy_filter(taxonomy: str):
         return sa.cast(Association.tags, sa.Text).like('%"%')
     if key == "feature":
         return Association.welcomes_newcomers.is_not(None)
+    if key == "translation":
+        return sa.or_(*[sa.and_(getattr(Association, f).is_not(None), getattr(Association, f) != "")
+                        for f in hsds.TRANSLATIONS])
     return NOTHING
 
 

@@ -48,6 +48,17 @@ def _list_query(name: str, values, description: str) -> dict:
                   style="form", explode=True)
 
 
+def _english(description: str) -> dict:
+    return {**NSTR, "description": description}
+
+
+# Listings in English: each Danish text field may have an optional English twin named `<field>_en`
+# (null when there is none; the Danish field is always there and unchanged). Added fields, no renames.
+EN_NAME = _english("The name in English, or null when the listing has only the Danish `name`.")
+EN_SUMMARY = _english("The summary in English, or null when only the Danish `summary` exists.")
+EN_DESCRIPTION = _english("The description in English, or null when only the Danish `description` exists.")
+EN_TITLE = _english("The title in English, or null when the event has only the Danish `title`.")
+
 LOCATION = _obj({"lat": NUM, "lon": NUM, "precision": STR, "label": STR}, ("lat", "lon", "precision", "label"))
 
 SCHEMAS = {
@@ -65,7 +76,7 @@ SCHEMAS = {
         "address": NSTR, "postcode": NSTR, "town": NSTR, "lat": NNUM, "lon": NNUM, "place": NSTR,
         "email": NSTR, "phone": NSTR, "website": NSTR, "meeting_times": NSTR, "price_dkk_per_year": NNUM,
         "welcomes_newcomers": NBOOL, "last_verified_at": _nullable({"type": "string", "format": "date-time"}),
-        "url": STR,
+        "url": STR, "name_en": EN_NAME, "summary_en": EN_SUMMARY, "description_en": EN_DESCRIPTION,
     }, ("type", "id", "slug", "name", "url")),
     "Event": _obj({
         "type": {"type": "string", "enum": ["event"]}, "id": INT, "external_id": NSTR, "title": STR,
@@ -73,6 +84,7 @@ SCHEMAS = {
         "ends_at": _nullable({"type": "string", "format": "date-time"}), "address": NSTR, "postcode": NSTR,
         "town": NSTR, "lat": NNUM, "lon": NNUM, "place": NSTR, "host": NSTR, "association_id": NINT,
         "capacity": NINT, "registration_required": NBOOL, "url": STR,
+        "title_en": EN_TITLE, "description_en": EN_DESCRIPTION,
         "next_starts_at": {"type": "string", "format": "date-time",
                            "description": "In event lists: the date (of a repeating event) that places it there."},
     }, ("type", "id", "title", "kind", "starts_at", "url")),
@@ -83,6 +95,8 @@ SCHEMAS = {
         "type": {"type": "string", "enum": list(TYPES)}, "id": INT, "external_id": NSTR, "name": STR,
         "summary": NSTR, "category": NSTR, "place": NSTR, "distance_km": NNUM, "score": NUM, "slug": STR,
         "kind": NSTR, "starts_at": NSTR, "url": STR,
+        "name_en": _english("The name (an event's title) in English, or null."),
+        "summary_en": _english("An association's summary in English, or null (an event's `summary` is its host)."),
     }, ("type", "id", "name", "score", "url")),
     "SearchResult": _obj({
         "total": INT, "page": INT, "per_page": INT, "location": LOCATION,
@@ -257,7 +271,10 @@ def build_spec() -> dict:
             "description": "Find communities and welcome events in Kolding Kommune. UTF-8 JSON; errors are "
                            '`{"error": {"code", "message"}}` with a 4xx status (5xx only when the service itself '
                            "is down: 503). Every endpoint is rate-limited per client address (429). Messages "
-                           "follow `Accept-Language` (Danish by default, English).",
+                           "follow `Accept-Language` (Danish by default, English). Listings are written "
+                           "in Danish; an association's optional English text is in `name_en`, `summary_en` "
+                           "and `description_en`, an event's in `title_en` and `description_en` (null when "
+                           "there is none; the Danish fields are always given).",
         },
         "servers": [{"url": "/"}],
         "paths": PATHS,

@@ -14,6 +14,8 @@ def hit_json(hit: Hit, with_distance: bool) -> dict:
     out = {
         "type": data["type"], "id": data["id"], "external_id": data["external_id"], "name": data["name"],
         "summary": data["summary"], "category": data["category"], "place": data["place"],
+        # English text (null when none, or when the index predates it until `flask search reindex`)
+        "name_en": data.get("name_en"), "summary_en": data.get("summary_en"),
     }
     if with_distance:
         out["distance_km"] = hit.distance_km

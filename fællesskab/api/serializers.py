@@ -30,6 +30,8 @@ def association_json(a: Association) -> dict:
         "price_dkk_per_year": a.price_dkk_per_year, "welcomes_newcomers": a.welcomes_newcomers,
         "last_verified_at": a.last_verified_at.isoformat() if a.last_verified_at else None,
         "url": url_for("directory.association_detail", slug=a.slug),
+        # English text, when the listing has it (null otherwise): see the OpenAPI document
+        "name_en": a.name_en or None, "summary_en": a.summary_en or None, "description_en": a.description_en or None,
     }
 
 
@@ -43,4 +45,5 @@ def event_json(e: Event) -> dict:
         "association_id": e.association_id, "capacity": e.capacity,
         "registration_required": e.registration_required,
         "url": url_for("events.event_detail", event_id=e.id),
+        "title_en": e.title_en or None, "description_en": e.description_en or None,
     }

@@ -1,6 +1,6 @@
 """How long personal data is kept: one table of periods, read from config.
 
-Every purge function (outreach, events, mail, geo, audit) asks `period()`, so
+Every purge function (outreach, events, mail, geo, audit, directory) asks `period()`, so
 `privacy purge`, `outreach purge` and the privacy notice page all use the same
 numbers. Each is a whole number of days, set by an environment variable of
 the same name (config.retention_settings).
@@ -23,6 +23,10 @@ DEFAULTS: dict[str, int] = {
     "RETENTION_SENT_MAIL_DAYS": 30,
     # The audit log: two years, long enough to answer an access request about last year.
     "RETENTION_AUDIT_DAYS": 730,
+    # The email a correction of a listing (or a request for a link) came from, on its revision.
+    "RETENTION_DIRECTORY_EMAIL_DAYS": 365,
+    # A listing's single-use correction link, once used or expired.
+    "RETENTION_DIRECTORY_LINK_DAYS": 30,
 }
 
 

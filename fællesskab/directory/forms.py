@@ -16,7 +16,7 @@ from ..events.forms import choices, drop_nul, max_length
 from .models import Association
 
 LOCATION_FIELDS = ("address", "postcode", "town")
-TEXT_FIELDS = ("name", "summary", "description", "category", "tags", "age_min", "age_max", "languages",
+TEXT_FIELDS = ("name", "summary", "description", "name_en", "summary_en", "description_en", "category", "tags", "age_min", "age_max", "languages",
                "address", "postcode", "town", "lat", "lon", "email", "phone", "website", "meeting_times",
                "price_dkk_per_year", "welcomes_newcomers")
 
@@ -31,6 +31,11 @@ class AssociationForm(FlaskForm):
     summary = _text(_l("Kort beskrivelse (vises i lister)"), 300)
     description = TextAreaField(_l("Beskrivelse"), validators=[max_length(40_000)], filters=[drop_nul],
                                 render_kw={"rows": 6})
+    # Optional English text, shown on the English pages instead of the Danish.
+    name_en = _text(_l("Navn på engelsk"), 200, lang="en")
+    summary_en = _text(_l("Kort beskrivelse på engelsk"), 300, lang="en")
+    description_en = TextAreaField(_l("Beskrivelse på engelsk"), validators=[max_length(40_000)], filters=[drop_nul],
+                                   render_kw={"rows": 6, "lang": "en"})
     category = SelectField(_l("Kategori"), choices=[], validate_choice=False)
     tags = _text(_l("Nøgleord"), 600)
     target_groups = SelectMultipleField(_l("Målgrupper"), choices=[], validate_choice=False)

@@ -9,6 +9,14 @@ languages `language` rows, the yearly price a `cost_option`, the meeting times a
 `schedule`, and categories, target groups, keywords and "welcomes newcomers"
 attributes pointing at taxonomies of our own that are published with the data.
 
+English text: HSDS has no per-field translations, so the core fields (name,
+description, the organization's description) stay Danish, and a listing's
+optional English name, summary and description travel as service `attributes`
+of our own "translation" taxonomy: the term (`name_en`, `summary_en`,
+`description_en`) says which field, the attribute's `value` holds the English
+text. Such rows validate against the standard's schemas, fit the data package's
+`attributes.csv`, and the importer reads them back (a round trip keeps them).
+
 Ids are UUIDs as the standard asks. An organization's or service's id carries the
 association's database id (an RFC 9562 version 8, "custom", UUID), so the API finds
 it without a lookup table; the rows under it get name-based (version 5) UUIDs.
@@ -50,8 +58,14 @@ TAXONOMIES = {
     "target_group": ("Fællesskab: målgrupper", "Hvem foreningen er for / who the association is for"),
     "keyword": ("Fællesskab: nøgleord", "Frie nøgleord / free keywords"),
     "feature": ("Fællesskab: egenskaber", "Ja/nej-egenskaber (value: true/false) / yes-no features"),
+    "translation": ("Fællesskab: engelsk tekst",
+                    "Tekst på engelsk (value) til et af tjenestens felter / English text (value) of a field"),
 }
 FEATURES = {FEATURE_WELCOMES: ("Byder nye medlemmer velkommen", "Welcomes newcomers")}
+# term code (the association's field) → (Danish name, English name)
+TRANSLATIONS = {"name_en": ("Navn på engelsk", "Name in English"),
+                "summary_en": ("Kort beskrivelse på engelsk", "Summary in English"),
+                "description_en": ("Beskrivelse på engelsk", "Description in English")}
 
 
 # ---------- ids ----------
@@ -90,6 +104,7 @@ def term_lookup() -> dict[str, tuple[str, str]]:
     found = {term_id("category", c): ("category", c) for c in CATEGORIES}
     found.update({term_id("target_group", c): ("target_group", c) for c in TARGET_GROUPS})
     found.update({term_id("feature", c): ("feature", c) for c in FEATURES})
+    found.update({term_id("translation", c): ("translation", c) for c in TRANSLATIONS})
     return found
 
 
@@ -103,6 +118,8 @@ def taxonomy_doc(key: str) -> dict:
 def _labels(key: str, code: str) -> tuple[str, str]:
     if key == "feature":
         return FEATURES[code]
+    if key == "translation":
+        return TRANSLATIONS[code]
     if key == "keyword":
         return code, ""
     vocab = CATEGORIES if key == "category" else TARGET_GROUPS
@@ -127,6 +144,7 @@ def all_terms(associations: Iterable[Association]) -> list[dict]:
     terms = [term_doc("category", c) for c in CATEGORIES]
     terms += [term_doc("target_group", c) for c in TARGET_GROUPS]
     terms += [term_doc("feature", c) for c in FEATURES]
+    terms += [term_doc("translation", c) for c in TRANSLATIONS]
     keywords = sorted({t for a in associations for t in a.tags or []})
     return terms + [term_doc("keyword", t) for t in keywords]
 
@@ -137,6 +155,7 @@ def _service_terms(a: Association) -> list[tuple[str, str, str | None]]:
     terms += [("keyword", t, None) for t in a.tags or []]
     if a.welcomes_newcomers is not None:
         terms.append(("feature", FEATURE_WELCOMES, "true" if a.welcomes_newcomers else "false"))
+    terms += [("translation", field, getattr(a, field)) for field in TRANSLATIONS if getattr(a, field)]
     return terms
 
 

@@ -189,6 +189,8 @@ def _raw_values(service: dict, tables: _Tables, index: dict, terms: dict, defaul
     prices = [r for r in index["cost_options"].get(sid, [])
               if (r.get("currency") or hsds.CURRENCY).strip().upper() == hsds.CURRENCY and (r.get("amount") or "").strip()]
     raw["price_dkk_per_year"] = _number(prices[0]["amount"]) if prices else ""
+    if index["translations"]:  # our own package: a listing without English text has none
+        raw.update({field: "" for field in hsds.TRANSLATIONS})
     category, groups, tags, welcomes = "", [], [], ""
     for row in index["attributes"].get(sid, []):
         key, code = terms.get((row.get("taxonomy_term_id") or "").strip(), (None, ""))
@@ -200,6 +202,8 @@ def _raw_values(service: dict, tables: _Tables, index: dict, terms: dict, defaul
             tags.append(code)
         elif key == "feature" and code == hsds.FEATURE_WELCOMES:
             welcomes = (row.get("value") or "").strip()
+        elif key == "translation" and code in hsds.TRANSLATIONS:
+            raw[code] = row.get("value") or ""
     raw.update(category=category or default_category or "", target_groups=groups,
                tags=tags, welcomes_newcomers=welcomes)
     # The first location with coordinates or an address; the first address of it.
@@ -245,6 +249,9 @@ def import_package(folder: str, *, default_category: str | None = None, actor=No
         "cost_options": tables.by("cost_options", "service_id"), "attributes": tables.by("attributes", "link_id"),
         "sal": tables.by("service_at_locations", "service_id"), "locations": tables.by("locations", "id"),
         "addresses": tables.by("addresses", "location_id"),
+        # whether the package publishes our English-text taxonomy (then its absence on a service means none)
+        "translations": any((r.get("id") or "").strip() == hsds.taxonomy_id("translation")
+                            for _f, _l, r in tables.rows["taxonomies"]),
     }
     terms = _terms(tables)
     places = PlaceIndex()

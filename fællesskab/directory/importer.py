@@ -17,6 +17,7 @@ COLUMNS = (
     "external_id", "name", "summary", "description", "category", "tags", "target_groups",
     "age_min", "age_max", "languages", "address", "postcode", "town", "lat", "lon", "email",
     "phone", "website", "meeting_times", "price_dkk_per_year", "welcomes_newcomers",
+    "name_en", "summary_en", "description_en",  # optional; absent columns leave the English text as it was
 )
 REQUIRED = ("external_id", "name", "category")
 

@@ -31,6 +31,10 @@ class Association(db.Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     summary: Mapped[str] = mapped_column(sa.String(300), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    # Optional English text: the English UI shows it when present, else the Danish ("Only in Danish").
+    name_en: Mapped[str | None] = mapped_column(sa.String(200))
+    summary_en: Mapped[str | None] = mapped_column(sa.String(300))
+    description_en: Mapped[str | None] = mapped_column(sa.Text)
     category: Mapped[str] = mapped_column(sa.String(32), index=True)
     tags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     target_groups: Mapped[list[str]] = mapped_column(sa.JSON, default=list)

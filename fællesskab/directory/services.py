@@ -27,10 +27,14 @@ from . import revisions
 from .models import ASSOCIATION_STATUSES, Association
 
 EDITABLE_FIELDS = (
-    "name", "summary", "description", "category", "tags", "target_groups", "age_min", "age_max",
+    "name", "summary", "description", "name_en", "summary_en", "description_en", "category", "tags", "target_groups", "age_min", "age_max",
     "languages", "address", "postcode", "town", "lat", "lon", "place_id", "email", "phone",
     "website", "meeting_times", "price_dkk_per_year", "welcomes_newcomers",
 )
+
+# (field, max length, label) of the optional English text.
+ENGLISH_FIELDS = (("name_en", 200, "Det engelske navn"), ("summary_en", 300, "Det engelske resumé"),
+                  ("description_en", 20_000, "Den engelske beskrivelse"))
 
 
 def clean_association(raw: dict[str, Any], *, index: PlaceIndex | None = None) -> dict[str, Any]:
@@ -58,6 +62,10 @@ def clean_association(raw: dict[str, Any], *, index: PlaceIndex | None = None) -
                                       label="Prisen"),
         "welcomes_newcomers": c.field("welcomes_newcomers", fields.boolean, label="welcomes_newcomers"),
     }
+    # English text is optional; a CSV file without these columns leaves what the listing has.
+    for key, limit, label in ENGLISH_FIELDS:
+        if key in raw:
+            out[key] = c.field(key, fields.text, max_length=limit, label=label)
     category = (c.field("category", fields.text, max_length=32, required=True, label="Kategorien") or "").lower()
     if category and category not in CATEGORIES:
         c.error("category", f"Ukendt kategori {category!r} (gyldige: {', '.join(CATEGORIES)}).")
@@ -100,11 +108,11 @@ def create_association(
         last_verified_at=utcnow(),
         is_contact_trusted=False,
         reminders_sent=0,
-        **{k: values[k] for k in EDITABLE_FIELDS},
+        **{k: values.get(k) for k in EDITABLE_FIELDS},
     )
     db.session.add(assoc)
-    changes = {k: [None, revisions.jsonable(values[k])] for k in EDITABLE_FIELDS
-               if values[k] not in (None, "", [])}
+    changes = {k: [None, revisions.jsonable(values.get(k))] for k in EDITABLE_FIELDS
+               if values.get(k) not in (None, "", [])}
     if flush:
         db.session.flush()
     revisions.record(assoc, "create", changes, actor=actor, source=source)

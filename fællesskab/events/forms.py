@@ -72,6 +72,11 @@ class ForumEventForm(FlaskForm):
     title = StringField(_l("Titel"), validators=[max_length(1000)], filters=[drop_nul], render_kw={"maxlength": 200})
     kind = SelectField(_l("Type"), choices=choices(EVENT_KINDS.items()), validate_choice=False)
     description = TextAreaField(_l("Beskrivelse"), validators=[max_length(40_000)], filters=[drop_nul], render_kw={"rows": 6})
+    # Optional English text, shown on the English pages instead of the Danish.
+    title_en = StringField(_l("Titel på engelsk"), validators=[max_length(1000)], filters=[drop_nul],
+                           render_kw={"maxlength": 200, "lang": "en"})
+    description_en = TextAreaField(_l("Beskrivelse på engelsk"), validators=[max_length(40_000)], filters=[drop_nul],
+                                   render_kw={"rows": 6, "lang": "en"})
     place = SelectField(_l("Sted"), choices=[], validate_choice=False)
     address = StringField(_l("Adresse eller mødested (valgfri)"), validators=[max_length(1000)], filters=[drop_nul],
                           render_kw={"maxlength": 200})
@@ -92,7 +97,7 @@ class ForumEventForm(FlaskForm):
             self.submission_key.data = uuid.uuid4().hex
 
     def service_data(self) -> dict:
-        keys = ("title", "kind", "description", "place", "address", "date", "start_time", "end_time",
+        keys = ("title", "kind", "description", "title_en", "description_en", "place", "address", "date", "start_time", "end_time",
                 "capacity", "registration_required", "recurrence", "repeat_until")
         return {k: self[k].data for k in keys}
 

@@ -1,4 +1,10 @@
-"""`import events FILE.csv`: upsert events by external_id."""
+"""`import events FILE.csv`: upsert events by external_id.
+
+The optional columns `name_en` (the English title) and `description_en` carry
+English text; a file without them leaves an event's English text as it was.
+`summary_en` is accepted in the header (one template for both files) but must
+be empty, since an event has no summary.
+"""
 from __future__ import annotations
 
 from typing import IO
@@ -16,6 +22,8 @@ from .models import Event
 COLUMNS = (
     "external_id", "association_external_id", "title", "description", "kind", "starts_at",
     "ends_at", "address", "postcode", "town", "lat", "lon", "capacity", "registration_required",
+    # optional English text; the same column names as the associations file (an event's name is its title)
+    "name_en", "summary_en", "description_en",
 )
 REQUIRED = ("external_id", "title", "kind", "starts_at")
 
@@ -36,6 +44,12 @@ def import_events(stream: IO[bytes], *, actor=None) -> ImportReport:
             if "__error__" in row:
                 report.add(line, "", row["__error__"])
                 continue
+            if (row.get("summary_en") or "").strip():
+                # An event has no summary (Danish or English): refuse rather than drop the text unseen.
+                report.add(line, "summary_en", "et arrangement har intet resumé; skriv teksten i description_en.")
+                continue
+            if "name_en" in row:
+                row["title_en"] = row.pop("name_en")
             try:
                 values = services.clean_event(row, index=index, associations=associations)
             except ValidationError as exc:

@@ -59,6 +59,9 @@ class Event(db.Model):
     external_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    # Optional English text (CSV `name_en`, `description_en`): shown by the English UI when present.
+    title_en: Mapped[str | None] = mapped_column(sa.String(200))
+    description_en: Mapped[str | None] = mapped_column(sa.Text)
     kind: Mapped[str] = mapped_column(sa.String(32), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -29,7 +29,8 @@ from .models import Event, EventRevision
 # Form field names the generic cleaner's fields are shown at.
 FIELD_FOR = {"starts_at": "start_time", "ends_at": "end_time", "lat": "address", "lon": "address",
              "postcode": "place", "town": "place", "title": "title", "kind": "kind",
-             "description": "description", "capacity": "capacity", "recurrence": "recurrence",
+             "description": "description", "title_en": "title_en", "description_en": "description_en",
+             "capacity": "capacity", "recurrence": "recurrence",
              "repeat_until": "repeat_until", "address": "address"}
 NEAR_PLACE_KM = 8  # an address further from the chosen place is taken to be a mistake
 
@@ -73,7 +74,7 @@ def _at(day: date | None, clock: time | None) -> datetime | None:
 def clean_forum_event(raw: dict[str, Any], *, forum: Forum, now: datetime | None = None) -> dict[str, Any]:
     """Validate a forum's form into event values (see services.clean_event).
 
-    `raw`: title, kind, description, place (slug), address, date, start_time,
+    `raw`: title, kind, description, title_en, description_en, place (slug), address, date, start_time,
     end_time, capacity, registration_required, recurrence, repeat_until.
 
     :raises ValidationError: with every (form field, message).
@@ -108,6 +109,7 @@ def clean_forum_event(raw: dict[str, Any], *, forum: Forum, now: datetime | None
         ends_at = None
     generic = {
         "title": raw.get("title"), "kind": raw.get("kind"), "description": raw.get("description"),
+        "title_en": raw.get("title_en"), "description_en": raw.get("description_en"),
         "starts_at": starts_at, "ends_at": ends_at, "capacity": raw.get("capacity"),
         "registration_required": bool(raw.get("registration_required")),
         "recurrence": raw.get("recurrence") or None, "repeat_until": raw.get("repeat_until") or None,
@@ -278,6 +280,7 @@ def form_data(event: Event, values: dict[str, Any] | None = None, *, shift: time
         until = until + shift
     return {
         "title": v["title"], "kind": v["kind"], "description": v.get("description") or "",
+        "title_en": v.get("title_en") or "", "description_en": v.get("description_en") or "",
         "place": place.slug if place else "", "address": v.get("address") or "",
         "date": starts.date(), "start_time": starts.time().replace(second=0, microsecond=0),
         "end_time": ends.time().replace(second=0, microsecond=0) if ends else None,

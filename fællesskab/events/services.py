@@ -33,7 +33,7 @@ from . import recurrence
 from .models import RECURRENCES, Event
 
 EDITABLE_FIELDS = (
-    "title", "description", "kind", "starts_at", "ends_at", "address", "postcode", "town",
+    "title", "description", "title_en", "description_en", "kind", "starts_at", "ends_at", "address", "postcode", "town",
     "lat", "lon", "place_id", "capacity", "registration_required", "association_id", "forum_id",
     "recurrence", "repeat_until",
 )
@@ -66,6 +66,12 @@ def clean_event(
         "association_id": raw.get("association_id"),
         "forum_id": raw.get("forum_id"),
     }
+    # English text is optional: a file or caller without it leaves what the event has.
+    if "title_en" in raw:
+        out["title_en"] = c.field("title_en", fields.text, max_length=200, label=_l("Den engelske titel"))
+    if "description_en" in raw:
+        out["description_en"] = c.field("description_en", fields.text, max_length=20_000,
+                                        label=_l("Den engelske beskrivelse"))
     kind = (c.field("kind", fields.text, max_length=32, required=True, label=_l("Typen")) or "").lower()
     if kind and kind not in EVENT_KINDS:
         c.error("kind", _("Ukendt type %(kind)s (gyldige: %(names)s).",
@@ -146,6 +152,8 @@ def changed_fields(event: Event, values: dict[str, Any]) -> list[str]:
     for key in EDITABLE_FIELDS:
         if key in ("association_id", "forum_id") and values.get(key) is None:
             continue  # an import without a host keeps the host it had
+        if key in ("title_en", "description_en") and key not in values:
+            continue  # a file without English columns keeps the English text
         if getattr(event, key) != values.get(key):
             out.append(key)
     return out

@@ -100,6 +100,9 @@ class MatchItem:
     place: str | None = None
     summary: str | None = None
     kind: str | None = None  # an event's kind (welcome-meeting, …)
+    # An association's English text, when it has any (the English results page shows it).
+    name_en: str | None = None
+    summary_en: str | None = None
     # The reasons as codes and values (ranking.reason_data), to be stored and worded in the reader's language.
     reason_codes: list[dict] = field(default_factory=list)
 
@@ -580,6 +583,7 @@ def _association_item(s: Scored, h: Household, listing: Listing, stored: dict, a
         score=round(s.score, 4), distance_km=round(s.km, 2), reasons=text.format_reasons(why, locale),
         category=stored.get("category"), starts_at=None, lat=a.lat, lon=a.lon, place=stored.get("place"),
         summary=stored.get("summary") or None, reason_codes=[ranking.reason_data(r) for r in why],
+        name_en=stored.get("name_en"), summary_en=stored.get("summary_en"),
     )
 
 

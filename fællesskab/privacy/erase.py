@@ -173,6 +173,13 @@ def erase_survey_tokens(subject: Subject) -> int:
     return per_newcomer(erase_for_newcomer)(subject)
 
 
+def erase_directory_emails(subject: Subject) -> int:
+    """The person's address on listings' revisions (a correction or request they sent) and their links."""
+    from ..directory.retention import erase_email
+
+    return erase_email(subject.email) if subject.email else 0
+
+
 # The order matters: what points at a row goes before the row.
 STEPS: list[tuple[str, Step]] = [
     ("survey_tokens", erase_survey_tokens),
@@ -183,6 +190,7 @@ STEPS: list[tuple[str, Step]] = [
     ("newcomers", erase_newcomers),
     ("registrations", erase_registrations),
     ("outbox", erase_outbox),
+    ("directory_emails", erase_directory_emails),
     ("audit_scrubbed", scrub_audit),
 ]
 

@@ -32,6 +32,8 @@ LABELS = {
     "survey_tokens": "udløbne spørgeskemalinks slettet",
     "survey_search_days": "gamle dage i loggen over søgninger uden resultat slettet",
     "survey_comments": "gamle fritekstsvar ryddet",
+    "directory_emails": "e-mails på gamle rettelser af foreninger ryddet",
+    "directory_links": "brugte eller udløbne links til at rette foreninger slettet",
 }
 
 
@@ -75,8 +77,15 @@ def _surveys(now, counts) -> None:
     counts["survey_comments"] = report.comments
 
 
+def _directory(now, counts) -> None:
+    from ..directory.retention import purge_expired
+
+    report = purge_expired(now=now)
+    counts["directory_emails"], counts["directory_links"] = report.emails, report.links
+
+
 STEPS = {"outreach": _outreach, "surveys": _surveys, "registrations": _registrations, "mail": _mail, "geocode_cache": _geocode_cache,
-         "audit": _audit}
+         "audit": _audit, "directory": _directory}
 
 
 def purge(*, now: datetime | None = None, dry_run: bool = False, only: tuple[str, ...] | None = None) -> PurgeResult:

@@ -153,13 +153,17 @@ def association_document(a, place=_UNSET) -> dict | None:
         "doc_id": doc_id("association", a.id),
         "text": [
             ("name", a.name), ("tags", tags), ("summary", a.summary or ""), ("description", description),
+            # the optional English text, weighted as its Danish counterpart
+            ("name", a.name_en or ""), ("summary", a.summary_en or ""), ("description", a.description_en or ""),
             ("place", place_text), ("meta", _meta(a.category, a.target_groups, a.languages)),
         ],
-        "spell": " ".join([a.name, tags, a.summary or "", place_text]),
+        "spell": " ".join([a.name, tags, a.summary or "", place_text, a.name_en or "", a.summary_en or ""]),
         "attrs": encode_attrs(attrs),
         "data": {
             "type": "association", "id": a.id, "external_id": a.external_id, "slug": a.slug,
             "name": a.name, "summary": a.summary or "", "description": description[:DESCRIPTION_STORED],
+            "name_en": a.name_en or None, "summary_en": a.summary_en or None,
+            "description_en": (a.description_en or "")[:DESCRIPTION_STORED] or None,
             "category": a.category, "place": place.name if place is not None else (a.town or None),
             "age_min": a.age_min, "age_max": a.age_max,
         },
@@ -198,14 +202,16 @@ def event_document(e, place=_UNSET, association=_UNSET, forum=_UNSET) -> dict | 
         "doc_id": doc_id("event", e.id),
         "text": [
             ("name", e.title), ("tags", " ; ".join(p for p in (kind_words, tags) if p)), ("summary", host),
-            ("description", description), ("place", place_text),
+            ("description", description), ("name", e.title_en or ""), ("description", e.description_en or ""),
+            ("place", place_text),
             ("meta", _meta(category, groups, languages, "arrangement event")),
         ],
-        "spell": " ".join([e.title, host, place_text]),
+        "spell": " ".join([e.title, host, place_text, e.title_en or ""]),
         "attrs": encode_attrs(attrs),
         "data": {
             "type": "event", "id": e.id, "external_id": e.external_id, "name": e.title,
             "summary": host, "description": description[:DESCRIPTION_STORED], "category": category,
+            "name_en": e.title_en or None, "description_en": (e.description_en or "")[:DESCRIPTION_STORED] or None,
             "place": place.name if place is not None else (e.town or None), "kind": e.kind,
             "starts_at": e.starts_at.isoformat() if e.starts_at else None,
             "association_id": e.association_id,

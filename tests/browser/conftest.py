@@ -158,6 +158,12 @@ def ids(live_server) -> dict:
             "place": db.session.scalar(sa.select(Place.slug).where(Place.slug == "almind")),
             "case": db.session.scalar(sa.select(Case.id).order_by(Case.id)),
             "forum_event": db.session.scalar(sa.select(Event.id).where(Event.forum_id == forum_id).order_by(Event.id)),
+            # the first demo listings have English text; these have none (English pages say "Only in Danish")
+            "association_danish": db.session.scalar(sa.select(Association.slug).where(
+                Association.name_en.is_(None), Association.status == "published").order_by(Association.id)),
+            "event_danish": db.session.scalar(sa.select(Event.id).where(
+                Event.title_en.is_(None), Event.status == "approved", Event.kind == "welcome-meeting")
+                .order_by(Event.id)),
         }
         found.update(_listing_link())
         db.session.remove()

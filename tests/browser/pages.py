@@ -6,11 +6,13 @@ PUBLIC_PAGES = {
     "search-empty": "/soeg?q=xylofonqwz",
     "directory": "/foreninger",
     "association": "/foreninger/{association}",
+    "association-danish-only": "/foreninger/{association_danish}",  # "Only in Danish" on English pages
     "association-correct": "/foreninger/{association}/ret",
     "association-correct-sent": "/foreninger/{association}/ret/sendt",
     "association-correct-form": "/foreninger/{association}/ret/{listing_token}",
     "events": "/arrangementer",
     "event": "/arrangementer/{event}",
+    "event-danish-only": "/arrangementer/{event_danish}",
     "places": "/steder",
     "place": "/steder/{place}",
     "newcomer-form": "/ny-i-kolding",
