@@ -298,3 +298,17 @@ def test_the_embeds_show_english_or_say_only_in_danish(client, db, bilingual):
     assert '<a href="' in page and 'lang="da">Åbent hus i Almind</a> <span class="lang-note">Only in Danish</span>' in page
     page = client.get("/indlejr/arrangementer?lang=da").get_data(as_text=True)
     assert "Welcome meeting in Sjølund" not in page and "Only in Danish" not in page
+
+
+@pytest.mark.parametrize("backend", ["whoosh", "postgres"])
+def test_english_text_removed_is_no_longer_found(app, client, db, make_association, backend):
+    """Clearing the English summary takes it out of search at the commit, not at the next reindex."""
+    with use_search_backend(app, backend):
+        listing = make_association(name="Bramdrup Træværksted", summary="Vi arbejder med træ.",
+                                   summary_en="We build birdhouses and benches.")
+        body = client.get("/api/v1/search", query_string={"q": "birdhouses"}).get_json()
+        assert [r["id"] for r in body["results"]] == [listing.id]
+        listing.summary_en = None
+        db.session.commit()
+        body = client.get("/api/v1/search", query_string={"q": "birdhouses"}).get_json()
+        assert body["results"] == []
