@@ -6,8 +6,9 @@ Public API (the outreach package codes against it; keep the names):
 
 `match` locates the address (or takes lat/lon), asks the search engine for the
 candidate associations (`search.engine().candidates`: the search port), reads
-approved events with a date in the next 60 days from the database, ranks them with `ranking.py` and explains each result in
-the request's language (`reasons.py`). Nothing about the newcomer is stored:
+the approved events with a date in the next 60 days from the database, ranks
+them with `ranking.py` and explains each result in the request's language
+(`reasons.py`). Nothing about the newcomer is stored:
 `match` only reads, and never commits.
 """
 from __future__ import annotations
