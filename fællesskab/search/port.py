@@ -18,8 +18,8 @@ nothing here reads an index or a table.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
 from .params import SearchParams
@@ -164,7 +164,7 @@ class SearchEngine(Protocol):
         """
 
     def candidates(self, query: CandidateQuery) -> Candidates:
-        """The associations matching may rank for a household (see CandidateQuery)."""
+        """The associations matching may rank for a household (what it holds: above CandidateQuery)."""
 
     def write(self, changes: dict[str, dict | None]) -> None:
         """Index documents (key -> document) and remove those given as None, after a commit."""
