@@ -53,7 +53,7 @@ MULTI_TERM_SOURCE = 0.9
 MATCHED = 0.5  # a word fits a document at least this well: it matches (a synonym only in the category words does not)
 SENIOR_TERMS = frozenset(text_terms("senior seniorer seniors ældre pensionist pensionister retired"))
 STORED_KEPT = 1024  # stored documents of shown candidates kept per generation (a few MB at most)
-SEGMENTS_KEPT = 64  # per-segment data kept (LRU): the segments of the current generations of a few indexes
+SEGMENTS_KEPT = 64  # per-segment data kept at most (LRU), besides the segments of the generations in use
 
 
 def whoosh_candidates(app: Flask, query: CandidateQuery) -> Candidates:
@@ -231,9 +231,11 @@ class CandidateData:
         self._association_doc: dict[int, int] | None = None
         self._stored: OrderedDict[int, dict] = OrderedDict()  # doc -> stored data, of the candidates shown
         parts = []
+        self.segment_ids: list[str] = []
         for leaf, offset in reader.leaf_readers():
             if leaf.segment() is None:  # an empty index's EmptyReader
                 continue
+            self.segment_ids.append(leaf.segment().segment_id())
             part = _segment(leaf, offset, snap)
             parts.append((part, offset))
             self.ids += part.ids
@@ -307,6 +309,11 @@ def candidate_data(snap: Snapshot, reader) -> CandidateData:
         data = CandidateData(snap, reader)  # (under the index's read lock: one thread per index)
         with _lock:
             data = _generations.setdefault(snap, data)
+            # Segments merged away go with the generations that used them (a rebuild's big
+            # segment must not wait for SEGMENTS_KEPT newer ones).
+            used = {key for generation in _generations.values() for key in generation.segment_ids}
+            for key in [key for key in _segments if key not in used]:
+                del _segments[key]
     return data
 
 

@@ -188,3 +188,28 @@ def test_a_damaged_index_is_rebuilt_once_and_read_again(app, db, make_associatio
     assert len(failures) == 2 and state.last_forced is not None
     monkeypatch.setattr(state, "last_forced", None)
     assert set(by_id(ask("skak"))) == {chess.id}
+
+
+def test_a_replaced_generation_takes_its_candidate_data_along(app, db, make_association):
+    """Per-generation data lives as long as its snapshot, and a merged-away segment's with it."""
+    import gc
+    import weakref
+
+    from fællesskab.search import candidates, get_index, rebuild
+
+    make_association(name="Skak i Vamdrup", category="hobby", town="Vamdrup")
+    ask("skak")
+    with get_index(app).reading() as (_searcher, snap):
+        old = weakref.ref(candidates.candidate_data(snap, _searcher.reader()))
+        segments = set(old().segment_ids)
+    del snap
+    make_association(name="Lunderskov Skak", category="hobby", town="Lunderskov")
+    rebuild(app)  # a new generation, in new segments
+    assert len(ask("skak").associations) == 2
+    gc.collect()
+    assert old() is None
+    with get_index(app).reading() as (_searcher, snap):
+        current = set(candidates.candidate_data(snap, _searcher.reader()).segment_ids)
+    assert set(candidates._segments) >= current
+    assert segments - current, "the small segments were merged"
+    assert not (segments - current) & set(candidates._segments)
