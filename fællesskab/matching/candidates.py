@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import count
 
-from ..search import Candidate
+from ..search import MATCHED, Candidate
 from . import ranking
 from .ranking import Listing
 
@@ -23,8 +23,8 @@ ADULT_GROUPS = ("adults", "young-adults", "seniors", "students", "internationals
 class InterestFit:
     """Which named interests a listing matches.
 
-    A typed interest matches where the engine gave it a strength (`Candidate.strengths`,
-    `Candidates.event_strengths`: 0.0 means no match); a ticked category matches every
+    A typed interest matches where the engine gave it a strength of MATCHED or more
+    (`Candidate.strengths`, `Candidates.event_strengths`); a ticked category matches every
     association and event of that category. Indexes of the named interests: the typed
     ones first (in `typed` order), then the ticked ones."""
 
@@ -40,7 +40,7 @@ class InterestFit:
         """(indexes of the named interests matched, best typed strength, how many typed ones)."""
         hit, strength, typed = [], 0.0, 0
         for i, s in enumerate(strengths):
-            if s > 0.0:
+            if s >= MATCHED:
                 hit.append(i)
                 typed += 1
                 strength = max(strength, s)

@@ -34,7 +34,7 @@ from typing import Any, NamedTuple
 from flask import Flask
 
 from .analysis import text_terms
-from .port import Candidate, CandidateQuery, Candidates
+from .port import MATCHED, Candidate, CandidateQuery, Candidates
 from .query import ParsedQuery, parse
 from .snapshot import Snapshot, ids_from_mask
 
@@ -50,7 +50,6 @@ FULL_WEIGHT, FULL_SOURCE = 3.0, 1.0
 MEDIUM_WEIGHT, MEDIUM_SOURCE = 2.0, 0.85
 WEAK_SOURCE = 0.7
 MULTI_TERM_SOURCE = 0.9
-MATCHED = 0.5  # a word fits a document at least this well: it matches (a synonym only in the category words does not)
 SENIOR_TERMS = frozenset(text_terms("senior seniorer seniors ældre pensionist pensionister retired"))
 STORED_KEPT = 1024  # stored documents of shown candidates kept per generation (a few MB at most)
 SEGMENTS_KEPT = 64  # per-segment data kept at most (LRU), besides the segments of the generations in use
@@ -117,7 +116,8 @@ def analyse_interests(labels, reader, snap: Snapshot, category_slugs) -> list[In
 
 
 def strengths(interest: Interest, reader, snap: Snapshot) -> dict[int, float]:
-    """How well a typed interest fits each document it matches (doc -> strength ≥ MATCHED).
+    """How well a typed interest fits each document any of its terms is in (doc -> strength;
+    it matches where the strength is at least MATCHED).
 
     Per group (a typed word or phrase) the best of its alternatives counts: one term by
     where it was found (FULL, MEDIUM or WEAK by its posting weight), several terms (all
@@ -152,9 +152,7 @@ def strengths(interest: Interest, reader, snap: Snapshot) -> dict[int, float]:
             total[d] += s
     n = len(groups)
     # Only numbers per document (no lists): a match must not leave thousands of small objects.
-    if n == 1:
-        return {d: s for d, s in total.items() if s >= MATCHED}
-    return {d: s / n for d, s in total.items() if s / n >= MATCHED}
+    return dict(total) if n == 1 else {d: s / n for d, s in total.items()}
 
 
 # --- per-segment and per-generation data --------------------------------------------------------
@@ -453,32 +451,33 @@ class StoredData(Mapping):
     last STORED_KEPT read are kept with the generation (never changing), since
     households nearby are shown many of the same listings."""
 
-    __slots__ = ("_source", "_doc", "_data")
+    # (not "_data" and the like: those are Whoosh's private names, tests/search/test_whoosh_public_api.py)
+    __slots__ = ("source", "doc", "loaded")
 
     def __init__(self, source: tuple[Flask, CandidateData], doc: int):
-        self._source, self._doc, self._data = source, doc, None
+        self.source, self.doc, self.loaded = source, doc, None
 
     def _read(self, index) -> dict:
-        generation = self._source[1]
+        generation = self.source[1]
         with index.reading() as (searcher, snap):
             if snap is generation.snapshot():
-                return searcher.stored_fields(self._doc)["data"]
-            key = f"association:{generation.ids[self._doc]}"
+                return searcher.stored_fields(self.doc)["data"]
+            key = f"association:{generation.ids[self.doc]}"
             for d in searcher.document_numbers(doc_id=key):  # a newer generation: by its key
                 if snap.live >> d & 1:
                     return searcher.stored_fields(d)["data"]
         return {}  # deleted since: nothing more to show than the candidate's own fields
 
     def _load(self) -> dict:
-        if self._data is None:
-            app, generation = self._source
-            data = generation.stored(self._doc)
+        if self.loaded is None:
+            app, generation = self.source
+            data = generation.stored(self.doc)
             if data is None:
                 data = _repairing(app, self._read)
                 if data:
-                    generation.keep_stored(self._doc, data)
-            self._data = data
-        return self._data
+                    generation.keep_stored(self.doc, data)
+            self.loaded = data
+        return self.loaded
 
     def __getitem__(self, key: str) -> Any:
         return self._load()[key]
@@ -490,7 +489,7 @@ class StoredData(Mapping):
         return len(self._load())
 
     def __repr__(self) -> str:
-        return f"StoredData(doc={self._doc})"
+        return f"StoredData(doc={self.doc})"
 
 
 # --- the answer ---------------------------------------------------------------------------------
@@ -506,42 +505,38 @@ def _candidates(app: Flask, index, query: CandidateQuery) -> Candidates:
         fits = [strengths(i, reader, snap) for i in typed]
         out = Candidates(typed=[i.label for i in typed], slugs=[i.slug for i in interests if i.slug is not None],
                          seniors=any(i.seniors for i in interests))
-        hidden = data.association_docs(query.hidden_ids) if query.hidden_ids else set()
-        matched: set[int] = set()
-        for fit in fits:
-            matched.update(fit)
-        pool = typed_in_reach(snap, data, matched - hidden if hidden else matched, lat, lon, max_km)
+        matched = {d for fit in fits for d, s in fit.items() if s >= MATCHED}
+        pool = typed_in_reach(snap, data, matched, lat, lon, max_km)
         cells = cells_by_distance(data, lat, lon, max_km)  # both walks visit the same cells
         if out.slugs:
             pool.update(nearest(snap, data, lat, lon, max_km, query.category_pool, categories=set(out.slugs),
-                                skip=hidden, cells=cells))
-        pool.update(nearest(snap, data, lat, lon, max_km, query.nearby_pool, skip=set(pool) | hidden,
-                            cells=cells))
-        out.associations = _answer(app, data, pool, fits, matched)
+                                cells=cells))
+        pool.update(nearest(snap, data, lat, lon, max_km, query.nearby_pool, skip=set(pool), cells=cells))
+        if query.hidden_ids:  # after the pools are drawn (as matching did before the port)
+            for d in data.association_docs(query.hidden_ids):
+                pool.pop(d, None)
+        out.associations = _answer(app, data, pool, fits)
         if fits:
             for event_id in query.event_ids:
                 d = data.event_doc.get(event_id)
                 if d is not None:
                     fit = tuple([f.get(d, 0.0) for f in fits])
-                    if any(fit):
+                    if any(fit):  # (as weak as it may be: matching reads MATCHED)
                         out.event_strengths[event_id] = fit
     return out
 
 
-def _answer(app: Flask, data: CandidateData, pool: dict[int, float], fits: list[dict[int, float]],
-            matched: set[int]) -> list[Candidate]:
+def _answer(app: Flask, data: CandidateData, pool: dict[int, float], fits: list[dict[int, float]]) -> list[Candidate]:
     """The pool's Candidates (a plain loop: an answer holds hundreds)."""
     ids, profile, lats, lons, sortname = data.ids, data.profile, data.lat, data.lon, data.sortname
-    source, none = (app, data), (0.0,) * len(fits)  # (the nearby ones match no typed interest)
+    source = (app, data)
     only = fits[0] if len(fits) == 1 else None
     out = []
     append = out.append
     for d, km in pool.items():
         p = profile[d]
-        if d not in matched:
-            fit = none
-        elif only is not None:
-            fit = (only[d],)
+        if only is not None:
+            fit = (only.get(d, 0.0),)
         else:
             fit = tuple([f.get(d, 0.0) for f in fits])
         append(Candidate(ids[d], km, p.category, sortname[d], p.age_min, p.age_max, p.target_groups, p.languages,

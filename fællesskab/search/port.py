@@ -79,20 +79,22 @@ class SearchResult:
 #     tags 3, summary 2, place 2, description and category words 1, summed over mentions), 0.85 when
 #     ≥ 2, else 0.7;
 #   * several terms (a compound's parts, a phrase), all in the document: 0.9.
-# The groups' values are averaged. The interest *matches* the document when its strength is ≥ 0.5
-# (MATCHED); a strength under that is reported as 0.0 — so every strength in an answer is 0.0 or in
-# [0.5, 1.0].
+# The groups' values are averaged (0.0 where none of the words is found). The interest *matches*
+# the document when its strength is at least MATCHED (0.5); weaker ones are given as they are (a
+# synonym only in the category words, say), and only matching decides what a match is.
 #
-# Associations (live and public only, each once, none of `hidden_ids`, all within `max_km` of
-# (lat, lon) by great-circle distance; hidden ones take no place in a pool):
+# Associations (live and public only, each once, all within `max_km` of (lat, lon) by great-circle
+# distance):
 #   1. every association a typed interest matches, however many;
 #   2. the `category_pool` nearest of the ticked categories (when any is ticked);
-#   3. the `nearby_pool` nearest of the rest (those not in 1 or 2).
+#   3. the `nearby_pool` nearest of the rest (those not in 1 or 2);
+# then those of `hidden_ids` taken out (after the pools are drawn, as matching did before the port).
 # Their order in `Candidates.associations` means nothing; ties in distance at a pool's edge may go
 # either way.
 #
-# Events: for each of `event_ids` that has a document (an approved event), when a typed interest
-# matches the event's own document: event id -> strengths (as `Candidate.strengths`).
+# Events: for each of `event_ids` that has a document (an approved event), when a typed interest has
+# a strength above 0.0 in the event's own document: event id -> strengths (as `Candidate.strengths`).
+MATCHED = 0.5
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,8 @@ class CandidateQuery:
     lon: float
     max_km: float
     interests: tuple[str, ...] = ()  # as named: category slugs or free words, in the request's order
-    category_slugs: frozenset[str] = frozenset()  # every known category slug (an interest that is one is ticked)
+    # category slugs (matching passes all of them): an interest that is one is ticked
+    category_slugs: frozenset[str] = frozenset()
     category_pool: int = 200
     nearby_pool: int = 100
     event_ids: tuple[int, ...] = ()  # events whose own text the typed interests are matched against
@@ -129,8 +132,8 @@ class Candidate:
     # The stored document (as Hit.data). An engine may read it on first use (Whoosh does): read it only
     # for the candidates shown.
     data: Mapping[str, Any]
-    # How well each typed interest fits (0.0: it does not match; else 0.5–1.0), in `Candidates.typed`
-    # order; () without typed interests.
+    # How well each typed interest fits (0–1; it matches from MATCHED up), in `Candidates.typed` order;
+    # () without typed interests.
     strengths: tuple[float, ...] = ()
     lat: float | None = None  # the association's point (every engine sets it)
     lon: float | None = None
@@ -145,7 +148,7 @@ class Candidates:
     # seniorer seniors ældre pensionist pensionister retired" (candidates.SENIOR_TERMS).
     seniors: bool = False
     associations: list[Candidate] = field(default_factory=list)
-    # event id -> strength of each typed interest in the event's own text (only events some interest matches)
+    # event id -> strength of each typed interest in the event's own text (only events some interest fits at all)
     event_strengths: dict[int, tuple[float, ...]] = field(default_factory=dict)
 
 
