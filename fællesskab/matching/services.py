@@ -4,10 +4,11 @@ Public API (the outreach package codes against it; keep the names):
 
     match(MatchRequest(...), locale="da") -> MatchResult
 
-`match` locates the address (or takes lat/lon), reads the candidates from the
-search index (associations) and the database (approved events with a date in
-the next 60 days), ranks them with `ranking.py` and explains each result in
-the request's language (`reasons.py`). Nothing about the newcomer is stored:
+`match` locates the address (or takes lat/lon), asks the search engine for the
+candidate associations (`search.engine().candidates`: the search port), reads
+the approved events with a date in the next 60 days from the database, ranks
+them with `ranking.py` and explains each result in the request's language
+(`reasons.py`). Nothing about the newcomer is stored:
 `match` only reads, and never commits.
 """
 from __future__ import annotations
@@ -42,13 +43,11 @@ from ..geo.gazetteer import Located
 from ..geo.index import get_index as get_geo_index
 from ..geo.lookup import locate_text
 from ..places.models import Forum, Place
-from ..search import get_index as get_search_index
-from ..search import get_state as get_search_state
-from ..search.services import _index_damage  # the same repair-once rule as search
+from ..search import Candidate, CandidateQuery, Candidates
+from ..search import engine as search_engine
 from . import ranking
 from . import reasons as text
-from .candidates import (Scored, analyse_interests, cells_by_distance, interest_fit, match_data, nearest,
-                         typed_in_reach)
+from .candidates import InterestFit, Scored, profile
 from .ranking import Household, Listing
 
 EVENT_WINDOW = timedelta(days=60)
@@ -65,6 +64,7 @@ CATEGORY_POOL = 200  # associations of the ticked categories read nearest first
 NEARBY_POOL = 100  # associations read nearest first for the others, or without interests
 OTHERS_LIMIT = 5  # "Andet i nærheden af dig": at most this many
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
+CATEGORY_SLUGS = frozenset(CATEGORIES)
 # How many associations the last match in this context ranked (benchmarks and tests look).
 last_scored: ContextVar[int] = ContextVar("last_scored", default=0)
 
@@ -131,13 +131,7 @@ def match(req: MatchRequest, *, locale: str = "da") -> MatchResult:
     )
     events = _upcoming_events(location.lat, location.lon, req.max_km)
     home = _home(location)
-    app = current_app._get_current_object()
-    try:
-        picked, others = _rank(get_search_index(app), req, household, location, events, home, locale)
-    except Exception as exc:  # a damaged index must not take matching down: rebuild once and retry
-        if not _index_damage(exc) or not get_search_state(app).repair_after_failure():
-            raise
-        picked, others = _rank(get_search_index(app), req, household, location, events, home, locale)
+    picked, others = _rank(req, household, location, events, home, locale)
     return MatchResult(location=location, results=picked, others=others)
 
 
@@ -401,7 +395,7 @@ def _in_home(event: EventRow, home: _Home, km: float) -> bool:
 # --- ranking ------------------------------------------------------------------------------------
 
 
-def _rank(index, req: MatchRequest, h: Household, location: Located, events, home: _Home,
+def _rank(req: MatchRequest, h: Household, location: Located, events, home: _Home,
           locale: str) -> tuple[list[MatchItem], list[MatchItem]]:
     """The ranked list and the others (docs/matching.md, the ranking contract).
 
@@ -409,98 +403,85 @@ def _rank(index, req: MatchRequest, h: Household, location: Located, events, hom
     only on the listing's profile once per profile); only those that can still reach the
     list get a `Scored` with their name for the tie order (`_fewest`)."""
     lat, lon = location.lat, location.lon
-    with index.reading() as (searcher, snap):
-        data = match_data(snap)
-        interests = analyse_interests(req.interests, searcher.reader(), snap, CATEGORIES)
-        fits = interest_fit(interests, searcher.reader(), snap)
-        # interests made only of small words ("og", "the") count as none
-        h = replace(h, has_interests=bool(interests), seniors=fits.seniors)
-        # The candidates: every association a typed word matches within reach, the nearest of
-        # the ticked categories, and the nearest of the rest (for the others, or without interests).
-        pool = typed_in_reach(snap, data, fits.typed_docs(), lat, lon, h.max_km)
-        cells = cells_by_distance(data, lat, lon, h.max_km)  # both walks visit the same cells
-        if fits.slugs:
-            pool.update(nearest(snap, data, lat, lon, h.max_km, CATEGORY_POOL, categories=set(fits.slugs),
-                                cells=cells))
-        pool.update(nearest(snap, data, lat, lon, h.max_km, NEARBY_POOL, skip=set(pool), cells=cells))
-        pool = _without_unverified(pool, searcher)
-        last_scored.set(len(pool))
-        fit_memo: dict = {}  # this household's age and language fits (ranking.static_fit)
-        candidates = _association_candidates(pool, h, data, fits, fit_memo)
-        use_docs = bool(fits.per_interest)  # an event's own text matters only for typed words
-        event_extra = {}
-        listings: dict[Listing, ranking.Static] = {}  # events share their host's fit
-        for event, starts, km in events:
-            listing, static = _event_fit(event, h, listings, fit_memo)
-            if static.excluded:  # (the events are all within max_km)
-                continue
-            doc = data.event_doc(searcher, snap, event.id) if use_docs else None
-            at_home = _in_home(event, home, km)
-            hit, strength, typed = fits.matches(doc, listing.category)
-            value = ranking.rank_score(h, listing, km, typed=typed, ticked=len(hit) - typed, strength=strength,
-                                       at_home=at_home, static=static)
-            candidates.append(_Candidate((-round(value, 9), round(km, 6), 1), value, km, -1 if doc is None else doc,
-                                         tuple(hit), event))
-            event_extra[event.id] = (starts, at_home, listing)
+    # The candidates: every association a typed word matches within reach, the nearest of the
+    # ticked categories, and the nearest of the rest (for the others, or without interests).
+    found: Candidates = search_engine().candidates(CandidateQuery(
+        lat=lat, lon=lon, max_km=h.max_km, interests=tuple(req.interests), category_slugs=CATEGORY_SLUGS,
+        category_pool=CATEGORY_POOL, nearby_pool=NEARBY_POOL, event_ids=tuple(e.id for e, _s, _km in events),
+        hidden_ids=_unverified()))
+    fits = InterestFit(typed=found.typed, slugs=found.slugs)
+    # interests made only of small words ("og", "the") count as none
+    h = replace(h, has_interests=bool(fits.count), seniors=found.seniors)
+    pool = found.associations
+    last_scored.set(len(pool))
+    fit_memo: dict = {}  # this household's age and language fits (ranking.static_fit)
+    candidates = _association_candidates(pool, h, fits, fit_memo)
+    event_extra = {}
+    listings: dict[Listing, ranking.Static] = {}  # events share their host's fit
+    for event, starts, km in events:
+        listing, static = _event_fit(event, h, listings, fit_memo)
+        if static.excluded:  # (the events are all within max_km)
+            continue
+        at_home = _in_home(event, home, km)
+        # an event's own text matters only for typed words (the engine's strengths)
+        hit, strength, typed = fits.matches(found.event_strengths.get(event.id, ()), listing.category)
+        value = ranking.rank_score(h, listing, km, typed=typed, ticked=len(hit) - typed, strength=strength,
+                                   at_home=at_home, static=static)
+        candidates.append(_Candidate((-round(value, 9), round(km, 6), 1), value, km, -1, tuple(hit), event))
+        event_extra[event.id] = (starts, at_home, listing)
 
-        def scored(group: list[_Candidate]) -> list[Scored]:
-            """The full order (ties by name, id) of a few candidates."""
-            out = []
-            for c in group:
-                if c.event is None:
-                    out.append(Scored(c.doc, c.score, c.km, data.category[c.doc], "association",
-                                      snap.attrs.sortname(c.doc), c.doc, None, c.hit))
-                else:
-                    out.append(Scored(c.doc, c.score, c.km, event_extra[c.event.id][2].category, "event",
-                                      c.event.title.casefold(), c.event.id, c.event, c.hit))
-            out.sort(key=Scored.key)
-            return out
-
-        if fits.count:
-            # The welcome meeting where they live leads the list whatever they named (rule 6).
-            home_welcomes = {e.id for e, _starts, _km in events
-                             if e.kind == "welcome-meeting" and e.id in event_extra and event_extra[e.id][1]}
-
-            def leads(c: _Candidate) -> bool:
-                return bool(c.hit) or (c.event is not None and c.event.id in home_welcomes)
-
-            needed = _needed_to_pick([c for c in candidates if leads(c)], req.limit, fits.count)
-            picked = ranking.pick_represented(scored(needed), req.limit, lambda s: s.hit, fits.count)
-            rest = scored([c for c in candidates if not leads(c)])
-            others = ranking.select_diverse(rest, min(OTHERS_LIMIT, req.limit), lambda s: s.category)
-        else:
-            picked, others = ranking.select_diverse(scored(candidates), req.limit, lambda s: s.category), []
-        details = _event_details([s.item_id for s in picked + others if s.kind == "event"])
+    def scored(group: list[_Candidate]) -> list[Scored]:
+        """The full order (ties by name, id) of a few candidates."""
         out = []
-        for group in (picked, others):
-            items = []
-            for s in group:
-                labels = fits.labels(list(s.hit))
-                if s.kind == "event":
-                    starts, at_home, listing = event_extra[s.item_id]
-                    items.append(_event_item(s, h, listing, starts, labels,
-                                             home.place_name if at_home else None, details[s.item_id], locale))
-                else:
-                    stored = searcher.stored_fields(s.doc)["data"]
-                    a = snap.attrs[s.doc]
-                    profile = data.profiles[data.profile_of[s.doc]]
-                    listing = replace(profile, category=a.category, age_min=a.age_min, age_max=a.age_max,
-                                      welcomes_newcomers=a.newcomers)
-                    items.append(_association_item(s, h, listing, stored, a, labels, locale))
-            out.append(items)
+        for c in group:
+            if c.event is None:
+                a = pool[c.doc]
+                out.append(Scored(c.doc, c.score, c.km, a.category, "association", a.sortname, a.id, None, c.hit))
+            else:
+                out.append(Scored(c.doc, c.score, c.km, event_extra[c.event.id][2].category, "event",
+                                  c.event.title.casefold(), c.event.id, c.event, c.hit))
+        out.sort(key=Scored.key)
+        return out
+
+    if fits.count:
+        # The welcome meeting where they live leads the list whatever they named (rule 6).
+        home_welcomes = {e.id for e, _starts, _km in events
+                         if e.kind == "welcome-meeting" and e.id in event_extra and event_extra[e.id][1]}
+
+        def leads(c: _Candidate) -> bool:
+            return bool(c.hit) or (c.event is not None and c.event.id in home_welcomes)
+
+        needed = _needed_to_pick([c for c in candidates if leads(c)], req.limit, fits.count)
+        picked = ranking.pick_represented(scored(needed), req.limit, lambda s: s.hit, fits.count)
+        rest = scored([c for c in candidates if not leads(c)])
+        others = ranking.select_diverse(rest, min(OTHERS_LIMIT, req.limit), lambda s: s.category)
+    else:
+        picked, others = ranking.select_diverse(scored(candidates), req.limit, lambda s: s.category), []
+    details = _event_details([s.item_id for s in picked + others if s.kind == "event"])
+    out = []
+    for group in (picked, others):
+        items = []
+        for s in group:
+            labels = fits.labels(list(s.hit))
+            if s.kind == "event":
+                starts, at_home, listing = event_extra[s.item_id]
+                items.append(_event_item(s, h, listing, starts, labels,
+                                         home.place_name if at_home else None, details[s.item_id], locale))
+            else:
+                a = pool[s.doc]
+                listing = replace(profile(a)[1], category=a.category)
+                items.append(_association_item(s, h, listing, a, labels, locale))
+        out.append(items)
     return out[0], out[1]
 
 
-def _without_unverified(pool: dict[int, float], searcher) -> dict[int, float]:
-    """Drop listings not verified for DIRECTORY_HIDE_UNVERIFIED_DAYS (off by default): matching
+def _unverified() -> frozenset[int]:
+    """Listings not verified for DIRECTORY_HIDE_UNVERIFIED_DAYS (off by default): matching
     recommends them to a newcomer, so a long-unconfirmed one should not be among them."""
     days = current_app.config.get("DIRECTORY_HIDE_UNVERIFIED_DAYS") or 0
-    if days <= 0 or not pool:
-        return pool
-    hidden = directory.unverified_ids(days)
-    if not hidden:
-        return pool
-    return {d: km for d, km in pool.items() if searcher.stored_fields(d)["data"]["id"] not in hidden}
+    if days <= 0:
+        return frozenset()
+    return frozenset(directory.unverified_ids(days))
 
 
 class _Candidate(NamedTuple):
@@ -509,7 +490,7 @@ class _Candidate(NamedTuple):
     first: tuple  # (−score, km, 0 for an association | 1 for an event), rounded as `ranking.sort_key`
     score: float
     km: float
-    doc: int  # index document number (-1: an event not in the index, or its text not needed)
+    doc: int  # the association's place in `Candidates.associations` (-1: an event)
     hit: tuple
     event: EventRow | None = None
 
@@ -534,24 +515,23 @@ def _needed_to_pick(matched: list[_Candidate], limit: int, n_interests: int) -> 
     return list(needed.values())
 
 
-def _association_candidates(pool: dict[int, float], h: Household, data, fits, memo: dict) -> list[_Candidate]:
+def _association_candidates(pool: list[Candidate], h: Household, fits: InterestFit, memo: dict) -> list[_Candidate]:
     """Score the associations of the pool; the hard limits leave some out (rule 3)."""
     statics: dict[int, ranking.Static] = {}  # per profile: the household's fit does not change
-    profile_of, profiles, category = data.profile_of, data.profiles, data.category
     matches, rank_score = fits.matches, ranking.rank_score
     out = []
-    for d, km in pool.items():
-        pid = profile_of[d]
+    for i, c in enumerate(pool):
+        pid, listing = profile(c)
         static = statics.get(pid)
         if static is None:
-            static = statics[pid] = ranking.static_fit(h, profiles[pid], memo)
+            static = statics[pid] = ranking.static_fit(h, listing, memo)
         if static.excluded:  # (the pool holds only what is within max_km)
             continue
-        hit, strength, typed = matches(d, category[d])
+        hit, strength, typed = matches(c.strengths, c.category)
         # the profile has no category: rank_score does not read it (the hit above did)
-        value = rank_score(h, profiles[pid], km, typed=typed, ticked=len(hit) - typed, strength=strength,
+        value = rank_score(h, listing, c.km, typed=typed, ticked=len(hit) - typed, strength=strength,
                            static=static)
-        out.append(_Candidate((-round(value, 9), round(km, 6), 0), value, km, d, tuple(hit)))
+        out.append(_Candidate((-round(value, 9), round(c.km, 6), 0), value, c.km, i, tuple(hit)))
     return out
 
 
@@ -575,10 +555,11 @@ def _url(endpoint: str, fallback: str, **values) -> str:
     return url_for(endpoint, **values) if has_request_context() else fallback
 
 
-def _association_item(s: Scored, h: Household, listing: Listing, stored: dict, a, matched, locale) -> MatchItem:
+def _association_item(s: Scored, h: Household, listing: Listing, a: Candidate, matched, locale) -> MatchItem:
     why = ranking.reasons(h, listing, s.km, matched=matched)
+    stored = a.data
     return MatchItem(
-        type="association", id=stored["id"], external_id=stored["external_id"], name=stored["name"],
+        type="association", id=a.id, external_id=stored["external_id"], name=stored["name"],
         url=_url("directory.association_detail", f"/foreninger/{stored['slug']}", slug=stored["slug"]),
         score=round(s.score, 4), distance_km=round(s.km, 2), reasons=text.format_reasons(why, locale),
         category=stored.get("category"), starts_at=None, lat=a.lat, lon=a.lon, place=stored.get("place"),

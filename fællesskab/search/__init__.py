@@ -25,12 +25,12 @@ from flask import Flask
 
 from .index import MISSING, OK, STALE, ForeignFolder, SearchIndex
 from .params import MAX_QUERY_LENGTH, MAX_RADIUS_KM, SORTS, TYPES, SearchParams, parse_params
-from .port import Candidate, CandidateQuery, Candidates, Hit, Location, SearchEngine, SearchResult
+from .port import MATCHED, Candidate, CandidateQuery, Candidates, Hit, Location, SearchEngine, SearchResult
 
 __all__ = [
     "engine", "search", "init_app", "health", "index_lag", "rebuild", "clear_index",
     "SearchEngine", "SearchParams", "parse_params", "SearchResult", "Hit", "Location",
-    "CandidateQuery", "Candidates", "Candidate",
+    "CandidateQuery", "Candidates", "Candidate", "MATCHED",
     "MAX_QUERY_LENGTH", "MAX_RADIUS_KM", "SORTS", "TYPES",
     # the app's wiring (fællesskab/__init__.py, cli.py, models.py): the page, the command group, the tables
     "search_bp", "search_cli", "SearchChange", "SearchDocument", "SearchWord",

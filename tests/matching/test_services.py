@@ -6,12 +6,12 @@ import io
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from bench.datagen import association_csv
 from fællesskab.core.errors import NotFound, ValidationError
 from fællesskab.core.time import utcnow
 from fællesskab.directory.importer import import_associations
-from fællesskab.matching import candidates
 from fællesskab.matching.services import MatchItem, MatchRequest, MatchResult, last_scored, match
 
 VAMDRUP = {"lat": 55.4276, "lon": 9.2843}
@@ -91,24 +91,23 @@ def many(db):
 
 @pytest.mark.parametrize("household", HOUSEHOLDS)
 def test_every_typed_match_within_reach_is_ranked_and_the_nearest_pool_is_exact(many, app, household):
-    """Matching v2 replaced the pruned scoring: typed matches are all read, and `nearest`
-    gives the same as sorting every association by distance."""
-    from fællesskab.search import get_index
+    """Matching v2 replaced the pruned scoring: typed matches are all read, and the search
+    engine's nearby pool is the same as sorting every association by distance."""
+    from fællesskab.directory.models import Association
+    from fællesskab.extensions import db
+    from fællesskab.geo.distance import haversine_km
+    from fællesskab.search import CandidateQuery, engine
 
     req = MatchRequest(**household)
     result = match(req)
     assert last_scored.get() >= len([i for i in result.results if i.type == "association"])
-    with get_index(app).reading() as (_searcher, snap):
-        data = candidates.match_data(snap)
-        lat, lon, max_km = household["lat"], household["lon"], household.get("max_km", 15.0)
-        everything = sorted((candidates.distance_km(snap, d, lat, lon), d) for d in range(len(data.profile_of))
-                            if candidates.is_association(data, d))
-        within = [(d, km) for km, d in everything if km <= max_km][:50]
-        got = candidates.nearest(snap, data, lat, lon, max_km, 50)
-        assert [d for d, _km in got] == [d for d, _km in within]
-        # one ordering of the cells serves both of a match's walks: a short walk, then a longer one
-        cells = candidates.cells_by_distance(data, lat, lon, max_km)
-        assert candidates.nearest(snap, data, lat, lon, max_km, 5, cells=cells) == got[:5]
-        assert candidates.nearest(snap, data, lat, lon, max_km, 50, cells=cells) == got
-        sport = [(d, km) for km, d in everything if km <= max_km and data.category[d] == "sport"]
-        assert candidates.nearest(snap, data, lat, lon, max_km, 500, categories={"sport"}, cells=cells) == sport
+    lat, lon, max_km = household["lat"], household["lon"], household.get("max_km", 15.0)
+    points = {a.id: (a.lat, a.lon) for a in db.session.scalars(sa.select(Association))}
+    within = sorted((km, i) for i, point in points.items() if (km := haversine_km(lat, lon, *point)) <= max_km)
+    got = sorted((c.km, c.id) for c in engine().candidates(CandidateQuery(lat, lon, max_km, nearby_pool=50))
+                 .associations)
+    assert len(got) == min(50, len(within))
+    edge = within[len(got) - 1][0] if got else 0.0
+    # the same nearest 50 (ties at the edge either way), at the same distances
+    assert {i for km, i in within if km < edge - 1e-9} <= {i for _km, i in got}
+    assert all(abs(km - haversine_km(lat, lon, *points[i])) < 1e-6 and km <= edge + 1e-9 for km, i in got)
