@@ -61,7 +61,7 @@ MATCHED = 0.5  # a word fits a document at least this well: it matches
 SENIOR_TERMS = frozenset(text_terms("senior seniorer seniors ældre pensionist pensionister retired"))
 # A label's source weight (rows.LABELS with schema.FIELD_WEIGHTS), summed per occurrence in SQL.
 LABEL_WEIGHT = "CASE w WHEN 'A' THEN 5 WHEN 'B' THEN 3 WHEN 'C' THEN 2 ELSE 1 END"
-FIELDS = "key, category, sortname, age_min, age_max, target_groups, languages, newcomers, data"
+FIELDS = "key, category, sortname, age_min, age_max, target_groups, languages, newcomers, data, lat, lon"
 
 
 @dataclass
@@ -135,12 +135,12 @@ def postgres_candidates(app: Flask, query: CandidateQuery) -> Candidates:
     zero = tuple(0.0 for _ in typed)
     for row in connection.execute(sa.text(f"SELECT {FIELDS} FROM search_documents WHERE key = ANY(:keys)"),
                                   {"keys": keys}):
-        key, category, sortname, age_min, age_max, groups, languages, newcomers, data = row
+        key, category, sortname, age_min, age_max, groups, languages, newcomers, data, lat, lon = row
         out.associations.append(Candidate(
             id=int(key.split(":", 1)[1]), km=pool[key], category=category or "", sortname=sortname or "",
             age_min=age_min, age_max=age_max, target_groups=tuple(groups.split(",")) if groups else (),
             languages=tuple(languages.split(",")) if languages else (), welcomes_newcomers=newcomers,
-            data=data, strengths=strengths.get(key, zero)))
+            data=data, strengths=strengths.get(key, zero), lat=lat, lon=lon))
     out.associations.sort(key=lambda c: (c.km, c.id))
 
     # 4. the events' own text
