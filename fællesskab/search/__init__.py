@@ -278,8 +278,8 @@ def search(params: SearchParams) -> SearchResult:
 
 
 def get_state(app: Flask) -> SearchState:
-    """The Whoosh engine's state; made on first use by an app started with another engine
-    (matching read the Whoosh index directly until it asked the port)."""
+    """The Whoosh engine's state; made on first use when the app started with another engine
+    (tests switch SEARCH_BACKEND on one app)."""
     state = app.extensions.get(EXTENSION)
     if state is None:
         state = app.extensions.setdefault(EXTENSION, SearchState(app))

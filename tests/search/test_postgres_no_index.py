@@ -107,8 +107,6 @@ def test_matching_candidates_come_from_the_port(node):
     assert not os.path.exists(node.config["SEARCH_INDEX_DIR"])
 
 
-@pytest.mark.xfail(strict=True, reason="matching still reads the Whoosh index (matching/services.py); "
-                                       "passes once it asks the port (issue 19 item 4): then drop this mark")
 def test_matching_needs_no_index(node):
     add(node, "Vamdrup Fodboldklub", tags="fodbold")
     response = node.test_client().post("/api/v1/match", json={"lat": VAMDRUP[0], "lon": VAMDRUP[1],
