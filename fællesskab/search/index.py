@@ -27,7 +27,6 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, LockError
 from whoosh.writing import CLEAR, AsyncWriter
 
-from ..core import heap
 from . import checksums
 from .documents import decode_attrs
 from .schema import build_schema, index_name
@@ -370,8 +369,6 @@ class SearchIndex:
             reader = searcher.reader()
             if snap is None or snap.generation != reader.generation() or snap.segment_ids != _segment_ids(reader):
                 snap = self._snapshot = Snapshot(searcher, self._segments)
-                # the previous generation's data is gone now: free its cycles, freeze this one
-                heap.settle(snap.n, replacing=True)
             yield searcher, snap
 
     def reset_readers(self) -> None:
