@@ -21,7 +21,9 @@ generator *knows* each listing is about, never from the code's own score:
   named interest it matches; 1 for one that only falls in a ticked category. Then × 1
   within 5 km, × 0.75 within 10 km, × 0.5 further; × 0.8 for an adults' listing for a
   family with children.
-* No interests named: 3 for a welcome meeting in the household's own town; else 1
+* A welcome meeting in the household's own town: 3, whether or not interests are
+  named (rule 6).
+* No interests named: 0.5 × the distance factor for a welcome meeting elsewhere; else 1
   (2 when the listing is explicitly for the children's ages or welcomes newcomers),
   × the same distance factor.
 
@@ -325,6 +327,8 @@ def grade(h: dict, item: Item, lat: float, lon: float, home_town: str) -> tuple[
     adults_only = item.age_min is not None and item.age_min >= 18
     fit = 0.8 if adults_only and children else 1.0
     named = h["interests"]
+    if item.kind == "welcome-meeting" and item.town == home_town and km <= 3:
+        return 3.0, True  # rule 6: the welcome meeting where they live leads, whatever they named
     if named:
         typed = [WORDS.get(w) for w in named if w not in CATEGORY_SLUGS]
         ticked = [w for w in named if w in CATEGORY_SLUGS]
@@ -335,7 +339,7 @@ def grade(h: dict, item: Item, lat: float, lon: float, home_town: str) -> tuple[
         base = (3 + (m_typed + m_cat - 1)) if m_typed else 1
         return base * _dist_factor(km) * fit, bool(m_typed)
     if item.kind == "welcome-meeting":
-        return (3.0, True) if item.town == home_town and km <= 3 else (0.5 * _dist_factor(km), False)
+        return 0.5 * _dist_factor(km), False
     explicit = item.age_min is not None or item.age_max is not None
     good = (children and explicit and not adults_only) or item.welcomes or "families" in item.groups
     g = (2.0 if good else 1.0) * _dist_factor(km) * fit
