@@ -13,6 +13,7 @@ the word's own term    1.0    "foreningen" → forening (stem), "svømmer" → s
 all compound parts     0.8    "fodboldklub" → fodbold AND klub
 a telling part alone   0.6    "fodboldklub" → fodbold ("klub" is generic)
 English ↔ Danish       0.9    "choir" → kor, "kor" → choir (thesaurus.csv)
+spelling variant       1.0    "jiu-jitsu" → jujutsu, "tai chi" → taichi
 Danish synonym         0.6    "løb" → jogging, "sang" → kor
 close spelling         0.5    "badmintin" → badminton (1 edit; 0.3 for 2 edits),
                               only for words of 5+ letters that match nothing
@@ -33,6 +34,8 @@ _QUOTE_SPLIT = re.compile(f"[{QUOTES}]")
 MIN_FUZZY_LENGTH = 5
 BOOST_PARTS, BOOST_PART, BOOST_EN, BOOST_DA = 0.8, 0.6, 0.9, 0.6
 FUZZY_BOOST = {1: 0.5, 2: 0.3}
+# by the thesaurus row's kind: a spelling variant ("jiu-jitsu" = "jujutsu") is the same word
+KIND_BOOST = {"en": BOOST_EN, "variant": 1.0, "da": BOOST_DA}
 MAX_FUZZY_CANDIDATES = 4
 
 
@@ -114,7 +117,7 @@ def parse(q: str, reader, snapshot: Snapshot) -> ParsedQuery:
             length, expansions = phrase
             span = [w for w, _q in meaningful[i:i + length]]
             group = Group(span, [Alternative(tuple(term(w) for w in span), 1.0)])
-            group.alternatives += [Alternative(terms, BOOST_EN if kind == "en" else BOOST_DA)
+            group.alternatives += [Alternative(terms, KIND_BOOST.get(kind, BOOST_DA))
                                    for terms, kind in expansions]
             parsed.groups.append(group)
             i += length
@@ -150,7 +153,7 @@ def _word_group(word: str, quoted: bool, df, reader, parsed: ParsedQuery) -> Gro
     if quoted:
         return group
     expansions = THESAURUS.lookup((own,))
-    group.alternatives += [Alternative(t, BOOST_EN if kind == "en" else BOOST_DA) for t, kind in expansions]
+    group.alternatives += [Alternative(t, KIND_BOOST.get(kind, BOOST_DA)) for t, kind in expansions]
     known = expansions or any(df(t) for alt in group.alternatives for t in alt.terms)
     if known or len(word) < MIN_FUZZY_LENGTH or word.isdigit():
         return group
