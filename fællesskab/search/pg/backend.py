@@ -42,7 +42,7 @@ from ..services import (BLEND_PROXIMITY, BLEND_RELEVANCE, EARTH_RADIUS_KM, FACET
 from ..schema import FIELD_WEIGHTS
 from . import ensure_ready, has_trigrams
 from .rows import WEIGHTS, quote
-from .store import facet_cache, generation, stats_for
+from .store import facet_cache, generation, has_rum, stats_for
 
 WORK_MEM = "32MB"  # the materialised match of a common word (35,000 rows at national scale) spilled to disk at 4MB
 SIMILARITY_THRESHOLD = "0.15"  # trigram similarity that lets every 1–2-edit spelling through to the edit check
@@ -52,6 +52,10 @@ LIST_COLUMNS = {"target_group": "target_groups", "language": "languages"}
 FACETS = ("type", "category", "target_group", "language", "place", "newcomers")
 BM25_K1, BM25_B = 1.6, 0.5  # as the Whoosh engine's BM25F
 NAME_WEIGHT = FIELD_WEIGHTS["name"]
+# Matches a relevance-sorted search takes from the RUM index in its rank order and ranks exactly: the
+# pages within it are exactly those of ranking every match whenever a query has no more matches (every
+# quality query); beyond, a match the index ranks lower than this does not reach the page (_top_source).
+RUM_TOP = 200
 
 
 class Vocabulary:
@@ -205,8 +209,21 @@ def _hits(rows) -> list[Hit]:
             for _key, shown, d, _position, data in ordered]
 
 
+def _top_source(sql: Sql, where_all: str, ranked_by: str, score: tuple[str, str], dist: str) -> str:
+    """The RUM_TOP best matches by the RUM index's own rank (`tsv <=> query`, read inside the index),
+    scored exactly; `best` is the best score among them (the best of all matches when there are no more
+    than RUM_TOP)."""
+    score, score_columns = score
+    return (f"(SELECT key, kind, starts_at, sortname, score, dist, max(score) OVER () AS best FROM ("
+            f"SELECT key, kind, starts_at, sortname, {score} AS score, {dist} AS dist FROM ("
+            f"SELECT key, kind, starts_at, sortname, lat, lon, length, tsv FROM search_documents"
+            f" WHERE {where_all} ORDER BY tsv <=> CAST({sql.bind(ranked_by)} AS tsquery)"
+            f" LIMIT {sql.bind(RUM_TOP)}) AS top"
+            f" CROSS JOIN LATERAL (SELECT {score_columns}) AS n) AS t) AS m")
+
+
 def _run(connection, sql: Sql, base: list[str], filters: dict[str, str], score: tuple[str, str],
-         distance: str | None, sort: str, params: SearchParams, has_scores: bool):
+         distance: str | None, sort: str, params: SearchParams, has_scores: bool, ranked_by: str | None = None):
     """Every facet's counts, the total and the page's hits.
 
     Counted once per query and generation (FacetCache): then one statement
@@ -215,25 +232,57 @@ def _run(connection, sql: Sql, base: list[str], filters: dict[str, str], score: 
     each facet leaving out its own filter, and the page a top-N sort of the
     rows that pass every filter. Afterwards, while the generation holds,
     only the page's statement runs.
+
+    Sorted by relevance with words (`ranked_by`, the match's tsquery) and a
+    RUM index (store.has_rum), the page is instead ranked from the RUM_TOP
+    matches the index ranks best, so no statement reads every match's
+    `tsvector` but the counting one, and that only once per generation.
     """
     dist = distance or "CAST(NULL AS float8)"
-    score, score_columns = score
-    scored = f"search_documents CROSS JOIN LATERAL (SELECT {score_columns}) AS n"
     gen = generation(connection)
     where_all = _where(base + list(filters.values()))
-    key = (connection.engine.url.render_as_string(hide_password=True), gen, where_all, score, score_columns, dist, repr(sorted(sql.params.items())))
+    key = (connection.engine.url.render_as_string(hide_password=True), gen, where_all, score, dist,
+           repr(sorted(sql.params.items())))
     counted = facet_cache.get(key) if gen is not None else None
     connection.execute(sa.text("SELECT set_config('work_mem', :m, true)"), {"m": WORK_MEM})  # this transaction only
     order = _order(sort, has_scores)
-    if counted is not None:
-        facets, total, best = counted
-        if total == 0 or (params.page - 1) * params.per_page >= total:
+    offset = (params.page - 1) * params.per_page
+    if (ranked_by is not None and sort == "relevance" and has_scores and offset + params.per_page <= RUM_TOP
+            and has_rum(connection)):
+        if counted is None:
+            facets, total, _best, _hits_ = _count(connection, sql, base, filters, None, dist, order, params)
+            if gen is not None:
+                facet_cache.put(key, (facets, total, None))  # no best: this path takes it from its top
+        else:
+            facets, total, _best = counted
+        if total == 0 or offset >= total:
             return facets, total, []
-        source = (f"(SELECT key, kind, starts_at, sortname, {score} AS score, {dist} AS dist,"
+        source = _top_source(sql, where_all, ranked_by, score, dist)
+        rows = connection.execute(sa.text(_page_sql(sql, source, order, params)), sql.params).all()
+        return facets, total, _hits(rows)
+    if counted is not None and counted[2] is not None:  # a best score: counted by the statement below
+        facets, total, best = counted
+        if total == 0 or offset >= total:
+            return facets, total, []
+        score_expression, score_columns = score
+        scored = f"search_documents CROSS JOIN LATERAL (SELECT {score_columns}) AS n"
+        source = (f"(SELECT key, kind, starts_at, sortname, {score_expression} AS score, {dist} AS dist,"
                   f" CAST({sql.bind(best)} AS float8) AS best FROM {scored} WHERE {where_all}) AS m")
         rows = connection.execute(sa.text(_page_sql(sql, source, order, params)), sql.params).all()
         return facets, total, _hits(rows)
+    facets, total, best, hits = _count(connection, sql, base, filters, score, dist, order, params)
+    if gen is not None:
+        facet_cache.put(key, (facets, total, best))
+    return facets, total, _hits(hits)
 
+
+def _count(connection, sql: Sql, base: list[str], filters: dict[str, str], score: tuple[str, str] | None,
+           dist: str, order: tuple[str, str], params: SearchParams):
+    """(facets, total, best score, the page's rows) in one statement over the match; with `score`
+    None only the counts and the total: no row's `tsvector` is ranked and no page is made."""
+    score_expression, score_columns = score if score is not None else ("CAST(NULL AS float8)", "")
+    scored = (f"search_documents CROSS JOIN LATERAL (SELECT {score_columns}) AS n" if score_columns
+              else "search_documents")
     flags = {facet: f"f_{facet}" for facet in filters}
     flag_columns = "".join(f", ({cond}) AS {flags[facet]}" for facet, cond in filters.items())
 
@@ -252,13 +301,14 @@ def _run(connection, sql: Sql, base: list[str], filters: dict[str, str], score: 
                          f" WHERE newcomers IS TRUE AND {others(facet)} HAVING count(*) > 0")
     parts.append(f"SELECT '', '', count(*), max(score), CAST(NULL AS float8), CAST(NULL AS bigint),"
                  f" CAST(NULL AS jsonb) FROM base WHERE {others(None)}")
-    source = (f"(SELECT * FROM base CROSS JOIN (SELECT max(score) AS best FROM base WHERE {others(None)}) AS b"
-              f" WHERE {others(None)}) AS m")
-    parts.append("SELECT 'hit', q.key, NULL, q.shown, q.dist, q.position, q.data FROM ("
-                 + _page_sql(sql, source, order, params) + ") AS q")
+    if score is not None:
+        source = (f"(SELECT * FROM base CROSS JOIN (SELECT max(score) AS best FROM base WHERE {others(None)}) AS b"
+                  f" WHERE {others(None)}) AS m")
+        parts.append("SELECT 'hit', q.key, NULL, q.shown, q.dist, q.position, q.data FROM ("
+                     + _page_sql(sql, source, order, params) + ") AS q")
     statement = (
         f"WITH base AS MATERIALIZED (SELECT key, kind, category, target_groups, languages, place, newcomers,"
-        f" starts_at, sortname, {score} AS score, {dist} AS dist{flag_columns}"
+        f" starts_at, sortname, {score_expression} AS score, {dist} AS dist{flag_columns}"
         f" FROM {scored} WHERE {_where(base)}) "
         + " UNION ALL ".join(f"({part})" for part in parts))
     counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
@@ -277,9 +327,7 @@ def _run(connection, sql: Sql, base: list[str], filters: dict[str, str], score: 
     for facet in FACETS:
         ordered = sorted(counts[facet].items(), key=lambda kv: (-kv[1], kv[0]))[: FACET_LIMIT.get(facet, 100)]
         facets["welcomes_newcomers" if facet == "newcomers" else facet] = dict(ordered)
-    if gen is not None:
-        facet_cache.put(key, (facets, total, best))
-    return facets, total, _hits(hits)
+    return facets, total, best, hits
 
 
 def _score(connection, sql: Sql, parsed: ParsedQuery) -> tuple[str, str]:
@@ -348,7 +396,7 @@ def search(params: SearchParams) -> SearchResult:
     base = _match(sql, query) + fixed + (_near(sql, location, params.radius_km, distance) if location else [])
     sort = "relevance" if location is None else (params.sort or "near")
     facets, total, hits = _run(connection, sql, base, filters, _score(connection, sql, parsed), distance, sort,
-                               params, has_scores=not parsed.is_empty)
+                               params, has_scores=not parsed.is_empty, ranked_by=query)
     related = _related_categories(connection, parsed) if total == 0 else []
     return SearchResult(params=params, total=total, hits=hits, facets=facets, location=location,
                         suggestion=parsed.suggestion(), notice=notice, terms=set(parsed.weighted_terms()),
