@@ -125,6 +125,7 @@ def test_relevance_pages_are_ranked_from_the_rum_index_in_the_same_order(postgre
 
     assert rum_available(db)
     kor_associations(make_association)
+    monkeypatch.setattr("fællesskab.search.pg.backend.RUM_MIN_MATCHES", 0)  # as for a common word
     client = postgres.test_client()
     with statements(db.engine) as seen:
         ranked = [search(client, "kor", per_page="2", page=str(p)) for p in (1, 2, 3)]
@@ -144,6 +145,7 @@ def test_beyond_the_rum_top_pages_come_from_ranking_every_match(postgres, db, ma
     assert rum_available(db)
     kor_associations(make_association)
     monkeypatch.setattr("fællesskab.search.pg.backend.RUM_TOP", 2)
+    monkeypatch.setattr("fællesskab.search.pg.backend.RUM_MIN_MATCHES", 0)
     client = postgres.test_client()
     with statements(db.engine) as seen:
         first = search(client, "kor", per_page="2")
@@ -154,6 +156,20 @@ def test_beyond_the_rum_top_pages_come_from_ranking_every_match(postgres, db, ma
     assert first["total"] == second["total"] == 5
     names_ = [r["name"] for r in first["results"] + second["results"]]
     assert len(set(names_)) == 4 and second["results"][0]["score"] <= first["results"][-1]["score"]
+
+
+def test_few_matches_are_ranked_all_without_the_rum_index(postgres, db, make_association, monkeypatch):
+    rum_available(db)
+    kor_associations(make_association)
+    monkeypatch.setattr("fællesskab.search.pg.backend.RUM_MIN_MATCHES", 5)
+    client = postgres.test_client()
+    with statements(db.engine) as seen:
+        few = search(client, "kor")
+    assert few["total"] == 5 and not any("<=>" in s for s in seen)
+    monkeypatch.setattr("fællesskab.search.pg.backend.RUM_MIN_MATCHES", 4)
+    with statements(db.engine) as seen:
+        assert search(client, "kor") == few
+    assert any("<=>" in s for s in seen) == rum_available(db)
 
 
 def test_without_the_rum_index_the_engine_warns_and_ranks_every_match(postgres, db, make_association, caplog):

@@ -56,6 +56,9 @@ NAME_WEIGHT = FIELD_WEIGHTS["name"]
 # pages within it are exactly those of ranking every match whenever a query has no more matches (every
 # quality query); beyond, a match the index ranks lower than this does not reach the page (_top_source).
 RUM_TOP = 200
+# ... but only for more matches than this: the RUM index ranks every posting of every query term (an
+# AND of two words: both words' postings), ranking a few hundred rows from the heap costs less.
+RUM_MIN_MATCHES = 1000
 
 
 class Vocabulary:
@@ -234,8 +237,9 @@ def _run(connection, sql: Sql, base: list[str], filters: dict[str, str], score: 
     only the page's statement runs.
 
     Sorted by relevance with words (`ranked_by`, the match's tsquery) and a
-    RUM index (store.has_rum), the page is instead ranked from the RUM_TOP
-    matches the index ranks best, so no statement reads every match's
+    RUM index (store.has_rum), the counting statement ranks nothing, and a
+    page of a query with more than RUM_MIN_MATCHES matches is ranked from the
+    RUM_TOP matches the index ranks best, so no statement reads every match's
     `tsvector` but the counting one, and that only once per generation.
     """
     dist = distance or "CAST(NULL AS float8)"
@@ -257,6 +261,13 @@ def _run(connection, sql: Sql, base: list[str], filters: dict[str, str], score: 
             facets, total, _best = counted
         if total == 0 or offset >= total:
             return facets, total, []
+        if total <= RUM_MIN_MATCHES:  # few matches (most two-word queries): ranking them all is cheaper
+            score_expression, score_columns = score
+            scored = f"search_documents CROSS JOIN LATERAL (SELECT {score_columns}) AS n"
+            source = (f"(SELECT *, max(score) OVER () AS best FROM (SELECT key, kind, starts_at, sortname,"
+                      f" {score_expression} AS score, {dist} AS dist FROM {scored} WHERE {where_all}) AS s) AS m")
+            rows = connection.execute(sa.text(_page_sql(sql, source, order, params)), sql.params).all()
+            return facets, total, _hits(rows)
         source = _top_source(sql, where_all, ranked_by, score, dist)
         # The planner underrates how many matches pass a filter (language=en: 81 estimated, 10,097 seen)
         # and then reads and sorts every match from the heap (GIN bitmap or a scan, 20,000+ pages)
