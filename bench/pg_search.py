@@ -155,9 +155,9 @@ def compare_rum(client, urls: list[str]) -> dict:
     from fællesskab.search.pg import backend
     from fællesskab.search.pg.store import facet_cache
 
-    def page(url: str) -> list[str]:
+    def page(url: str) -> list[tuple[str, float]]:
         facet_cache.clear()
-        return [f"{r.get('type')}:{r.get('id')}" for r in client.get(url).get_json()["results"]]
+        return [(f"{r.get('type')}:{r.get('id')}", r["score"]) for r in client.get(url).get_json()["results"]]
 
     with_rum = {url: page(url) for url in urls}
     has_rum = backend.has_rum
@@ -167,9 +167,14 @@ def compare_rum(client, urls: list[str]) -> dict:
     finally:
         backend.has_rum = has_rum
     same = [url for url in urls if with_rum[url] == every[url]]
-    common = [len(set(with_rum[u]) & set(every[u])) / len(every[u]) for u in urls if every[u]]
-    return {"queries": len(urls), "same_page": len(same), "differ": [u for u in urls if u not in same],
-            "hits_in_common": sum(common) / len(common) if common else 1.0}
+    # Many synthetic documents score alike: a page of other hits with the same scores is as good.
+    same_scores = [url for url in urls if [s for _k, s in with_rum[url]] == [s for _k, s in every[url]]]
+    common = [len({k for k, _s in with_rum[u]} & {k for k, _s in every[u]}) / len(every[u]) for u in urls if every[u]]
+    # Ranking every match is the best page: how far below it, at the same position, the RUM page's score falls.
+    shortfall = max((b[1] - a[1] for u in urls for a, b in zip(with_rum[u], every[u])), default=0.0)
+    return {"queries": len(urls), "same_page": len(same), "same_scores": len(same_scores),
+            "differ": [u for u in urls if u not in same], "scores_differ": [u for u in urls if u not in same_scores],
+            "hits_in_common": sum(common) / len(common) if common else 1.0, "score_shortfall": shortfall}
 
 
 def ensure_data(args) -> dict | None:
@@ -225,8 +230,10 @@ def report(res: dict) -> str:
     row("worker RSS (peak) MiB", lambda r: f"{r['rss_mb'][0]:.0f} ({r['rss_mb'][1]:.0f})")
     if any("rum_pages" in r for r in runs):
         row("first page as ranking every match (RUM top)", lambda r: (
-            f"{r['rum_pages']['same_page']} of {r['rum_pages']['queries']} queries, "
-            f"{100 * r['rum_pages']['hits_in_common']:.0f}% of hits" if "rum_pages" in r else "–"))
+            f"{r['rum_pages']['same_page']} of {r['rum_pages']['queries']} queries "
+            f"({r['rum_pages']['same_scores']} with the same scores), "
+            f"{100 * r['rum_pages']['hits_in_common']:.0f}% of hits, scores at most "
+            f"{r['rum_pages'].get('score_shortfall', 0):.3f} lower" if "rum_pages" in r else "–"))
     return "\n".join(lines)
 
 
