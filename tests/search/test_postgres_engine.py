@@ -170,6 +170,15 @@ def test_few_matches_are_ranked_all_without_the_rum_index(postgres, db, make_ass
     with statements(db.engine) as seen:
         assert search(client, "kor") == few
     assert any("<=>" in s for s in seen) == rum_available(db)
+    # the query's terms have more postings than matches ("kor" or "sang"): ranked all, unless that is many
+    monkeypatch.setattr("fællesskab.search.pg.backend.RUM_POSTINGS_PER_MATCH", 0)
+    with statements(db.engine) as seen:
+        assert search(client, "kor") == few
+    assert not any("<=>" in s for s in seen)
+    monkeypatch.setattr("fællesskab.search.pg.backend.RUM_ALWAYS_MATCHES", 5)
+    with statements(db.engine) as seen:
+        assert search(client, "kor") == few
+    assert any("<=>" in s for s in seen) == rum_available(db)
 
 
 def test_without_the_rum_index_the_engine_warns_and_ranks_every_match(postgres, db, make_association, caplog):
