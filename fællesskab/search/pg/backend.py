@@ -262,14 +262,16 @@ def _run(connection, sql: Sql, base: list[str], filters: dict[str, str], score: 
     if (ranked_by is not None and sort == "relevance" and has_scores and offset + params.per_page <= RUM_TOP
             and has_rum(connection)):
         if counted is None:
-            facets, total, _best, _hits_ = _count(connection, sql, base, filters, None, dist, order, params)
+            facets, total, _best, _hits_, matched = _count(connection, sql, base, filters, None, dist, order, params)
             if gen is not None:
-                facet_cache.put(key, (facets, total, None))  # no best: this path takes it from its top
+                facet_cache.put(key, (facets, total, None, matched))  # no best: this path takes it from its top
         else:
-            facets, total, _best = counted
+            facets, total, _best, matched = counted
         if total == 0 or offset >= total:
             return facets, total, []
-        if total <= RUM_MIN_MATCHES or (total < RUM_ALWAYS_MATCHES and postings > RUM_POSTINGS_PER_MATCH * total):
+        # Ranking from the heap reads every match before the facet filters (`matched`); the RUM index
+        # ranks every posting, then reads rows in rank order until RUM_TOP pass the filters.
+        if matched <= RUM_MIN_MATCHES or (matched < RUM_ALWAYS_MATCHES and postings > RUM_POSTINGS_PER_MATCH * matched):
             score_expression, score_columns = score
             scored = f"search_documents CROSS JOIN LATERAL (SELECT {score_columns}) AS n"
             source = (f"(SELECT *, max(score) OVER () AS best FROM (SELECT key, kind, starts_at, sortname,"
@@ -290,7 +292,7 @@ def _run(connection, sql: Sql, base: list[str], filters: dict[str, str], score: 
             {"s": saved[0], "b": saved[1]})
         return facets, total, _hits(rows)
     if counted is not None and counted[2] is not None:  # a best score: counted by the statement below
-        facets, total, best = counted
+        facets, total, best, _matched = counted
         if total == 0 or offset >= total:
             return facets, total, []
         score_expression, score_columns = score
@@ -299,16 +301,16 @@ def _run(connection, sql: Sql, base: list[str], filters: dict[str, str], score: 
                   f" CAST({sql.bind(best)} AS float8) AS best FROM {scored} WHERE {where_all}) AS m")
         rows = connection.execute(sa.text(_page_sql(sql, source, order, params)), sql.params).all()
         return facets, total, _hits(rows)
-    facets, total, best, hits = _count(connection, sql, base, filters, score, dist, order, params)
+    facets, total, best, hits, matched = _count(connection, sql, base, filters, score, dist, order, params)
     if gen is not None:
-        facet_cache.put(key, (facets, total, best))
+        facet_cache.put(key, (facets, total, best, matched))
     return facets, total, _hits(hits)
 
 
 def _count(connection, sql: Sql, base: list[str], filters: dict[str, str], score: tuple[str, str] | None,
            dist: str, order: tuple[str, str], params: SearchParams):
-    """(facets, total, best score, the page's rows) in one statement over the match; with `score`
-    None only the counts and the total: no row's `tsvector` is ranked and no page is made."""
+    """(facets, total, best score, the page's rows, matches before the facet filters) in one statement
+    over the match; with `score` None only the counts: no row's `tsvector` is ranked, no page made."""
     score_expression, score_columns = score if score is not None else ("CAST(NULL AS float8)", "")
     scored = (f"search_documents CROSS JOIN LATERAL (SELECT {score_columns}) AS n" if score_columns
               else "search_documents")
@@ -330,6 +332,7 @@ def _count(connection, sql: Sql, base: list[str], filters: dict[str, str], score
                          f" WHERE newcomers IS TRUE AND {others(facet)} HAVING count(*) > 0")
     parts.append(f"SELECT '', '', count(*), max(score), CAST(NULL AS float8), CAST(NULL AS bigint),"
                  f" CAST(NULL AS jsonb) FROM base WHERE {others(None)}")
+    parts.append(f"SELECT 'matched', '', count(*), {NO_HIT} FROM base")  # before the facet filters
     if score is not None:
         source = (f"(SELECT * FROM base CROSS JOIN (SELECT max(score) AS best FROM base WHERE {others(None)}) AS b"
                   f" WHERE {others(None)}) AS m")
@@ -341,10 +344,12 @@ def _count(connection, sql: Sql, base: list[str], filters: dict[str, str], score
         f" FROM {scored} WHERE {_where(base)}) "
         + " UNION ALL ".join(f"({part})" for part in parts))
     counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
-    total, best, hits = 0, 0.0, []
+    total, best, hits, matched = 0, 0.0, [], 0
     for facet, value, n, number, d, position, data in connection.execute(sa.text(statement), sql.params):
         if facet == "hit":
             hits.append((value, number, d, position, data))
+        elif facet == "matched":
+            matched = n
         elif facet == "":
             total, best = n, float(number or 0.0)
         elif facet in LIST_COLUMNS:
@@ -356,7 +361,7 @@ def _count(connection, sql: Sql, base: list[str], filters: dict[str, str], score
     for facet in FACETS:
         ordered = sorted(counts[facet].items(), key=lambda kv: (-kv[1], kv[0]))[: FACET_LIMIT.get(facet, 100)]
         facets["welcomes_newcomers" if facet == "newcomers" else facet] = dict(ordered)
-    return facets, total, best, hits
+    return facets, total, best, hits, matched
 
 
 def _score(connection, sql: Sql, parsed: ParsedQuery) -> tuple[str, str]:
