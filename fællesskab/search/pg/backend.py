@@ -204,9 +204,9 @@ def _page_sql(sql: Sql, source: str, order: tuple[str, str], params: SearchParam
     shown, by = order
     limit, offset = sql.bind(params.per_page), sql.bind((params.page - 1) * params.per_page)
     # row_number() over the sorted, limited rows numbers them in that order (no other sort in between).
-    return (f"SELECT p.key, p.shown, p.dist, p.position, d.data FROM ("
-            f"SELECT key, shown, dist, row_number() OVER () AS position FROM ("
-            f"SELECT key, {shown} AS shown, dist, kind, starts_at, sortname FROM {source}"
+    return (f"SELECT p.key, p.shown, p.dist, p.position, d.data, p.best FROM ("
+            f"SELECT key, shown, dist, best, row_number() OVER () AS position FROM ("
+            f"SELECT key, {shown} AS shown, dist, best, kind, starts_at, sortname FROM {source}"
             f" ORDER BY {by} LIMIT {limit} OFFSET {offset}) AS ordered) AS p"
             f" JOIN search_documents AS d ON d.key = p.key")
 
@@ -214,7 +214,7 @@ def _page_sql(sql: Sql, source: str, order: tuple[str, str], params: SearchParam
 def _hits(rows) -> list[Hit]:
     ordered = sorted(rows, key=lambda r: r[3])
     return [Hit(data, round(float(shown or 0.0), 3), None if d is None else round(float(d), 2))
-            for _key, shown, d, _position, data in ordered]
+            for _key, shown, d, _position, data, *_best in ordered]
 
 
 def _top_source(sql: Sql, where_all: str, ranked_by: str, score: tuple[str, str], dist: str) -> str:
@@ -262,11 +262,12 @@ def _run(connection, sql: Sql, base: list[str], filters: dict[str, str], score: 
     if (ranked_by is not None and sort == "relevance" and has_scores and offset + params.per_page <= RUM_TOP
             and has_rum(connection)):
         if counted is None:
-            facets, total, _best, _hits_, matched = _count(connection, sql, base, filters, None, dist, order, params)
+            facets, total, best, _hits_, matched = _count(connection, sql, base, filters, None, dist, order, params)
+            best = None
             if gen is not None:
                 facet_cache.put(key, (facets, total, None, matched))  # no best: this path takes it from its top
         else:
-            facets, total, _best, matched = counted
+            facets, total, best, matched = counted
         if total == 0 or offset >= total:
             return facets, total, []
         # Ranking from the heap reads every match before the facet filters (`matched`); the RUM index
@@ -274,9 +275,15 @@ def _run(connection, sql: Sql, base: list[str], filters: dict[str, str], score: 
         if matched <= RUM_MIN_MATCHES or (matched < RUM_ALWAYS_MATCHES and postings > RUM_POSTINGS_PER_MATCH * matched):
             score_expression, score_columns = score
             scored = f"search_documents CROSS JOIN LATERAL (SELECT {score_columns}) AS n"
-            source = (f"(SELECT *, max(score) OVER () AS best FROM (SELECT key, kind, starts_at, sortname,"
-                      f" {score_expression} AS score, {dist} AS dist FROM {scored} WHERE {where_all}) AS s) AS m")
+            if best is None:  # the best score over every match, kept with the counts for the next page
+                source = (f"(SELECT *, max(score) OVER () AS best FROM (SELECT key, kind, starts_at, sortname,"
+                          f" {score_expression} AS score, {dist} AS dist FROM {scored} WHERE {where_all}) AS s) AS m")
+            else:  # (half the time of the window over every match above)
+                source = (f"(SELECT key, kind, starts_at, sortname, {score_expression} AS score, {dist} AS dist,"
+                          f" CAST({sql.bind(best)} AS float8) AS best FROM {scored} WHERE {where_all}) AS m")
             rows = connection.execute(sa.text(_page_sql(sql, source, order, params)), sql.params).all()
+            if best is None and rows and gen is not None:
+                facet_cache.put(key, (facets, total, float(rows[0][5] or 0.0), matched))
             return facets, total, _hits(rows)
         source = _top_source(sql, where_all, ranked_by, score, dist)
         # The planner underrates how many matches pass a filter (language=en: 81 estimated, 10,097 seen)
