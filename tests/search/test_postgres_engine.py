@@ -205,3 +205,28 @@ def test_without_the_rum_index_the_engine_warns_and_ranks_every_match(postgres, 
         db.session.commit()
         with db.engine.connect() as conn:
             store.check_rum(conn)
+
+
+def test_the_rum_top_is_taken_by_every_scored_term_not_the_match_alone(postgres, db, make_association,
+                                                                         monkeypatch):
+    """"table tennis" matches ('tabl' & 'tennis') | 'bordtennis'; a listing with "tennis" beside
+    "bordtennis" scores higher, so the index's top must rank by "tennis" too."""
+    from fællesskab.search.pg import store
+
+    assert rum_available(db)
+    for town in ("Vamdrup", "Jordrup", "Almind", "Viuf"):  # as the last one, but without "tennis"
+        make_association(name=f"{town} Klub", tags="bordtennis, motion", summary="Motion og bordtennis.")
+    make_association(name="Harte Klub", tags="bordtennis, tennis", summary="Tennis og bordtennis.")
+    client = postgres.test_client()
+    monkeypatch.setattr("fællesskab.search.pg.backend.has_rum", lambda _connection: False)
+    every = [r["name"] for r in search(client, "table tennis")["results"]]
+    assert every[0] == "Harte Klub"
+    monkeypatch.undo()
+    monkeypatch.setattr("fællesskab.search.pg.backend.RUM_TOP", 1)
+    monkeypatch.setattr("fællesskab.search.pg.backend.RUM_MIN_MATCHES", 0)
+    monkeypatch.setattr("fællesskab.search.pg.backend.RUM_POSTINGS_PER_MATCH", 100)
+    store.facet_cache.clear()
+    with statements(db.engine) as seen:
+        top = [r["name"] for r in search(client, "table tennis", per_page="1")["results"]]
+    assert any("<=>" in s for s in seen)
+    assert top == every[:1]

@@ -242,7 +242,7 @@ def _run(connection, sql: Sql, base: list[str], filters: dict[str, str], score: 
     rows that pass every filter. Afterwards, while the generation holds,
     only the page's statement runs.
 
-    Sorted by relevance with words (`ranked_by`, the match's tsquery) and a
+    Sorted by relevance with words (`ranked_by`, a tsquery of the scored terms) and a
     RUM index (store.has_rum), the counting statement ranks nothing, and a
     page of a query with more than RUM_MIN_MATCHES matches, and not many
     times as many `postings` (its terms' document frequencies summed), is
@@ -436,9 +436,14 @@ def search(params: SearchParams) -> SearchResult:
     distance = _distance(sql, location) if location is not None else None
     base = _match(sql, query) + fixed + (_near(sql, location, params.radius_km, distance) if location else [])
     sort = "relevance" if location is None else (params.sort or "near")
-    postings = sum(stats.doc_frequencies(connection, list(parsed.weighted_terms())).values())  # cached by _score
+    frequencies = stats.doc_frequencies(connection, list(parsed.weighted_terms()))  # cached by _score
+    # The RUM index ranks by every scored term, as the score sums them, not by the match's structure:
+    # "table tennis" matches ('tabl' & 'tennis') | 'bordtennis', and a listing with both "tennis" and
+    # "bordtennis" scores higher than one with "bordtennis" alone, which the match query cannot tell.
+    ranked_by = " | ".join(quote(t) for t, n in frequencies.items() if n) or None
     facets, total, hits = _run(connection, sql, base, filters, _score(connection, sql, parsed), distance, sort,
-                               params, has_scores=not parsed.is_empty, ranked_by=query, postings=postings)
+                               params, has_scores=not parsed.is_empty, ranked_by=ranked_by if query else None,
+                               postings=sum(frequencies.values()))
     related = _related_categories(connection, parsed) if total == 0 else []
     return SearchResult(params=params, total=total, hits=hits, facets=facets, location=location,
                         suggestion=parsed.suggestion(), notice=notice, terms=set(parsed.weighted_terms()),
