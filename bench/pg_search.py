@@ -6,6 +6,8 @@ Run (docs/performance.md, "PostgreSQL engine"):
         --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_pgsearch \
         --code /work/main --code .
 
+Then, on the tables the last run left (`--measure-only`), `--without-rum`
+measures the same code ranking every match from the GIN index.
 The database must be called `bench_*` (it is emptied). With `--build` (or
 when it does not hold `scale` generated associations) the national data set
 of bench/national_data.py is generated (associations, 2× events, no cases).
@@ -90,6 +92,11 @@ def measure(args, cfg: dict, out: dict) -> dict:
     from fællesskab.extensions import db
 
     app = create_app(cfg)  # as a worker after a restart
+    if args.without_rum:  # this code's GIN plan on the same tables: what the RUM index is worth
+        from fællesskab.search.pg import backend
+
+        if hasattr(backend, "has_rum"):
+            backend.has_rum = lambda _connection: False
     client = app.test_client()
     t0 = time.perf_counter()
     client.get("/api/v1/search?q=fodbold")
@@ -133,9 +140,41 @@ def measure(args, cfg: dict, out: dict) -> dict:
         out["uncached"] = summarise(cold)
         out["uncached_pg_cpu_ms_per_request"] = pg_backend_cpu(args.database_url, pg_before) * 1000 / len(cold)
     out["rss_mb"] = memory_mb()
+    from fællesskab.search.pg import backend
+
+    if args.compare_rum and hasattr(backend, "has_rum"):  # code with the RUM path
+        out["rum_pages"] = compare_rum(client, [u for class_urls in urls.values() for u in class_urls])
     with app.app_context():
         db.engine.dispose()
     return out
+
+
+def compare_rum(client, urls: list[str]) -> dict:
+    """How often the first page ranked from the RUM index's top matches is the page of ranking every
+    match (this code's GIN plan): same hits in the same order, and the share of hits in common."""
+    from fællesskab.search.pg import backend
+    from fællesskab.search.pg.store import facet_cache
+
+    def page(url: str) -> list[tuple[str, float]]:
+        facet_cache.clear()
+        return [(f"{r.get('type')}:{r.get('id')}", r["score"]) for r in client.get(url).get_json()["results"]]
+
+    with_rum = {url: page(url) for url in urls}
+    has_rum = backend.has_rum
+    backend.has_rum = lambda _connection: False
+    try:
+        every = {url: page(url) for url in urls}
+    finally:
+        backend.has_rum = has_rum
+    same = [url for url in urls if with_rum[url] == every[url]]
+    # Many synthetic documents score alike: a page of other hits with the same scores is as good.
+    same_scores = [url for url in urls if [s for _k, s in with_rum[url]] == [s for _k, s in every[url]]]
+    common = [len({k for k, _s in with_rum[u]} & {k for k, _s in every[u]}) / len(every[u]) for u in urls if every[u]]
+    # Ranking every match is the best page: how far below it, at the same position, the RUM page's score falls.
+    shortfall = max((b[1] - a[1] for u in urls for a, b in zip(with_rum[u], every[u])), default=0.0)
+    return {"queries": len(urls), "same_page": len(same), "same_scores": len(same_scores),
+            "differ": [u for u in urls if u not in same], "scores_differ": [u for u in urls if u not in same_scores],
+            "hits_in_common": sum(common) / len(common) if common else 1.0, "score_shortfall": shortfall}
 
 
 def ensure_data(args) -> dict | None:
@@ -189,6 +228,12 @@ def report(res: dict) -> str:
     row("facet counts not yet kept: PostgreSQL CPU ms / request",
         lambda r: f"{r['uncached_pg_cpu_ms_per_request']:.1f}" if "uncached" in r else "–")
     row("worker RSS (peak) MiB", lambda r: f"{r['rss_mb'][0]:.0f} ({r['rss_mb'][1]:.0f})")
+    if any("rum_pages" in r for r in runs):
+        row("first page as ranking every match (RUM top)", lambda r: (
+            f"{r['rum_pages']['same_page']} of {r['rum_pages']['queries']} queries "
+            f"({r['rum_pages']['same_scores']} with the same scores), "
+            f"{100 * r['rum_pages']['hits_in_common']:.0f}% of hits, scores at most "
+            f"{r['rum_pages'].get('score_shortfall', 0):.3f} lower" if "rum_pages" in r else "–"))
     return "\n".join(lines)
 
 
@@ -202,6 +247,10 @@ def main() -> None:
     parser.add_argument("--build", action="store_true", help="generate the data even if it is there")
     parser.add_argument("--measure-only", action="store_true",
                         help="keep the search tables as the last run left them (same code): only measure")
+    parser.add_argument("--without-rum", action="store_true",
+                        help="rank every match from the GIN index even where the RUM index is there")
+    parser.add_argument("--compare-rum", action="store_true",
+                        help="also compare each query's first page with and without the RUM index")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--tmp", default=os.path.join(REPO, "bench", "out", "pg-search-tmp"))
     args = parser.parse_args()
@@ -220,7 +269,9 @@ def main() -> None:
         done = subprocess.run([sys.executable, os.path.join(REPO, "bench", "pg_search.py"), "--child",
                                "--code", code, "--database-url", args.database_url, "--passes", str(args.passes),
                                "--tmp", args.tmp, "--scale", str(args.scale)]
-                              + (["--measure-only"] if args.measure_only else []),
+                              + (["--measure-only"] if args.measure_only else [])
+                              + (["--without-rum"] if args.without_rum else [])
+                              + (["--compare-rum"] if args.compare_rum else []),
                               cwd=REPO, capture_output=True, text=True,
                               env={**os.environ, "PYTHONPATH": os.path.abspath(code) + os.pathsep + REPO})
         sys.stderr.write(done.stderr[-3000:])

@@ -79,6 +79,15 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+# Made by a migration only where the server has the `rum` extension (fællesskab/search/pg/models.py
+# CREATE_RUM), so not in the models' metadata: autogenerate must not propose dropping it.
+OPTIONAL_INDEXES = {"ix_search_documents_rum"}
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    return not (type_ == "index" and reflected and compare_to is None and name in OPTIONAL_INDEXES)
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -99,6 +108,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -101,6 +101,12 @@ def test_migrations_upgrade_to_models_and_downgrade_to_empty(migration_app):
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert context.get_current_revision() is not None
         differences = compare_metadata(context, _db.metadata)
+        rum = conn.dialect.name == "postgresql" and conn.execute(sa.text(
+            "SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'rum')")).scalar()
+    # The RUM index is made by a migration where the server has the extension, not by the models.
+    optional = [d for d in differences if d[0] == "remove_index" and d[1].name == "ix_search_documents_rum"]
+    assert len(optional) == (1 if rum else 0)
+    differences = [d for d in differences if d not in optional]
     assert differences == [], "the models and the migrations differ: run `flask db migrate`"
 
     downgrade(revision="base")

@@ -7,7 +7,9 @@ which the sync hooks write in the same transaction as every change
 It needs one extension, `pg_trgm` (Debian's postgresql-contrib, installed
 with the server), for close spellings; the migration creates it. Without it
 the first search logs an error and close spellings fall back to a scan of
-the spelling vocabulary.
+the spelling vocabulary. A second, `rum` (Debian's postgresql-15-rum), is
+optional: with it a search ranks only its top matches from a RUM index;
+without it the first search warns and every search ranks all its matches.
 """
 from __future__ import annotations
 
@@ -76,8 +78,10 @@ def ensure_ready(app: Flask) -> None:
 
 
 def check_extensions(app: Flask) -> bool:
-    """Whether pg_trgm is installed in the database; say so loudly (once per process) when it is not."""
+    """Whether pg_trgm is installed in the database; say so loudly (once per process) when it is not,
+    or when the RUM index is missing (store.check_rum)."""
     from ...extensions import db
+    from .store import check_rum
 
     state = app.extensions[EXTENSION]
     with app.app_context():
@@ -85,6 +89,7 @@ def check_extensions(app: Flask) -> bool:
     with engine.connect() as conn:
         state.trigrams = bool(conn.execute(sa.text(
             "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm')")).scalar())
+        check_rum(conn)  # optional: ranks in the index; warns when missing
     if not state.trigrams:
         log.error("SEARCH_BACKEND=postgres: the PostgreSQL extension pg_trgm is missing, so close spellings "
                   "are looked up without an index (slow for a large vocabulary). Install postgresql-contrib "

@@ -13,6 +13,13 @@ trigram index, for "close spelling" alternatives and "Mente du …?".
 Both tables exist on SQLite too, so the schema is the same everywhere, but
 only PostgreSQL fills and reads them: there `tsv` is a `tsvector` with a GIN
 index and `word` has a `pg_trgm` index; on SQLite they are plain columns.
+
+Where the `rum` extension can be had (Debian's `postgresql-15-rum`), `tsv`
+also has a RUM index (RUM_INDEX): it orders the matches by rank inside the
+index, so a search takes its top few hundred from there and ranks only those
+(backend.py). It is optional: without the package, CREATE_RUM creates
+nothing, the search ranks every match from the GIN index, and the engine
+warns at start-up (store.check_rum).
 """
 from __future__ import annotations
 
@@ -85,3 +92,24 @@ event.listen(SearchWord.__table__, "before_create",
 # rows that are too big, so the rows a query scans stay narrow.
 STORAGE = "ALTER TABLE search_documents ALTER COLUMN tsv SET STORAGE MAIN, ALTER COLUMN data SET STORAGE EXTERNAL"
 event.listen(SearchDocument.__table__, "after_create", DDL(STORAGE).execute_if(dialect="postgresql"))
+
+RUM_INDEX = "ix_search_documents_rum"
+# The RUM index where the server has the extension's files (pg_available_extensions), else nothing:
+# CREATE EXTENSION fails without them, or without the right to create it, and that must not stop a
+# migration or create_all — the engine then ranks from the GIN index (and warns). The exception
+# block runs in a subtransaction, so a failure leaves the caller's transaction usable. (No percent
+# sign: DDL() formats the text with %.)
+CREATE_RUM = f"""DO $rum$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'rum') THEN
+        BEGIN
+            CREATE EXTENSION IF NOT EXISTS rum;
+            CREATE INDEX IF NOT EXISTS {RUM_INDEX} ON search_documents USING rum (tsv rum_tsvector_ops);
+        EXCEPTION WHEN others THEN
+            RAISE WARNING USING MESSAGE = 'search_documents: no RUM index, searches rank from the GIN index: '
+                || SQLERRM;
+        END;
+    END IF;
+END
+$rum$"""
+event.listen(SearchDocument.__table__, "after_create", DDL(CREATE_RUM).execute_if(dialect="postgresql"))

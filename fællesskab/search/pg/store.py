@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from .models import GENERATION, SearchDocument, SearchWord
+from .models import GENERATION, RUM_INDEX, SearchDocument, SearchWord
 from .rows import document_row, spelling_words
 
 log = logging.getLogger(__name__)
@@ -186,6 +186,33 @@ class Stats:
 
 
 _stats: dict[str, Stats] = {}
+_rum: dict[str, bool] = {}  # database → whether search_documents has a valid RUM index
+
+
+def check_rum(connection) -> bool:
+    """Whether `search_documents` has its RUM index (remembered for has_rum); warn when it has not."""
+    key = connection.engine.url.render_as_string(hide_password=True)
+    extension, index = connection.execute(sa.text(
+        "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'rum'),"
+        " EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+        " WHERE c.relname = :name AND i.indisvalid)"), {"name": RUM_INDEX}).one()
+    _rum[key] = bool(extension and index)
+    if not extension:
+        log.warning("SEARCH_BACKEND=postgres: the PostgreSQL extension rum is missing, so every search ranks all "
+                    "its matches (slow for common words at national scale). Install Debian's postgresql-15-rum "
+                    "on the database server and run `flask db upgrade` as a superuser (docs/operations.md).")
+    elif not index:
+        log.warning("SEARCH_BACKEND=postgres: the rum extension is installed but search_documents has no valid "
+                    "%s, so every search ranks all its matches; run `flask db upgrade` "
+                    "(or CREATE INDEX %s ON search_documents USING rum (tsv rum_tsvector_ops)).",
+                    RUM_INDEX, RUM_INDEX)
+    return _rum[key]
+
+
+def has_rum(connection) -> bool:
+    """Whether searches may take their top matches from the RUM index (checked once per process)."""
+    found = _rum.get(connection.engine.url.render_as_string(hide_password=True))
+    return check_rum(connection) if found is None else found
 
 
 def stats_for(connection) -> Stats:
