@@ -1,7 +1,7 @@
 """search: a RUM index on search_documents.tsv where the server has the extension (PostgreSQL only)
 
 Revision ID: e8a2c4f6b0d3
-Revises: c5e7a9b1d3f6
+Revises: a8e2c4f6b1d9
 Create Date: 2026-12-08 01:00:00
 
 The PostgreSQL engine takes a search's top few hundred matches in rank order
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e8a2c4f6b0d3'
-down_revision = 'c5e7a9b1d3f6'
+down_revision = 'a8e2c4f6b1d9'
 branch_labels = None
 depends_on = None
 
