@@ -12,6 +12,7 @@ from flask_babel import gettext as _, ngettext
 from markupsafe import Markup
 
 from ..core import formatting
+from ..core.listing_text import listing_text
 from .index import get_index
 from .svgmap import Home, Pin, Town, render_svg
 
@@ -45,6 +46,14 @@ def _get(obj: Any, *names: str, default=None):
     return default
 
 
+def _pin_name(result: Any) -> str:
+    """A pin's name as the list beside it shows it: English text on English pages when there is any."""
+    for field in ("name", "title"):
+        if _get(result, field) is not None:
+            return listing_text(result, field).text
+    return str(_get(result, "label", default=""))
+
+
 def build_map(location: Any = None, results: Iterable[Any] = (), *, map_id: str = "kort",
               title: str | None = None, focus: Any = None, marker: str = "home") -> MapView:
     """Return a map of the household's surroundings: home, numbered result pins, named towns.
@@ -68,7 +77,7 @@ def build_map(location: Any = None, results: Iterable[Any] = (), *, map_id: str 
             continue
         km = _get(result, "distance_km")
         text = _("%(km)s km", km=formatting.distance_number(km, precise=True)) if km is not None else None
-        items.append(MapItem(number, str(_get(result, "name", "title", "label", default="")), float(lat), float(lon),
+        items.append(MapItem(number, _pin_name(result), float(lat), float(lon),
                              km, text, _get(result, "url")))
     home = None
     if location is not None and _get(location, "lat") is not None:

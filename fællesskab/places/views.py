@@ -23,7 +23,7 @@ def place_detail(slug: str):
     page, per_page = clamp_page(request.args.get("page"), request.args.get("per_page"), 30)
     upcoming = events.upcoming(limit=10, place_id=place.id)
     # The place and its neighbours, with the listed events numbered as on the page.
-    place_map = build_map(None, [{"name": e.title, "lat": e.lat, "lon": e.lon,
+    place_map = build_map(None, [{"title": e.title, "title_en": e.title_en, "lat": e.lat, "lon": e.lon,
                                   "url": url_for("events.event_detail", event_id=e.id)} for e in upcoming],
                           map_id="stedkort", focus=place)
     return render_template(
