@@ -7,6 +7,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from ..core.forms import ConfirmForm, apply_errors
 from ..core.errors import InvalidTransition, NotFound, ValidationError
 from ..core.pagination import clamp_page
 from ..core.time import COPENHAGEN, utcnow
@@ -17,7 +18,7 @@ from ..mail import services as mail
 from ..places.models import Forum
 from ..places.services import get_place_by_slug, list_places
 from . import ical, registrations, services
-from .forms import ChangeSignUpForm, ConfirmForm, SignUpForm, apply_errors
+from .forms import ChangeSignUpForm, SignUpForm
 
 bp = Blueprint("events", __name__)
 SIGNED_UP = "signed_up"  # session: the last sign-up's answer, for its confirmation page

@@ -17,7 +17,7 @@ from ..core.vocab import CATEGORIES
 from ..directory import merge, revisions, services, stewardship
 from ..directory.forms import AssociationForm
 from ..directory.models import Association, AssociationRevision
-from ..events.forms import ConfirmForm, apply_errors
+from ..core.forms import ConfirmForm, apply_errors
 from ..extensions import db
 from ..mail import services as mail
 from ..places.services import list_places

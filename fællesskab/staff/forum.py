@@ -16,7 +16,8 @@ from ..core.csvio import csv_response
 from ..core.errors import InvalidTransition, ValidationError
 from ..core.time import to_local, utcnow
 from ..events import publishing, registrations
-from ..events.forms import ConfirmForm, ForumEventForm, apply_errors
+from ..core.forms import ConfirmForm, apply_errors
+from ..events.forms import ForumEventForm
 from ..events.models import Registration
 from ..extensions import db
 from ..mail import services as mail

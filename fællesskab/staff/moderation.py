@@ -10,7 +10,8 @@ from ..accounts.decorators import role_required
 from ..core.errors import InvalidTransition, ValidationError
 from ..directory import revisions
 from ..events import moderation, services
-from ..events.forms import ConfirmForm, RejectForm, apply_errors
+from ..core.forms import ConfirmForm, apply_errors
+from ..events.forms import RejectForm
 from ..events.models import EventRevision
 from ..extensions import db
 from ..mail import services as mail
