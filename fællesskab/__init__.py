@@ -116,7 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     from .matching.views import bp as matching_bp
     from .ops.metrics import bp as metrics_bp, observe
     from .ops.views import bp as ops_bp
-    from .places.views import bp as places_bp
+    from .main.places import bp as places_bp
     from .search import search_bp
     from .outreach.views import BLUEPRINTS as outreach_bps
     from .privacy.staff_views import bp as privacy_staff_bp

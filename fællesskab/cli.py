@@ -38,7 +38,7 @@ users_cli = AppGroup("users", help="Manage accounts.")
 @seed_cli.command("places")
 def seed_places_command() -> None:
     """Load Kolding's localities, postcodes, streets and boundary (idempotent)."""
-    from .places.services import load_reference_data
+    from .geo.reference import load_reference_data
 
     report = _seed_places(load_reference_data)
     db.session.commit()
@@ -67,7 +67,7 @@ def _describe_places(report) -> str:
 def seed_demo_command() -> None:
     """Run `seed places`, then load demo forums, associations, events and accounts."""
     from .demo import load_demo
-    from .places.services import load_reference_data
+    from .geo.reference import load_reference_data
 
     places = _seed_places(load_reference_data)
     production = current_app.config["FAELLESSKAB_ENV"] == "production"
