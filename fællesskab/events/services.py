@@ -420,7 +420,24 @@ def upcoming(limit: int = 6, **filters) -> list[Occurrence]:
     return list_upcoming(1, limit, with_total=False, **filters).items
 
 
+def upcoming_for_association(association: Association) -> list[Occurrence]:
+    """The association's next five events, for its page in the directory (registered by the app factory)."""
+    return upcoming(limit=5, association_id=association.id)
+
+
 def next_occurrence(event: Event, after: datetime | None = None) -> datetime | None:
     """The start of the event's next date (after `after`, default now), or None when it is over."""
     found = event.occurrences(after=after or utcnow(), limit=1)
     return found[0] if found else None
+
+
+def move_to_survivor(duplicate: Association, survivor: Association) -> int:
+    """A merge in the directory: the duplicate's events move to the survivor (sign-ups stay on their events).
+
+    Registered with `directory.merge.register_step` by the app factory; returns how many moved.
+    """
+    # Through the ORM, not a bulk UPDATE: the search sync re-indexes each event under its new host.
+    moved = list(db.session.scalars(sa.select(Event).where(Event.association_id == duplicate.id)))
+    for event in moved:
+        event.association_id = survivor.id
+    return len(moved)
