@@ -122,7 +122,10 @@ def _register_blueprints(app: Flask) -> None:
     from .outreach.views import BLUEPRINTS as outreach_bps
     from .privacy.staff_views import bp as privacy_staff_bp
     from .privacy.views import bp as privacy_bp
-    from .staff.views import coordinator_bp, forum_bp
+    from .core.staff_blueprints import coordinator_bp, forum_bp
+    # The staff areas' pages, each in its domain, on the two staff blueprints (imported for their routes):
+    from .events import forum_views, moderation_views  # noqa: F401
+    from .staff import directory as staff_directory, views as staff_views  # noqa: F401
     from .surveys.dashboard_views import bp as kpi_bp
     from .surveys.views import bp as surveys_bp
 

@@ -30,7 +30,7 @@ from ..directory.models import Association
 from ..extensions import db
 from ..geo.gazetteer import PlaceIndex
 from . import recurrence
-from .models import RECURRENCES, Event
+from .models import RECURRENCES, Event, EventRevision
 
 EDITABLE_FIELDS = (
     "title", "description", "title_en", "description_en", "kind", "starts_at", "ends_at", "address", "postcode", "town",
@@ -423,6 +423,32 @@ def upcoming(limit: int = 6, **filters) -> list[Occurrence]:
 def upcoming_for_association(association: Association) -> list[Occurrence]:
     """The association's next five events, for its page in the directory (registered by the app factory)."""
     return upcoming(limit=5, association_id=association.id)
+
+
+@dataclass
+class ForumOverview:
+    """A forum's own events for its front page."""
+
+    upcoming: list[Event]  # still running or to come, first start first
+    past: list[Event]  # the latest 30 that are over, latest first
+    revisions: dict[int, EventRevision]  # the latest change per upcoming event
+    next_dates: dict[int, datetime | None]  # each upcoming event's next date
+
+
+def forum_overview(forum, now: datetime) -> ForumOverview:
+    """Split the forum's events into coming and past, with their latest revisions and next dates."""
+    own = list(db.session.scalars(
+        sa.select(Event).where(Event.forum_id == forum.id).order_by(Event.starts_at, Event.id)
+    ))
+    upcoming = [e for e in own if e.last_starts_at >= now - RECENT]
+    past = sorted((e for e in own if e.last_starts_at < now - RECENT), key=lambda e: e.starts_at, reverse=True)[:30]
+    revisions: dict[int, EventRevision] = {}
+    for revision in db.session.scalars(
+        sa.select(EventRevision).where(EventRevision.event_id.in_([e.id for e in upcoming])).order_by(EventRevision.id)
+    ):
+        revisions[revision.event_id] = revision  # the latest per event
+    next_dates = {e.id: next_occurrence(e, now - RECENT) for e in upcoming}
+    return ForumOverview(upcoming=upcoming, past=past, revisions=revisions, next_dates=next_dates)
 
 
 def next_occurrence(event: Event, after: datetime | None = None) -> datetime | None:
