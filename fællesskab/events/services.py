@@ -169,25 +169,6 @@ def update_event(event: Event, values: dict[str, Any], *, actor=None) -> bool:
     return bool(changed)
 
 
-def cancel_event(event: Event, *, actor=None) -> bool:
-    """Cancel the event; tell the people who signed up. Return False when it already was cancelled."""
-    if event.status == "cancelled":
-        return False
-    from .models import EventRevision
-    from .registrations import notify_event_cancelled
-
-    event.status = "cancelled"
-    event.sequence = (event.sequence or 0) + 1
-    for revision in db.session.scalars(
-        sa.select(EventRevision).where(EventRevision.event_id == event.id, EventRevision.status == "pending")
-    ):
-        revision.status = "withdrawn"
-    db.session.flush()
-    if event.published_at is not None:
-        notify_event_cancelled(event)
-    return True
-
-
 MAX_ID = 2**31 - 1  # an id from a URL beyond this cannot exist (and would overflow the column)
 
 
