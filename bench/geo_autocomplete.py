@@ -33,7 +33,7 @@ def run(url: str, label: str, address_file: str) -> list[tuple]:
     from fællesskab import create_app
     from fællesskab.extensions import db
     from fællesskab.geo.importer import import_addresses
-    from fællesskab.places.services import load_reference_data
+    from fællesskab.geo.reference import load_reference_data
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "GEOCODER": "gazetteer"})
     rng = random.Random(6000)

@@ -28,7 +28,7 @@ def child(path: str, url: str) -> None:
     from fællesskab import create_app
     from fællesskab.extensions import db
     from fællesskab.geo.importer import import_addresses
-    from fællesskab.places.services import load_reference_data
+    from fællesskab.geo.reference import load_reference_data
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
     out = []

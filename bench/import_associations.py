@@ -19,7 +19,7 @@ from bench.datagen import association_csv  # noqa: E402
 from fællesskab import create_app  # noqa: E402
 from fællesskab.directory.importer import import_associations  # noqa: E402
 from fællesskab.extensions import db  # noqa: E402
-from fællesskab.places.services import load_reference_data  # noqa: E402
+from fællesskab.geo.reference import load_reference_data  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_ROWS", "10000"))
 SEED_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "seed")

@@ -29,7 +29,7 @@ from fællesskab import create_app  # noqa: E402
 from fællesskab.core.text import fold  # noqa: E402
 from fællesskab.extensions import db  # noqa: E402
 from fællesskab.places.models import Forum, Place  # noqa: E402
-from fællesskab.places.services import load_reference_data  # noqa: E402
+from fællesskab.geo.reference import load_reference_data  # noqa: E402
 
 CASES = int(os.environ.get("BENCH_CASES", "50000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "25"))

@@ -47,7 +47,7 @@ from fællesskab.directory.models import Association  # noqa: E402
 from fællesskab.events.models import Event  # noqa: E402
 from fællesskab.extensions import db  # noqa: E402
 from fællesskab.places.models import Place  # noqa: E402
-from fællesskab.places.services import load_reference_data  # noqa: E402
+from fællesskab.geo.reference import load_reference_data  # noqa: E402
 from fællesskab.search import rebuild  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

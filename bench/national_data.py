@@ -27,7 +27,8 @@ from fællesskab.directory.models import Association
 from fællesskab.events.models import Event
 from fællesskab.extensions import db
 from fællesskab.places.models import Place
-from fællesskab.places.services import load_reference_data, upsert_forum
+from fællesskab.geo.reference import load_reference_data
+from fællesskab.places.services import upsert_forum
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SEED_DIR = os.path.join(REPO, "seed")

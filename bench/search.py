@@ -50,7 +50,7 @@ from fællesskab.core.text import slugify  # noqa: E402
 from fællesskab.directory.models import Association  # noqa: E402
 from fællesskab.extensions import db  # noqa: E402
 from fællesskab.places.models import Place  # noqa: E402
-from fællesskab.places.services import load_reference_data  # noqa: E402
+from fællesskab.geo.reference import load_reference_data  # noqa: E402
 from fællesskab.search import get_index, rebuild  # noqa: E402
 from fællesskab.search.documents import CATEGORY_WORDS, TARGET_GROUP_WORDS  # noqa: E402
 from fællesskab.search.params import parse_params  # noqa: E402

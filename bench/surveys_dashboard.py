@@ -25,7 +25,7 @@ from bench import inbox  # noqa: E402
 from fællesskab import create_app  # noqa: E402
 from fællesskab.core.time import utcnow  # noqa: E402
 from fællesskab.extensions import db  # noqa: E402
-from fællesskab.places.services import load_reference_data  # noqa: E402
+from fællesskab.geo.reference import load_reference_data  # noqa: E402
 
 ANSWERS = int(os.environ.get("BENCH_ANSWERS", "20000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))

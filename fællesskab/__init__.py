@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     logs.configure(app)  # first, so every later hook's log lines and early answers carry the request id
     _init_extensions(app)
     _register_blueprints(app)
+    _register_hooks()
     from .search import init_app as init_search
 
     init_search(app)  # sync hooks; a missing/outdated/corrupt/stale index is rebuilt on first use
@@ -116,12 +117,15 @@ def _register_blueprints(app: Flask) -> None:
     from .matching.views import bp as matching_bp
     from .ops.metrics import bp as metrics_bp, observe
     from .ops.views import bp as ops_bp
-    from .places.views import bp as places_bp
+    from .main.places import bp as places_bp
     from .search import search_bp
     from .outreach.views import BLUEPRINTS as outreach_bps
     from .privacy.staff_views import bp as privacy_staff_bp
     from .privacy.views import bp as privacy_bp
-    from .staff.views import coordinator_bp, forum_bp
+    from .core.staff_blueprints import coordinator_bp, forum_bp
+    # The staff areas' pages, each in its domain, on the two staff blueprints (imported for their routes):
+    from .events import forum_views, moderation_views  # noqa: F401
+    from .staff import directory as staff_directory, views as staff_views  # noqa: F401
     from .surveys.dashboard_views import bp as kpi_bp
     from .surveys.views import bp as surveys_bp
 
@@ -135,6 +139,24 @@ def _register_blueprints(app: Flask) -> None:
     limiter.exempt(metrics_bp)  # and scrapes from the monitoring
 
     csrf.exempt(api_bp)  # the JSON API takes no cookies-based form posts
+
+
+def _register_hooks() -> None:
+    """Where a lower package calls a higher one, the higher one registers here: one place, no import upwards.
+
+    Registering again (another app in the same process) replaces a step under its name, in its place.
+    """
+    from .directory import merge
+    from .directory.views import register_listing_context
+    from .events.services import move_to_survivor as move_events, upcoming_for_association
+    from .outreach.suggestions import move_to_survivor as move_case_suggestions
+    from .search import register_after_search
+    from .surveys.search_log import record_if_empty
+
+    merge.register_step("events", move_events)  # first: the revision note lists events first
+    merge.register_step("case_suggestions", move_case_suggestions)
+    register_listing_context("events", upcoming_for_association)  # a listing's page shows its events
+    register_after_search("search_misses", record_if_empty)  # what newcomers look for that the directory lacks
 
 
 def _init_templates(app: Flask) -> None:

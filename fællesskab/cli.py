@@ -13,6 +13,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from .core.cli import fail, run_import
 from .core.errors import DomainError
 from .extensions import db
 
@@ -23,13 +24,6 @@ def seed_dir() -> str:
     return current_app.config.get("SEED_DIR") or os.path.join(REPO_ROOT, "seed")
 
 
-def fail(message: str) -> None:
-    """Roll back, print one line to stderr and exit 1."""
-    db.session.rollback()
-    click.echo(f"Fejl: {message}", err=True)
-    sys.exit(1)
-
-
 seed_cli = AppGroup("seed", help="Load reference geodata and demo data from seed/.")
 import_cli = AppGroup("import", help="Import CSV files (UTF-8, header row).")
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -38,7 +32,7 @@ users_cli = AppGroup("users", help="Manage accounts.")
 @seed_cli.command("places")
 def seed_places_command() -> None:
     """Load Kolding's localities, postcodes, streets and boundary (idempotent)."""
-    from .places.services import load_reference_data
+    from .geo.reference import load_reference_data
 
     report = _seed_places(load_reference_data)
     db.session.commit()
@@ -67,7 +61,7 @@ def _describe_places(report) -> str:
 def seed_demo_command() -> None:
     """Run `seed places`, then load demo forums, associations, events and accounts."""
     from .demo import load_demo
-    from .places.services import load_reference_data
+    from .geo.reference import load_reference_data
 
     places = _seed_places(load_reference_data)
     production = current_app.config["FAELLESSKAB_ENV"] == "production"
@@ -97,35 +91,13 @@ def seed_demo_command() -> None:
             click.echo(f"  {role:<12} {email:<28} {password}")
 
 
-def _run_import(path: str, importer, *, open_file: bool = True) -> None:
-    try:
-        if open_file:
-            with open(path, "rb") as fh:
-                report = importer(fh)
-        else:  # a folder (a data package): the importer opens its files itself
-            report = importer(None)
-    except OSError as exc:
-        fail(f"kunne ikke åbne {path}: {exc.strerror or exc}")
-    if not report.ok:
-        db.session.rollback()
-        click.echo(f"Fejl: {path} blev ikke indlæst ({len(report.problems)} problem(er); intet er ændret):",
-                   err=True)
-        for problem in report.problems[:200]:
-            click.echo(f"  {problem}", err=True)
-        if len(report.problems) > 200:
-            click.echo(f"  … og {len(report.problems) - 200} mere", err=True)
-        sys.exit(1)
-    db.session.commit()
-    click.echo(f"Indlæst {path}: {report.summary()}.")
-
-
 @import_cli.command("associations")
 @click.argument("path", type=click.Path(dir_okay=False))
 def import_associations_command(path: str) -> None:
     """Upsert associations by external_id from a CSV file."""
     from .directory.importer import import_associations
 
-    _run_import(path, import_associations)
+    run_import(path, import_associations)
 
 
 @import_cli.command("events")
@@ -134,7 +106,7 @@ def import_events_command(path: str) -> None:
     """Upsert events by external_id from a CSV file."""
     from .events.importer import import_events
 
-    _run_import(path, import_events)
+    run_import(path, import_events)
 
 
 @import_cli.command("hsds")
@@ -145,7 +117,7 @@ def import_hsds_command(folder: str, default_category: str | None) -> None:
     """Upsert associations from an Open Referral HSDS data package (datapackage.json + CSV)."""
     from .directory.hsds_package import import_package
 
-    _run_import(folder, lambda _fh: import_package(folder, default_category=default_category), open_file=False)
+    run_import(folder, lambda _fh: import_package(folder, default_category=default_category), open_file=False)
 
 
 @users_cli.command("create")
@@ -215,19 +187,19 @@ def doctor_command() -> None:
 
 
 def register_cli(app: Flask) -> None:
+    """Add every package's command group, and the commands that join another package's group, here."""
+    from .core.backup import backup_command
     from .directory.cli import directory_cli
     from .events.cli import events_cli
+    from .geo.cli import import_addresses_command
     from .mail.cli import mail_cli
     from .outreach.cli import outreach_cli
-    from .privacy.cli import privacy_cli
+    from .privacy.cli import outreach_purge_command, privacy_cli
     from .search import search_cli
     from .surveys.cli import surveys_cli
 
-    from .core.backup import backup_command
-
+    import_cli.add_command(import_addresses_command)  # `import addresses`
+    outreach_cli.add_command(outreach_purge_command)  # `outreach purge`: the privacy package's purge, outreach part
     for group in (seed_cli, import_cli, users_cli, directory_cli, search_cli, events_cli, mail_cli, outreach_cli,
                   privacy_cli, surveys_cli, backup_command, doctor_command):
         app.cli.add_command(group)
-
-
-from .geo import cli as _geo_cli  # noqa: E402,F401  (adds `import addresses` to import_cli)

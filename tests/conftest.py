@@ -44,7 +44,7 @@ def database_url(name: str, tmp_dir) -> str:
 @pytest.fixture(scope="session", params=DATABASES)
 def app(request, tmp_path_factory):
     """The application bound to one test database (the test id names which)."""
-    from fællesskab.places.services import load_reference_data
+    from fællesskab.geo.reference import load_reference_data
 
     tmp_dir = tmp_path_factory.mktemp(request.param)
     application = create_app({

@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask import jsonify, request, url_for
 
 from ..core.pagination import checked_page
-from ..search import Hit, SearchResult, parse_params, search
-from ..surveys.search_log import record_if_empty
+from ..search import Hit, SearchResult, after_search, parse_params, search
 from . import bp
 
 
@@ -46,5 +45,5 @@ def search_endpoint():
     checked_page(request.args.get("page"), request.args.get("per_page"))  # a 400 beyond the caps
     params = parse_params(request.args)
     result = search(params)
-    record_if_empty(params, result)  # the zero-result search log (surveys/search_log.py)
+    after_search(params, result)  # e.g. the zero-result search log (surveys/search_log.py)
     return jsonify(result_json(result))

@@ -1,11 +1,36 @@
 """Resolve the location fields shared by associations and events."""
 from __future__ import annotations
 
+from typing import Protocol
+
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from ..core import fields
 from ..core.cleaning import Cleaner
-from ..geo.gazetteer import PlaceIndex
+
+
+class _Place(Protocol):
+    id: int
+
+
+class _Located(Protocol):
+    lat: float
+    lon: float
+    place_id: int | None
+    postcode: str | None
+
+
+class PlaceIndex(Protocol):
+    """What `clean_location` needs of a gazetteer (`geo.gazetteer.PlaceIndex` is one).
+
+    A protocol, so the base layer names no domain package.
+    """
+
+    postcodes: object  # supports `in`
+
+    def nearest_place(self, lat: float, lon: float) -> _Place | None: ...
+
+    def locate(self, address: str | None, postcode: str | None, town: str | None) -> _Located | None: ...
 
 # Denmark's bounding box, generously: a point outside it is a typo.
 LAT_RANGE = (54.4, 57.9)

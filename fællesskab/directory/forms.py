@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 
 from ..core.vocab import CATEGORIES, TARGET_GROUPS
-from ..events.forms import choices, drop_nul, max_length
+from ..core.forms import choices, drop_nul, max_length
 from .models import Association
 
 LOCATION_FIELDS = ("address", "postcode", "town")

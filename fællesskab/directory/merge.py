@@ -1,9 +1,10 @@
 """Merge two duplicate listings: everything that points at the duplicate moves to the survivor.
 
 The duplicate is archived (kept with its history) and its slug redirects to the
-survivor. References this package cannot see (a case's stored suggestions, in
-outreach) move through steps registered with `register_step()`, so the
-directory never imports the packages above it.
+survivor. References this package cannot see (the events it hosts, a case's
+stored suggestions in outreach) move through steps registered with
+`register_step()` (from the app factory), so the directory never imports the
+packages above it.
 """
 from __future__ import annotations
 
@@ -28,16 +29,6 @@ def register_step(name: str, step: Step) -> None:
     _steps[name] = step
 
 
-def _move_events(duplicate: Association, survivor: Association) -> int:
-    from ..events.models import Event  # events sit beside the directory; sign-ups stay on their events
-
-    # Through the ORM, not a bulk UPDATE: the search sync re-indexes each event under its new host.
-    events = list(db.session.scalars(sa.select(Event).where(Event.association_id == duplicate.id)))
-    for event in events:
-        event.association_id = survivor.id
-    return len(events)
-
-
 def merge_associations(duplicate: Association, survivor: Association, *, actor) -> dict[str, int]:
     """Move the duplicate's references to the survivor, archive the duplicate; return moved counts per kind.
 
@@ -52,7 +43,7 @@ def merge_associations(duplicate: Association, survivor: Association, *, actor) 
                               field="survivor")
     if duplicate.merged_into_id is not None:
         raise ValidationError(_("Foreningen er allerede flettet ind i en anden."), field="survivor")
-    moved = {"events": _move_events(duplicate, survivor)}
+    moved: dict[str, int] = {}
     for name, step in _steps.items():
         moved[name] = step(duplicate, survivor)
     # The duplicate's waiting corrections and links die with it: they describe a listing that is gone.

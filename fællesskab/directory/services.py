@@ -292,3 +292,18 @@ def unverified_ids(days: int, *, now=None) -> set[int]:
     return set(db.session.scalars(sa.select(Association.id).where(
         Association.status == "published",
         sa.or_(Association.last_verified_at.is_(None), Association.last_verified_at < cutoff))))
+
+
+def status_counts() -> dict[str, int]:
+    """How many listings have each status (draft, published, archived, …)."""
+    return dict(db.session.execute(
+        sa.select(Association.status, sa.func.count()).group_by(Association.status)
+    ).all())
+
+
+def least_recently_verified(limit: int = 10) -> list[Association]:
+    """The published listings verified longest ago (never verified first)."""
+    return list(db.session.scalars(
+        sa.select(Association).where(Association.status == "published")
+        .order_by(Association.last_verified_at.asc().nulls_first(), Association.id).limit(limit)
+    ))

@@ -1,16 +1,17 @@
 """Public pages of the association directory, and a contact's way to confirm or correct a listing."""
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from flask import (Blueprint, abort, current_app, redirect, render_template, request, url_for)
 from flask_babel import gettext as _
 
 from ..accounts.security import CONTACT_GLOBAL_LIMIT, CONTACT_SEND_LIMIT, FORM_LIMIT
 from ..core import fields, flood
 from ..core.errors import NotFound, ValidationError
+from ..core.forms import ConfirmForm, apply_errors
 from ..core.pagination import clamp_page, paginate
 from ..core.vocab import CATEGORIES
-from ..events import services as events
-from ..events.forms import ConfirmForm, apply_errors
 from ..extensions import db, limiter
 from ..mail import services as mail
 from ..places.services import list_places
@@ -18,6 +19,15 @@ from . import services, stewardship
 from .forms import AssociationForm, CorrectRequestForm
 
 bp = Blueprint("directory", __name__)
+
+# What packages above the directory show on a listing's page (its upcoming events):
+# name -> provider(association) -> value, registered from the app factory.
+_listing_context: dict[str, Callable[[Any], Any]] = {}
+
+
+def register_listing_context(name: str, provider: Callable[[Any], Any]) -> None:
+    """Give a listing's page template the variable `name`, computed by `provider(association)`."""
+    _listing_context[name] = provider
 
 
 @bp.get("/foreninger")
@@ -58,11 +68,8 @@ def association_detail(slug: str):
     assoc, moved = _published(slug)
     if moved:
         return moved
-    return render_template(
-        "directory/detail.html",
-        assoc=assoc,
-        events=events.upcoming(limit=5, association_id=assoc.id),
-    )
+    extra = {name: provider(assoc) for name, provider in _listing_context.items()}
+    return render_template("directory/detail.html", assoc=assoc, **extra)
 
 
 # --- a contact confirms or corrects the listing -------------------------------------------------

@@ -12,6 +12,8 @@ from ..core.time import to_local
 from ..mail import services as mail
 from ..mail.services import external_url  # noqa: F401  (used here and by the modules importing it from here)
 from .models import Event, Registration
+from .services import next_occurrence
+from .signups import make_token, waiting_position
 
 LANGUAGES = ("da", "en")
 
@@ -41,9 +43,6 @@ def when_text(starts_at: datetime, ends_at: datetime | None, language: str) -> s
 
 
 def _context(registration: Registration, event: Event, *, starts_at: datetime | None = None, **extra) -> dict:
-    from .registrations import make_token, waiting_position
-    from .services import next_occurrence
-
     language = registration.language if registration.language in LANGUAGES else "da"
     start = starts_at or next_occurrence(event) or event.starts_at
     end = start + event.duration if event.ends_at is not None else None

@@ -2,7 +2,7 @@
 
 The forms give CSRF protection and render accessible fields; the rules live
 in the services (clean_sign_up, clean_forum_event), whose ValidationError is
-put back on the fields with `apply_errors`. Date, time and number fields are
+put back on the fields with `core.forms.apply_errors`. Date, time and number fields are
 text fields with the right input type, so every message comes from one place
 and is in Danish.
 """
@@ -13,30 +13,10 @@ import uuid
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import Length
 
+from ..core.forms import choices, drop_nul, max_length
 from ..core.vocab import EVENT_KINDS
 from .registrations import MAX_PARTY
-
-try:  # WTForms 3.3+ wants SelectChoice; older releases take (value, label) pairs
-    from wtforms.fields.choices import SelectChoice
-
-    def choices(pairs) -> list:
-        return [SelectChoice(value=value, label=label) for value, label in pairs]
-except ImportError:  # pragma: no cover - WTForms < 3.3
-    def choices(pairs) -> list:
-        return list(pairs)
-
-
-def drop_nul(value):
-    """PostgreSQL text cannot hold NUL characters; no person types one."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
-
-
-def max_length(limit: int) -> Length:
-    """A length check with a Danish message (WTForms has no Danish catalogue)."""
-    return Length(max=limit, message=_l("Teksten er for lang (højst %(max)d tegn).", max=limit))
-
 
 RECURRENCE_CHOICES = [("", _l("Kun én gang")), ("weekly", _l("Hver uge")), ("fortnightly", _l("Hver anden uge"))]
 
@@ -105,17 +85,3 @@ class ForumEventForm(FlaskForm):
 class RejectForm(FlaskForm):
     reason = TextAreaField(_l("Begrundelse til lokalrådet"), validators=[max_length(5000)], filters=[drop_nul],
                            render_kw={"rows": 3, "maxlength": 1000})
-
-
-class ConfirmForm(FlaskForm):
-    """A button that changes state: CSRF only."""
-
-
-def apply_errors(form: FlaskForm, errors: list[tuple[str, str]]) -> None:
-    """Put a service's (field, message) errors on the form's fields."""
-    for name, message in errors:
-        field = form._fields.get(name) if name else None
-        if field is not None:
-            field.errors = list(field.errors) + [message]
-        else:
-            form.form_errors.append(message)

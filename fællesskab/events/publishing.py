@@ -22,7 +22,7 @@ from ..core.time import COPENHAGEN, to_local, utcnow
 from ..extensions import db
 from ..geo.gazetteer import PlaceIndex, haversine_km
 from ..places.models import Forum, Place
-from . import services
+from . import registrations, services
 from .locking import lock
 from .models import Event, EventRevision
 
@@ -199,8 +199,6 @@ def latest_revision(event: Event) -> EventRevision | None:
 
 def apply_changes(event: Event, values: dict[str, Any], *, actor) -> list[str]:
     """Change the event and tell whom it concerns; return the changed fields. The event must be locked."""
-    from . import registrations
-
     old_capacity = event.capacity
     changed = services.changed_fields(event, values)
     services.update_event(event, values, actor=actor)
@@ -265,7 +263,7 @@ def cancel_forum_event(event: Event, *, actor) -> bool:
     if event.forum_id != forum.id:
         raise Forbidden(_("Arrangementet hører til et andet lokalråd."))
     event = lock(Event, event.id)
-    return services.cancel_event(event, actor=actor)
+    return cancel_event(event, actor=actor)
 
 
 def form_data(event: Event, values: dict[str, Any] | None = None, *, shift: timedelta | None = None) -> dict:
@@ -296,3 +294,19 @@ def duplicate_shift(event: Event, now: datetime | None = None) -> timedelta:
     while event.starts_at + timedelta(weeks=weeks) <= now:
         weeks += 1
     return timedelta(weeks=weeks)
+
+
+def cancel_event(event: Event, *, actor=None) -> bool:
+    """Cancel the event; tell the people who signed up. Return False when it already was cancelled."""
+    if event.status == "cancelled":
+        return False
+    event.status = "cancelled"
+    event.sequence = (event.sequence or 0) + 1
+    for revision in db.session.scalars(
+        sa.select(EventRevision).where(EventRevision.event_id == event.id, EventRevision.status == "pending")
+    ):
+        revision.status = "withdrawn"
+    db.session.flush()
+    if event.published_at is not None:
+        registrations.notify_event_cancelled(event)
+    return True

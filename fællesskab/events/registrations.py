@@ -14,35 +14,23 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from flask_babel import gettext as _, lazy_gettext as _l
 from ..core import audit, fields, metrics
 from ..core.cleaning import Cleaner
 from ..core.csvio import csv_text
-from ..core.errors import DomainError, InvalidTransition, NotFound, ValidationError
+from ..core.errors import InvalidTransition, NotFound, ValidationError
 from ..core.retention import period
 from ..core.time import COPENHAGEN, to_local, utcnow
 from ..extensions import db
 from . import emails
+from .signups import registration_for_token, waiting_position
 from .locking import lock, serialise_writes
 from .models import Event, Registration
 
 MAX_PARTY = 20
 # Retention: sign-ups are personal data, kept until RETENTION_SIGNUP_DAYS (core/retention.py,
 # default 3 months) after the event's last date.
-TOKEN_SALT = "registration-cancel"
-TOKEN_MAX_AGE = 400 * 24 * 3600  # seconds; every email carries a fresh token
-
-
-class TokenError(DomainError):
-    """A cancel link that is forged, damaged or too old."""
-
-    code = "bad_token"
-    status = 400
-
-
 @dataclass
 class SignUpResult:
     """What the sign-up form answers; the same whether or not the email was known.
@@ -142,17 +130,6 @@ def places_left(event: Event) -> int | None:
     if event.capacity is None:
         return None
     return max(0, event.capacity - people(event.id))
-
-
-def waiting_position(registration: Registration) -> int:
-    """1 for the first on the waiting list."""
-    return 1 + (db.session.scalar(
-        sa.select(sa.func.count()).select_from(Registration).where(
-            Registration.event_id == registration.event_id, Registration.status == "waiting",
-            sa.or_(Registration.queued_at < registration.queued_at,
-                   sa.and_(Registration.queued_at == registration.queued_at, Registration.id < registration.id)),
-        )
-    ) or 0)
 
 
 def sign_up(event_id: int, raw: dict[str, Any], *, language: str = "da",
@@ -292,28 +269,6 @@ def promote_and_notify(event: Event) -> list[Registration]:
     for registration in moved:
         emails.moved_up(registration, event)
     return moved
-
-
-def make_token(registration: Registration) -> str:
-    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
-    return serializer.dumps({"r": registration.id, "k": registration.token_key})
-
-
-def registration_for_token(token: str) -> Registration:
-    """:raises TokenError: forged, damaged, too old, or for a sign-up that no longer exists."""
-    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
-    try:
-        data = serializer.loads(token, max_age=TOKEN_MAX_AGE)
-    except SignatureExpired:
-        raise TokenError(_("Linket er udløbet. Skriv til arrangøren, hvis du vil afmelde dig.")) from None
-    except BadSignature:
-        raise TokenError(_("Linket er ugyldigt. Brug linket fra din seneste e-mail, og kopiér det helt.")) from None
-    if not isinstance(data, dict) or not isinstance(data.get("r"), int) or not isinstance(data.get("k"), str):
-        raise TokenError(_("Linket er ugyldigt. Brug linket fra din seneste e-mail, og kopiér det helt."))
-    registration = db.session.get(Registration, data["r"])
-    if registration is None or not secrets.compare_digest(registration.token_key, data["k"]):
-        raise TokenError(_("Tilmeldingen findes ikke længere."))
-    return registration
 
 
 def cancel_registration(token: str, *, now: datetime | None = None) -> Registration:

@@ -30,7 +30,7 @@ from ..directory.models import Association
 from ..extensions import db
 from ..geo.gazetteer import PlaceIndex
 from . import recurrence
-from .models import RECURRENCES, Event
+from .models import RECURRENCES, Event, EventRevision
 
 EDITABLE_FIELDS = (
     "title", "description", "title_en", "description_en", "kind", "starts_at", "ends_at", "address", "postcode", "town",
@@ -167,25 +167,6 @@ def update_event(event: Event, values: dict[str, Any], *, actor=None) -> bool:
     if changed:
         event.sequence = (event.sequence or 0) + 1
     return bool(changed)
-
-
-def cancel_event(event: Event, *, actor=None) -> bool:
-    """Cancel the event; tell the people who signed up. Return False when it already was cancelled."""
-    if event.status == "cancelled":
-        return False
-    from .models import EventRevision
-    from .registrations import notify_event_cancelled
-
-    event.status = "cancelled"
-    event.sequence = (event.sequence or 0) + 1
-    for revision in db.session.scalars(
-        sa.select(EventRevision).where(EventRevision.event_id == event.id, EventRevision.status == "pending")
-    ):
-        revision.status = "withdrawn"
-    db.session.flush()
-    if event.published_at is not None:
-        notify_event_cancelled(event)
-    return True
 
 
 MAX_ID = 2**31 - 1  # an id from a URL beyond this cannot exist (and would overflow the column)
@@ -420,7 +401,50 @@ def upcoming(limit: int = 6, **filters) -> list[Occurrence]:
     return list_upcoming(1, limit, with_total=False, **filters).items
 
 
+def upcoming_for_association(association: Association) -> list[Occurrence]:
+    """The association's next five events, for its page in the directory (registered by the app factory)."""
+    return upcoming(limit=5, association_id=association.id)
+
+
+@dataclass
+class ForumOverview:
+    """A forum's own events for its front page."""
+
+    upcoming: list[Event]  # still running or to come, first start first
+    past: list[Event]  # the latest 30 that are over, latest first
+    revisions: dict[int, EventRevision]  # the latest change per upcoming event
+    next_dates: dict[int, datetime | None]  # each upcoming event's next date
+
+
+def forum_overview(forum, now: datetime) -> ForumOverview:
+    """Split the forum's events into coming and past, with their latest revisions and next dates."""
+    own = list(db.session.scalars(
+        sa.select(Event).where(Event.forum_id == forum.id).order_by(Event.starts_at, Event.id)
+    ))
+    upcoming = [e for e in own if e.last_starts_at >= now - RECENT]
+    past = sorted((e for e in own if e.last_starts_at < now - RECENT), key=lambda e: e.starts_at, reverse=True)[:30]
+    revisions: dict[int, EventRevision] = {}
+    for revision in db.session.scalars(
+        sa.select(EventRevision).where(EventRevision.event_id.in_([e.id for e in upcoming])).order_by(EventRevision.id)
+    ):
+        revisions[revision.event_id] = revision  # the latest per event
+    next_dates = {e.id: next_occurrence(e, now - RECENT) for e in upcoming}
+    return ForumOverview(upcoming=upcoming, past=past, revisions=revisions, next_dates=next_dates)
+
+
 def next_occurrence(event: Event, after: datetime | None = None) -> datetime | None:
     """The start of the event's next date (after `after`, default now), or None when it is over."""
     found = event.occurrences(after=after or utcnow(), limit=1)
     return found[0] if found else None
+
+
+def move_to_survivor(duplicate: Association, survivor: Association) -> int:
+    """A merge in the directory: the duplicate's events move to the survivor (sign-ups stay on their events).
+
+    Registered with `directory.merge.register_step` by the app factory; returns how many moved.
+    """
+    # Through the ORM, not a bulk UPDATE: the search sync re-indexes each event under its new host.
+    moved = list(db.session.scalars(sa.select(Event).where(Event.association_id == duplicate.id)))
+    for event in moved:
+        event.association_id = survivor.id
+    return len(moved)

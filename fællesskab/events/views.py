@@ -7,6 +7,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from ..core.forms import ConfirmForm, apply_errors
 from ..core.errors import InvalidTransition, NotFound, ValidationError
 from ..core.pagination import clamp_page
 from ..core.time import COPENHAGEN, utcnow
@@ -16,8 +17,8 @@ from ..extensions import db, limiter
 from ..mail import services as mail
 from ..places.models import Forum
 from ..places.services import get_place_by_slug, list_places
-from . import ical, registrations, services
-from .forms import ChangeSignUpForm, ConfirmForm, SignUpForm, apply_errors
+from . import ical, registrations, services, signups
+from .forms import ChangeSignUpForm, SignUpForm
 
 bp = Blueprint("events", __name__)
 SIGNED_UP = "signed_up"  # session: the last sign-up's answer, for its confirmation page
@@ -122,8 +123,8 @@ def signed_up(event_id: int):
 def manage_registration(token: str):
     """The emailed link: GET shows the sign-up, POST changes party size and message (or signs up again)."""
     try:
-        registration = registrations.registration_for_token(token)
-    except registrations.TokenError as exc:
+        registration = signups.registration_for_token(token)
+    except signups.TokenError as exc:
         return render_template("events/manage.html", error=exc.message, registration=None,
                                form=ChangeSignUpForm(formdata=None)), 400
     event = registration.event
@@ -146,7 +147,7 @@ def manage_registration(token: str):
         db.session.rollback()
         mail.forget_queued()
         return _manage_page(token, registration, form, info=exc.message)
-    position = registrations.waiting_position(registration) if registration.status == "waiting" else None
+    position = signups.waiting_position(registration) if registration.status == "waiting" else None
     mail.commit_and_deliver()
     return _manage_page(token, registration, form, done=changed, unchanged=not changed, position=position)
 
@@ -155,7 +156,7 @@ def _manage_page(token: str, registration, form: ChangeSignUpForm, *, status: in
     event = registration.event
     position = extra.pop("position", None)
     if position is None and registration.status == "waiting":
-        position = registrations.waiting_position(registration)
+        position = signups.waiting_position(registration)
     return render_template("events/manage.html", token=token, registration=registration, event=event, form=form,
                            position=position, accepts=registrations.accepts_sign_ups(event), **extra), status
 
@@ -165,8 +166,8 @@ def cancel_registration(token: str):
     """The link in every email: GET shows what will be cancelled, the button POSTs."""
     form = ConfirmForm()
     try:
-        registration = registrations.registration_for_token(token)
-    except registrations.TokenError as exc:
+        registration = signups.registration_for_token(token)
+    except signups.TokenError as exc:
         return render_template("events/cancel.html", error=exc.message, registration=None, form=form), 400
     event = registration.event
     if request.method == "POST" and form.validate_on_submit():

@@ -1,4 +1,4 @@
-"""`flask --app wsgi import addresses FILE.csv` (registered on the `import` group)."""
+"""`flask --app wsgi import addresses FILE.csv` (added to the `import` group by `cli.register_cli`)."""
 from __future__ import annotations
 
 import os
@@ -6,11 +6,11 @@ import sys
 
 import click
 
-from ..cli import fail, import_cli
+from ..core.cli import fail
 from ..extensions import db
 
 
-@import_cli.command("addresses")
+@click.command("addresses")
 @click.argument("path", type=click.Path(dir_okay=False))
 def import_addresses_command(path: str) -> None:
     """Load an official Danish address list (DAWA/DAR CSV export) into the offline gazetteer."""

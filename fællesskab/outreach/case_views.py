@@ -20,14 +20,14 @@ from ..core.csvio import csv_response
 from ..core.errors import DomainError, InvalidTransition, ValidationError
 from ..core.params import id_from, ids_from, parse_id
 from ..core.vocab import LANGUAGE_NAMES
-from ..events.forms import apply_errors
+from ..core.forms import ConfirmForm, apply_errors
 from ..extensions import db
 from ..mail import services as mail
 from ..places.models import Forum
 from ..places.services import list_places
 from . import consent, handover, labels, messages, services, suggestions, workflow
 from . import inbox as queries
-from .forms import ConfirmForm, HandOverForm, NextActionForm, NoteForm, ProfileForm, StatusForm, WelcomeForm
+from .forms import HandOverForm, NextActionForm, NoteForm, ProfileForm, StatusForm, WelcomeForm
 
 bp = Blueprint("cases", __name__, url_prefix="/koordinator/tilflyttere")
 bp.record_once(lambda state: labels.register(state.app))

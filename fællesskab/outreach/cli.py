@@ -13,10 +13,10 @@ outreach_cli = AppGroup("outreach", help="Newcomers and the coordinator's cases.
 @click.argument("path", type=click.Path(dir_okay=False))
 def import_newcomers_command(path: str) -> None:
     """Upsert newcomers (the arrivals list) by external_id from a CSV file."""
-    from ..cli import _run_import
+    from ..core.cli import run_import
     from .importer import import_newcomers
 
-    _run_import(path, import_newcomers)
+    run_import(path, import_newcomers)
 
 
 @outreach_cli.command("due")
@@ -31,13 +31,3 @@ def due_command() -> None:
     if failed:
         line += f", {failed} venter på `mail retry`"
     click.echo(line + ".")
-
-
-@outreach_cli.command("purge")
-def purge_command() -> None:
-    """Apply the outreach retention rules (cases, statistics rows, audit log); `privacy purge` does all."""
-    from ..privacy.purge import purge
-
-    counts = purge(only=("outreach", "audit")).counts
-    click.echo(f"Tilflyttere: {counts['closed_cases']} sag(er) slettet for personoplysninger, "
-               f"{counts['statistics_rows']} statistikrække(r) slettet, {counts['audit_rows']} gamle logrækker slettet.")

@@ -2,7 +2,7 @@
 
 The forms give CSRF protection and accessible fields; the rules live in the
 services (cleaning.clean_newcomer and friends), whose ValidationError is put
-back on the fields with `events.forms.apply_errors`.
+back on the fields with `core.forms.apply_errors`.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, StringField, TextAreaField
 
-from ..events.forms import choices, drop_nul, max_length
+from ..core.forms import choices, drop_nul, max_length
 
 LANGUAGE_CHOICES = [("da", _l("Dansk")), ("en", _l("Engelsk / English"))]
 
@@ -104,6 +104,3 @@ class ProfileForm(FlaskForm):
     preferred_language = RadioField(_l("Skriv til husstanden på"), choices=choices(LANGUAGE_CHOICES), default="da",
                                     validate_choice=False)
 
-
-class ConfirmForm(FlaskForm):
-    """A button that changes state: CSRF only."""

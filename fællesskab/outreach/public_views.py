@@ -11,11 +11,11 @@ from ..accounts.security import CONTACT_GLOBAL_LIMIT, CONTACT_SEND_LIMIT, FORM_L
 from ..core import flood
 from ..core.errors import ValidationError
 from ..core.vocab import CATEGORIES, interest_label
-from ..events.forms import apply_errors
+from ..core.forms import ConfirmForm, apply_errors
 from ..extensions import db, limiter
 from ..mail import services as mail
 from . import confirmations, consent, labels, requests
-from .forms import ConfirmForm, ContactForm
+from .forms import ContactForm
 
 bp = Blueprint("outreach", __name__)
 bp.record_once(lambda state: labels.register(state.app))

@@ -15,7 +15,6 @@ from flask_babel import gettext as _
 from ..core import audit
 from ..core.errors import DomainError, NotFound, ValidationError
 from ..core.time import utcnow
-from ..directory import merge
 from ..extensions import db
 from ..matching.reasons import format_stored
 from .models import Case
@@ -147,6 +146,3 @@ def move_to_survivor(duplicate, survivor) -> int:
             case.welcome_draft = draft
             changed += 1
     return changed
-
-
-merge.register_step("case_suggestions", move_to_survivor)

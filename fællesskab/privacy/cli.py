@@ -13,7 +13,7 @@ privacy_cli = AppGroup("privacy", help="Personal data: retention and erasure.")
 @click.option("--dry-run", is_flag=True, help="Count what would be deleted; change nothing.")
 def purge_command(dry_run: bool) -> None:
     """Delete personal data past its retention (cron, e.g. nightly)."""
-    from ..cli import fail
+    from ..core.cli import fail
     from .purge import LABELS, purge
 
     try:
@@ -37,3 +37,14 @@ def erase_command(email: str, reason: str) -> None:
     db.session.commit()
     done = ", ".join(f"{name}: {n}" for name, n in counts.items() if n) or "intet fundet"
     click.echo(f"Slettet: {done}.")
+
+
+# Added to the `outreach` group by `cli.register_cli`: the purge is this package's, the group outreach's.
+@click.command("purge")
+def outreach_purge_command() -> None:
+    """Apply the outreach retention rules (cases, statistics rows, audit log); `privacy purge` does all."""
+    from .purge import purge
+
+    counts = purge(only=("outreach", "audit")).counts
+    click.echo(f"Tilflyttere: {counts['closed_cases']} sag(er) slettet for personoplysninger, "
+               f"{counts['statistics_rows']} statistikrække(r) slettet, {counts['audit_rows']} gamle logrækker slettet.")

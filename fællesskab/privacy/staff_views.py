@@ -13,7 +13,7 @@ from ..core.pagination import clamp_page, paginate
 from ..extensions import db
 from ..mail import services as mail
 from ..outreach import services as outreach
-from ..outreach.forms import ConfirmForm
+from ..core.forms import ConfirmForm
 from . import audit_log, consents
 from .erase import erase_person
 

@@ -19,7 +19,7 @@ from ..core.params import id_from
 from ..extensions import db, limiter
 from ..mail import services as mail
 from ..outreach import consent
-from ..outreach.forms import ConfirmForm
+from ..core.forms import ConfirmForm
 from ..outreach.models import Newcomer
 from . import access, consents, export
 from .erase import erase_person

@@ -23,6 +23,7 @@ from typing import Callable
 import filelock
 from flask import Flask
 
+from .hooks import after_search, register_after_search
 from .index import MISSING, OK, STALE, ForeignFolder, SearchIndex
 from .params import MAX_QUERY_LENGTH, MAX_RADIUS_KM, SORTS, TYPES, SearchParams, parse_params
 from .port import MATCHED, Candidate, CandidateQuery, Candidates, Hit, Location, SearchEngine, SearchResult
@@ -32,6 +33,7 @@ __all__ = [
     "SearchEngine", "SearchParams", "parse_params", "SearchResult", "Hit", "Location",
     "CandidateQuery", "Candidates", "Candidate", "MATCHED",
     "MAX_QUERY_LENGTH", "MAX_RADIUS_KM", "SORTS", "TYPES",
+    "after_search", "register_after_search",  # what packages above search do after a search
     # the app's wiring (fællesskab/__init__.py, cli.py, models.py): the page, the command group, the tables
     "search_bp", "search_cli", "SearchChange", "SearchDocument", "SearchWord",
 ]

@@ -19,9 +19,9 @@ from ..extensions import db
 from ..geo.maps import build_map
 from ..places.services import list_places
 from .highlight import highlight, snippet
+from .hooks import after_search
 from .params import SearchParams, parse_params
 from . import search
-from ..surveys.search_log import record_if_empty
 
 bp = Blueprint("search", __name__)
 limiter.limit(SEARCH_PAGE_LIMIT)(bp)  # per client address
@@ -43,7 +43,7 @@ def search_page():
         result = search(params)
     except ValidationError as exc:  # e.g. a place we cannot find
         return _render(params, None, exc.message, exc.field), 400
-    record_if_empty(params, result)  # what newcomers look for that the directory lacks (no personal data)
+    after_search(params, result)  # e.g. surveys logs what newcomers look for that the directory lacks
     return _render(params, result, None, None)
 
 

@@ -11,17 +11,17 @@ from flask_login import current_user
 
 from ..accounts.decorators import role_required
 from ..core.errors import InvalidTransition, ValidationError
+from ..core.forms import ConfirmForm, apply_errors
 from ..core.pagination import clamp_page, paginate
 from ..core.params import id_from
+from ..core.staff_blueprints import coordinator_bp
 from ..core.vocab import CATEGORIES
 from ..directory import merge, revisions, services, stewardship
 from ..directory.forms import AssociationForm
 from ..directory.models import Association, AssociationRevision
-from ..events.forms import ConfirmForm, apply_errors
 from ..extensions import db
 from ..mail import services as mail
 from ..places.services import list_places
-from .views import coordinator_bp
 
 MAX_QUERY = 200
 

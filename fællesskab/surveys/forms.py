@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from ..events.forms import choices, drop_nul, max_length
+from ..core.forms import choices, drop_nul, max_length
 
 EASE_CHOICES = [(1, _l("1 – meget svært")), (2, "2"), (3, "3"), (4, "4"), (5, _l("5 – meget let"))]
 NPS_CHOICES = [(n, str(n)) for n in range(11)]

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from fællesskab.core.time import to_local, utcnow
-from fællesskab.events import recurrence, services
+from fællesskab.events import publishing, recurrence, services
 from fællesskab.events.models import Event
 
 
@@ -52,7 +52,7 @@ def test_every_write_stores_the_next_start(db, make_event):
     past = make_event(starts_in=-timedelta(days=2))
     assert over.next_starts_at is None and past.next_starts_at == past.starts_at
 
-    services.cancel_event(weekly)
+    publishing.cancel_event(weekly)
     db.session.commit()
     assert weekly.next_starts_at == true_next(weekly, now)
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from fællesskab.events import registrations
+from fællesskab.events import registrations, signups
 from fællesskab.events.models import Registration
 
 
@@ -179,9 +179,9 @@ def test_forged_and_damaged_tokens_are_refused(client, db, app, forum_event, sig
     event = forum_event()
     registration = sign_up(event)
     token = cancel_link(eml_files()[0])
-    forged = URLSafeTimedSerializer("not-the-secret", salt=registrations.TOKEN_SALT).dumps(
+    forged = URLSafeTimedSerializer("not-the-secret", salt=signups.TOKEN_SALT).dumps(
         {"r": registration.id, "k": registration.token_key})
-    other_key = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=registrations.TOKEN_SALT).dumps(
+    other_key = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=signups.TOKEN_SALT).dumps(
         {"r": registration.id, "k": "0" * 16})
     for bad, message in ((token[:-3] + "xyz", "Linket er ugyldigt"), (forged, "Linket er ugyldigt"),
                          ("garbage", "Linket er ugyldigt"), (other_key, "findes ikke længere")):
@@ -200,8 +200,8 @@ def test_an_expired_token_is_refused(client, db, forum_event, sign_up, eml_files
     sign_up(event)
     real = itsdangerous.timed.TimestampSigner.get_timestamp
     monkeypatch.setattr(itsdangerous.timed.TimestampSigner, "get_timestamp",
-                        lambda self: real(self) - registrations.TOKEN_MAX_AGE - 60)
-    from fællesskab.events.registrations import make_token
+                        lambda self: real(self) - signups.TOKEN_MAX_AGE - 60)
+    from fællesskab.events.signups import make_token
 
     with client.application.app_context():
         old = make_token(registrations_of(db, event)[0])

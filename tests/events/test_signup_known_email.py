@@ -10,7 +10,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from fællesskab.events import registrations
+from fællesskab.events import registrations, signups
 from fællesskab.events.models import Registration
 
 from .test_signup import post_sign_up, registrations_of
@@ -44,7 +44,7 @@ def test_the_sign_up_form_never_changes_an_existing_sign_up(client, db, forum_ev
     mine = sign_up(event, email="anna@example.org", name="Anna Hansen", party_size=1, message="Vi kommer",
                    language="en")
     if status == "cancelled":
-        registrations.cancel_registration(registrations.make_token(mine))
+        registrations.cancel_registration(signups.make_token(mine))
         db.session.commit()
     before = snapshot(db, mine.id)
     assert before[4] == status
@@ -143,7 +143,7 @@ def test_a_change_that_does_not_fit_keeps_the_places_one_had(client, db, forum_e
     event = forum_event(capacity=4)
     mine = sign_up(event, email="a@example.org", party_size=2)
     sign_up(event, email="b@example.org", party_size=2)
-    token = registrations.make_token(mine)
+    token = signups.make_token(mine)
     response = client.post(f"/arrangementer/tilmelding/{token}", data={"party_size": "3", "message": ""})
     assert response.status_code == 400
     assert "Der er kun plads til 2 af jer. Din tilmelding til 2 er uændret." in response.get_data(as_text=True)
@@ -154,7 +154,7 @@ def test_a_smaller_party_frees_places_for_the_waiting_list(client, db, forum_eve
     event = forum_event(capacity=3)
     mine = sign_up(event, email="a@example.org", party_size=3)
     sign_up(event, email="b@example.org", party_size=1)
-    response = client.post(f"/arrangementer/tilmelding/{registrations.make_token(mine)}",
+    response = client.post(f"/arrangementer/tilmelding/{signups.make_token(mine)}",
                            data={"party_size": "2", "message": ""})
     assert response.status_code == 200
     assert [(r.email, r.party_size, r.status) for r in registrations_of(db, event)] == [
@@ -166,7 +166,7 @@ def test_a_smaller_party_frees_places_for_the_waiting_list(client, db, forum_eve
 def test_a_cancelled_sign_up_comes_back_only_through_the_link(client, db, forum_event, sign_up, eml_files):
     event = forum_event(capacity=10)
     mine = sign_up(event, party_size=2)
-    token = registrations.make_token(mine)
+    token = signups.make_token(mine)
     client.post(f"/arrangementer/afmeld/{token}")
     assert eml_files()[-1]["Subject"] == "Du er afmeldt: Velkomstmøde i Almind"
     token = manage_link(eml_files()[-1])  # the receipt's "sign up again" leads to the sign-up's own page
@@ -185,7 +185,7 @@ def test_a_cancelled_sign_up_comes_back_only_through_the_link(client, db, forum_
 def test_a_cancelled_sign_up_that_no_longer_fits_goes_on_the_waiting_list(client, db, forum_event, sign_up):
     event = forum_event(capacity=2)
     mine = sign_up(event, email="a@example.org", party_size=2)
-    token = registrations.make_token(mine)
+    token = signups.make_token(mine)
     client.post(f"/arrangementer/afmeld/{token}")
     sign_up(event, email="b@example.org", party_size=2)
     response = client.post(f"/arrangementer/tilmelding/{token}", data={"party_size": "2", "message": ""})
@@ -206,7 +206,7 @@ def test_odd_input_on_the_link_page_is_a_400_at_the_field(client, db, forum_even
     event = forum_event(capacity=10)
     mine = sign_up(event, party_size=2, message="før")
     before = snapshot(db, mine.id)
-    response = client.post(f"/arrangementer/tilmelding/{registrations.make_token(mine)}",
+    response = client.post(f"/arrangementer/tilmelding/{signups.make_token(mine)}",
                            data={"party_size": "2", "message": "", **data})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
@@ -229,7 +229,7 @@ def test_a_change_without_csrf_token_is_refused(app, client, db, forum_event, si
     event = forum_event()
     mine = sign_up(event, party_size=1)
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
-    response = client.post(f"/arrangementer/tilmelding/{registrations.make_token(mine)}",
+    response = client.post(f"/arrangementer/tilmelding/{signups.make_token(mine)}",
                            data={"party_size": "3", "message": ""})
     assert response.status_code == 400
     db.session.expire_all()

@@ -40,7 +40,7 @@ def make_app(uri: str, tmp_path, *, schema: bool) -> object:
         "SEED_DIR": os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "seed"),
     })
     if schema:
-        from fællesskab.places.services import load_reference_data
+        from fællesskab.geo.reference import load_reference_data
 
         with application.app_context():
             _db.create_all()

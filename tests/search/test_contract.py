@@ -432,6 +432,7 @@ def test_a_rollback_never_reaches_search(ctx):
 def test_events_follow_their_status_and_their_host(ctx):
     from fællesskab.core.time import utcnow
     from fællesskab.directory import services as directory
+    from fællesskab.events import publishing
     from fællesskab.events import services as events
 
     def event(ext: str, title: str, status: str, host: str | None = None):
@@ -456,7 +457,7 @@ def test_events_follow_their_status_and_their_host(ctx):
         host.name = "Dragelauget"
         _db.session.commit()  # the host's new name reaches its events' documents
         assert [h.data["name"] for h in run(q="dragelauget", type="event").hits] == ["Dragefestival på stranden"]
-        events.cancel_event(festival)
+        publishing.cancel_event(festival)
         course.status = "approved"
         _db.session.commit()
         assert run(q="dragefestival").total == 0

@@ -118,7 +118,7 @@ def test_migrations_upgrade_to_models_and_downgrade_to_empty(migration_app):
 def test_migrated_schema_takes_the_reference_data(migration_app):
     from flask_migrate import upgrade
 
-    from fællesskab.places.services import load_reference_data
+    from fællesskab.geo.reference import load_reference_data
 
     from ..conftest import SEED_DIR
 

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from fællesskab.geo.gazetteer import MAX_PLACE_DISTANCE_KM, PlaceIndex, haversine_km
 from fællesskab.geo.models import Boundary, Street
 from fællesskab.places.models import Place, Postcode
-from fællesskab.places.services import load_reference_data, place_kind
+from fællesskab.geo.reference import load_reference_data
+from fællesskab.places.services import place_kind
 
 from ..conftest import SEED_DIR
 

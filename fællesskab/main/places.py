@@ -7,7 +7,7 @@ from ..core.pagination import clamp_page, paginate
 from ..directory import services as directory
 from ..events import services as events
 from ..geo.maps import build_map
-from . import services
+from ..places import services
 
 bp = Blueprint("places", __name__)
 

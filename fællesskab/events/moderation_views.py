@@ -8,14 +8,15 @@ from flask_login import current_user
 
 from ..accounts.decorators import role_required
 from ..core.errors import InvalidTransition, ValidationError
+from ..core.forms import ConfirmForm, apply_errors
+from ..core.staff_blueprints import coordinator_bp
 from ..directory import revisions
-from ..events import moderation, services
-from ..events.forms import ConfirmForm, RejectForm, apply_errors
-from ..events.models import EventRevision
 from ..extensions import db
 from ..mail import services as mail
 from ..places.models import Forum
-from .views import coordinator_bp
+from . import moderation, services
+from .forms import RejectForm
+from .models import EventRevision
 
 
 def reject_form(kind: str, ident: int, formdata=None) -> RejectForm:

@@ -1,4 +1,4 @@
-"""A village forum's event tools: create, edit, cancel, duplicate; sign-ups and CSV.
+"""A village forum's pages: its events (front page), and the tools: create, edit, cancel, duplicate; sign-ups and CSV.
 
 A forum sees and changes only its own events (another forum's id: 403).
 """
@@ -14,15 +14,27 @@ from flask_login import current_user
 from ..accounts.decorators import role_required
 from ..core.csvio import csv_response
 from ..core.errors import InvalidTransition, ValidationError
+from ..core.forms import ConfirmForm, apply_errors
+from ..core.staff_blueprints import forum_bp
 from ..core.time import to_local, utcnow
-from ..events import publishing, registrations
-from ..events.forms import ConfirmForm, ForumEventForm, apply_errors
-from ..events.models import Registration
 from ..extensions import db
 from ..mail import services as mail
-from .views import forum_bp
+from . import publishing, registrations
+from . import services as events
+from .forms import ForumEventForm
+from .models import Registration
 
 log = logging.getLogger(__name__)
+
+
+@forum_bp.get("/")
+@role_required("forum")
+def dashboard():
+    """The forum's front page: its coming events (with pending changes and sign-ups), then the past ones."""
+    overview = events.forum_overview(current_user.forum, utcnow())
+    return render_template("staff/forum.html", forum=current_user.forum, events=overview.upcoming, past=overview.past,
+                           revisions=overview.revisions, counts=registrations.counts([e.id for e in overview.upcoming]),
+                           next_dates=overview.next_dates)
 
 
 def _form_strings(data: dict) -> dict:
