@@ -5,11 +5,8 @@ from flask_babel import gettext as _, lazy_gettext as _l
 
 from ..core import fields
 from ..core.cleaning import Cleaner
+from ..geo.distance import DK_LAT_RANGE as LAT_RANGE, DK_LON_RANGE as LON_RANGE
 from ..geo.gazetteer import PlaceIndex
-
-# Denmark's bounding box, generously: a point outside it is a typo.
-LAT_RANGE = (54.4, 57.9)
-LON_RANGE = (7.8, 15.3)
 
 
 def clean_location(c: Cleaner, index: PlaceIndex) -> dict:

@@ -8,9 +8,9 @@ All datetimes in and out are aware; results are in UTC.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+from ..core.time import COPENHAGEN
+
 INTERVAL_DAYS = {"weekly": 7, "fortnightly": 14}
 MAX_SERIES_DAYS = 366  # a series runs at most a year; then the forum posts a new one
 # Lists still show an occurrence that began this long ago.

@@ -33,6 +33,7 @@ from typing import Any, NamedTuple
 
 from flask import Flask
 
+from ..geo.distance import EARTH_RADIUS_KM
 from .analysis import text_terms
 from .port import MATCHED, Candidate, CandidateQuery, Candidates
 from .query import ParsedQuery, parse
@@ -40,7 +41,6 @@ from .snapshot import Snapshot, ids_from_mask
 
 log = logging.getLogger(__name__)
 
-EARTH_RADIUS_KM = 6371.0088
 CELL_LAT = 0.0045  # degrees: about 0.5 km
 CELL_LON = 0.008  # degrees: about 0.5 km at 55.5° N
 SAFETY_KM = 0.01  # cell distances are a lower bound with this margin (and 1 %)
@@ -319,7 +319,10 @@ def candidate_data(snap: Snapshot, reader) -> CandidateData:
 
 
 def distance_km(snap: Snapshot, doc: int, lat: float, lon: float) -> float:
-    """The great-circle distance from (lat, lon) to a document's point (the snapshot's radians)."""
+    """The great-circle distance from (lat, lon) to a document's point (the snapshot's radians).
+
+    geo.distance.haversine_km inlined on the precomputed radians and cosine: called once per
+    candidate in the radius loops, where converting degrees again costs (bench/haversine.py)."""
     la0, lo0 = radians(lat), radians(lon)
     return 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(sin((snap.latr[doc] - la0) / 2) ** 2
                                                    + cos(la0) * snap.coslat[doc]
@@ -432,6 +435,7 @@ class Cells:
             if not self._heap:
                 return
             a, ci, cj = heappop(self._heap)
+            # The haversine's last step on the heap's key (see distance_km).
             km = max(0.0, 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(a))) * 0.99 - SAFETY_KM)
             if km > self._max_km:  # in order of the term, and the bound grows with it
                 self._heap = []

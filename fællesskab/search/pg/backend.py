@@ -32,11 +32,11 @@ from flask import current_app
 
 from ...core.time import utcnow
 from ...extensions import db
-from ...geo.distance import bounding_box
+from ...geo.distance import EARTH_RADIUS_KM, bounding_box
 from ..analysis import category_of, edit_distance, word_terms
 from ..params import SearchParams
 from ..query import ParsedQuery, parse
-from ..common import (BLEND_PROXIMITY, BLEND_RELEVANCE, EARTH_RADIUS_KM, FACET_LIMIT, GOOD_MATCH,
+from ..common import (BLEND_PROXIMITY, BLEND_RELEVANCE, FACET_LIMIT, GOOD_MATCH,
                       PAST_GRACE_SECONDS, PROXIMITY_HALF_KM, place_terms, resolve_location)
 from ..port import Hit, Location, SearchResult
 from ..schema import FIELD_WEIGHTS
@@ -166,7 +166,7 @@ def _exists(connection, sql: Sql, conditions) -> bool:
 
 
 def _distance(sql: Sql, loc: Location) -> str:
-    """Great-circle km, the same haversine as services._near."""
+    """Great-circle km in SQL: geo.distance.haversine_km, as services._near inlines it."""
     la0, lo0 = sql.bind(radians(loc.lat)), sql.bind(radians(loc.lon))
     c0 = sql.bind(cos(radians(loc.lat)))
     return (f"{2 * EARTH_RADIUS_KM!r} * asin(least(1.0, sqrt(power(sin((radians(lat) - {la0}) / 2), 2)"
