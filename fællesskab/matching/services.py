@@ -46,7 +46,7 @@ from ..places.models import Forum, Place
 from ..search import Candidate, CandidateQuery, Candidates
 from ..search import engine as search_engine
 from . import ranking
-from . import reasons as text
+from . import reasons
 from .candidates import InterestFit, Scored, profile
 from .ranking import Household, Listing
 
@@ -122,7 +122,7 @@ def match(req: MatchRequest, *, locale: str = "da") -> MatchResult:
     :raises ValidationError: with every (field, message) of a bad request.
     :raises NotFound: the address cannot be located (field "address").
     """
-    locale = text.norm_locale(locale)
+    locale = reasons.norm_locale(locale)
     req = clean_request(req, locale)
     location = _locate(req, locale)
     household = Household(
@@ -146,79 +146,79 @@ def clean_request(req: MatchRequest, locale: str = "da") -> MatchRequest:
     errors: list[tuple[str, str]] = []
 
     def err(name: str, msgid: str, **params) -> None:
-        errors.append((name, text.translate(msgid, locale, **params)))
+        errors.append((name, reasons.translate(msgid, locale, **params)))
 
     address = req.address
     if address is not None and not isinstance(address, str):
-        err("address", text.MSG_ADDRESS_TEXT)
+        err("address", reasons.MSG_ADDRESS_TEXT)
         address = None
     address = " ".join((address or "").split()) or None
     if address and (len(address) > MAX_QUERY_LENGTH or "\x00" in address):
-        err("address", text.MSG_ADDRESS_LONG, n=MAX_QUERY_LENGTH)
+        err("address", reasons.MSG_ADDRESS_LONG, n=MAX_QUERY_LENGTH)
     lat, lon = _coordinate(req.lat, DK_LAT_RANGE), _coordinate(req.lon, DK_LON_RANGE)
     if (req.lat is None) != (req.lon is None):
-        err("lat" if req.lat is None else "lon", text.MSG_LAT_LON_BOTH)
+        err("lat" if req.lat is None else "lon", reasons.MSG_LAT_LON_BOTH)
     else:
         if req.lat is not None and lat is None:
-            err("lat", text.MSG_LAT)
+            err("lat", reasons.MSG_LAT)
         if req.lon is not None and lon is None:
-            err("lon", text.MSG_LON)
+            err("lon", reasons.MSG_LON)
     if req.lat is None and req.lon is None and not address and not any(f == "address" for f, _m in errors):
-        err("address", text.MSG_NO_LOCATION)
+        err("address", reasons.MSG_NO_LOCATION)
 
     interests: list[str] = []
     if not isinstance(req.interests, (list, tuple)):
-        err("interests", text.MSG_LIST, field="interests")
+        err("interests", reasons.MSG_LIST, field="interests")
     else:
         seen = set()
         for item in req.interests:
             if not isinstance(item, str) or len(item.strip()) > MAX_INTEREST_LENGTH or "\x00" in item:
-                err("interests", text.MSG_INTEREST_TEXT, n=MAX_INTEREST_LENGTH)
+                err("interests", reasons.MSG_INTEREST_TEXT, n=MAX_INTEREST_LENGTH)
                 break
             word = " ".join(item.split())
             if word and word.casefold() not in seen:
                 seen.add(word.casefold())
                 interests.append(word)
         if len(interests) > MAX_INTERESTS:
-            err("interests", text.MSG_INTERESTS_MANY, n=MAX_INTERESTS)
+            err("interests", reasons.MSG_INTERESTS_MANY, n=MAX_INTERESTS)
 
     ages: list[int] = []
     if not isinstance(req.children_ages, (list, tuple)):
-        err("children_ages", text.MSG_LIST, field="children_ages")
+        err("children_ages", reasons.MSG_LIST, field="children_ages")
     elif len(req.children_ages) > MAX_CHILDREN:
-        err("children_ages", text.MSG_CHILDREN_MANY, n=MAX_CHILDREN)
+        err("children_ages", reasons.MSG_CHILDREN_MANY, n=MAX_CHILDREN)
     elif not all(_is_int(a) and 0 <= a <= 17 for a in req.children_ages):
-        err("children_ages", text.MSG_AGE)
+        err("children_ages", reasons.MSG_AGE)
     else:
         ages = [int(a) for a in req.children_ages]
 
     adults = req.adults
     if not _is_int(adults) or not 0 <= adults <= MAX_ADULTS:
-        err("adults", text.MSG_ADULTS, n=MAX_ADULTS)
+        err("adults", reasons.MSG_ADULTS, n=MAX_ADULTS)
         adults = 1
     elif adults + len(ages) == 0 and not any(f == "children_ages" for f, _m in errors):
-        err("adults", text.MSG_NOBODY)
+        err("adults", reasons.MSG_NOBODY)
 
     languages: list[str] = []
     if not isinstance(req.languages, (list, tuple)):
-        err("languages", text.MSG_LIST, field="languages")
+        err("languages", reasons.MSG_LIST, field="languages")
     elif len(req.languages) > MAX_LANGUAGES:
-        err("languages", text.MSG_LANGUAGES_MANY, n=MAX_LANGUAGES)
+        err("languages", reasons.MSG_LANGUAGES_MANY, n=MAX_LANGUAGES)
     else:
         for code in req.languages:
             code = code.strip().lower() if isinstance(code, str) else None
             if code is None or not LANGUAGE_CODE.match(code):
-                err("languages", text.MSG_LANGUAGE)
+                err("languages", reasons.MSG_LANGUAGE)
                 break
             if code not in languages:
                 languages.append(code)
 
     max_km = req.max_km
     if not _is_number(max_km) or not 0 < max_km <= MAX_KM:
-        err("max_km", text.MSG_MAX_KM, n=int(MAX_KM))
+        err("max_km", reasons.MSG_MAX_KM, n=int(MAX_KM))
     limit = req.limit
     if not _is_int(limit) or not 1 <= limit <= MAX_LIMIT:
-        err("limit", text.MSG_LIMIT, n=MAX_LIMIT)
+        err("limit", reasons.MSG_LIMIT, n=MAX_LIMIT)
 
     if errors:
         raise ValidationError(errors)
@@ -249,7 +249,7 @@ def _locate(req: MatchRequest, locale: str) -> Located:
                        place.id if place else None)
     located = locate_text(req.address)
     if located is None:
-        raise NotFound(text.translate(text.MSG_NOT_FOUND, locale), field="address")
+        raise NotFound(reasons.translate(reasons.MSG_NOT_FOUND, locale), field="address")
     return located
 
 
@@ -561,7 +561,7 @@ def _association_item(s: Scored, h: Household, listing: Listing, a: Candidate, m
     return MatchItem(
         type="association", id=a.id, external_id=stored["external_id"], name=stored["name"],
         url=_url("directory.association_detail", f"/foreninger/{stored['slug']}", slug=stored["slug"]),
-        score=round(s.score, 4), distance_km=round(s.km, 2), reasons=text.format_reasons(why, locale),
+        score=round(s.score, 4), distance_km=round(s.km, 2), reasons=reasons.format_reasons(why, locale),
         category=stored.get("category"), starts_at=None, lat=a.lat, lon=a.lon, place=stored.get("place"),
         summary=stored.get("summary") or None, reason_codes=[ranking.reason_data(r) for r in why],
         name_en=stored.get("name_en"), summary_en=stored.get("summary_en"),
@@ -576,7 +576,7 @@ def _event_item(s: Scored, h: Household, listing: Listing, starts: datetime, mat
     return MatchItem(
         type="event", id=event.id, external_id=more.external_id, name=event.title,
         url=_url("events.event_detail", f"/arrangementer/{event.id}", event_id=event.id),
-        score=round(s.score, 4), distance_km=round(s.km, 2), reasons=text.format_reasons(why, locale),
+        score=round(s.score, 4), distance_km=round(s.km, 2), reasons=reasons.format_reasons(why, locale),
         category=listing.category, starts_at=starts, lat=event.lat, lon=event.lon,
         place=place, summary=more.host,
         kind=event.kind, reason_codes=[ranking.reason_data(r) for r in why],

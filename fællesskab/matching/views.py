@@ -24,7 +24,7 @@ from ..extensions import limiter
 from ..geo.gazetteer import Located
 from ..geo.maps import build_map
 from ..places.services import list_places
-from . import reasons as text
+from . import reasons
 from .services import MAX_ADULTS, MAX_KM, MatchRequest, MatchResult, clean_request, match
 
 bp = Blueprint("matching", __name__)
@@ -41,7 +41,7 @@ JOURNEY = "journey"  # session: {"at": "lat,lon" of the person's own results, "a
 
 
 def _locale() -> str:
-    return text.norm_locale(get_locale())
+    return reasons.norm_locale(get_locale())
 
 
 def _form_values(source) -> dict:
@@ -73,7 +73,7 @@ def _to_request(values: dict, *, lat=None, lon=None) -> MatchRequest:
     try:
         adults = int(values["adults"]) if values["adults"] else 1
     except ValueError:
-        errors.append(("adults", text.translate(text.MSG_ADULTS, locale, n=MAX_ADULTS)))
+        errors.append(("adults", reasons.translate(reasons.MSG_ADULTS, locale, n=MAX_ADULTS)))
         adults = 1
     ages = []
     for part in _SPLIT.split(values["children_ages"]):
@@ -82,13 +82,13 @@ def _to_request(values: dict, *, lat=None, lon=None) -> MatchRequest:
         try:
             ages.append(int(part))
         except ValueError:
-            errors.append(("children_ages", text.translate(text.MSG_AGE, locale)))
+            errors.append(("children_ages", reasons.translate(reasons.MSG_AGE, locale)))
             ages = []
             break
     try:
         max_km = float(values["max_km"].replace(",", "."))
     except ValueError:
-        errors.append(("max_km", text.translate(text.MSG_MAX_KM, locale, n=int(MAX_KM))))
+        errors.append(("max_km", reasons.translate(reasons.MSG_MAX_KM, locale, n=int(MAX_KM))))
         max_km = 15.0
     words = [w.strip() for w in values["interests_text"].split(",") if w.strip()]
     req = MatchRequest(
@@ -161,7 +161,7 @@ def shared_results():
     try:
         lat, lon = round(float(request.args["lat"]), 3), round(float(request.args["lon"]), 3)
     except ValueError:
-        return _render_form(values, [("address", text.translate(text.MSG_LAT, locale))], 400)
+        return _render_form(values, [("address", reasons.translate(reasons.MSG_LAT, locale))], 400)
     own = session.get(JOURNEY)
     mine = isinstance(own, dict) and own.get("at") == _at(lat, lon)
     if mine:  # the person's own answer: their address back in the forms, never in the URL

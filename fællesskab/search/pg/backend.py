@@ -66,8 +66,9 @@ RUM_POSTINGS_PER_MATCH = 4
 RUM_ALWAYS_MATCHES = 20_000
 
 
-class Vocabulary:
-    """The two questions query.parse asks of an index reader, answered by the database."""
+class TermReader:
+    """The two questions query.parse asks of an index reader, answered by the database
+    (not analysis.Vocabulary, the activity words read from the vocabulary file)."""
 
     def __init__(self, connection, stats):
         self.connection, self.stats = connection, stats
@@ -79,7 +80,7 @@ class Vocabulary:
         return self.stats.doc_frequencies(self.connection, [word])[word]
 
     def terms_within(self, field: str, word: str, maxdist: int, prefix: int = 0) -> list[str]:
-        """Vocabulary words within `maxdist` edits of `word` that share its first `prefix` letters."""
+        """Indexed words within `maxdist` edits of `word` that share its first `prefix` letters."""
         if not has_trigrams(self.connection):  # without pg_trgm: the words of about the right length
             rows = self.connection.execute(sa.text(
                 "SELECT word FROM search_words WHERE length(word) BETWEEN :lo AND :hi AND left(word, :p) = left(:w, :p)"),
@@ -425,7 +426,7 @@ def search(params: SearchParams) -> SearchResult:
     ensure_ready(current_app._get_current_object())
     connection = db.session.connection()
     stats = stats_for(connection)
-    parsed = parse(params.q, Vocabulary(connection, stats), None) if params.q else ParsedQuery(text="")
+    parsed = parse(params.q, TermReader(connection, stats), None) if params.q else ParsedQuery(text="")
     sql = Sql()
     fixed = _fixed(sql, params)
     filters = _facet_filters(sql, params)
