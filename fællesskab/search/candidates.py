@@ -24,13 +24,14 @@ import logging
 import threading
 import weakref
 from array import array
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from heapq import heapify, heappop
 from math import asin, cos, floor, radians, sin, sqrt
 from typing import Any, NamedTuple
 
+from cachetools import LRUCache
 from flask import Flask
 
 from ..geo.distance import EARTH_RADIUS_KM
@@ -227,7 +228,7 @@ class CandidateData:
         self.grid: dict[tuple[int, int], array] = {}
         self.event_doc: dict[int, int] = {}
         self._association_doc: dict[int, int] | None = None
-        self._stored: OrderedDict[int, dict] = OrderedDict()  # doc -> stored data, of the candidates shown
+        self._stored: LRUCache = LRUCache(maxsize=STORED_KEPT)  # doc -> stored data, of the candidates shown
         parts = []
         self.segment_ids: list[str] = []
         for leaf, offset in reader.leaf_readers():
@@ -267,19 +268,14 @@ class CandidateData:
     def stored(self, doc: int) -> dict | None:
         """A shown candidate's stored data, if read before (households nearby are shown the same few)."""
         with _lock:
-            data = self._stored.get(doc)
-            if data is not None:
-                self._stored.move_to_end(doc)
-            return data
+            return self._stored.get(doc)
 
     def keep_stored(self, doc: int, data: dict) -> None:
         with _lock:
             self._stored[doc] = data
-            if len(self._stored) > STORED_KEPT:
-                self._stored.popitem(last=False)
 
 
-_segments: OrderedDict[str, SegmentCandidates] = OrderedDict()
+_segments: LRUCache = LRUCache(maxsize=SEGMENTS_KEPT)  # segment id -> SegmentCandidates
 _generations: weakref.WeakKeyDictionary[Snapshot, CandidateData] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
@@ -288,14 +284,11 @@ def _segment(leaf, offset: int, snap: Snapshot) -> SegmentCandidates:
     key = leaf.segment().segment_id()
     with _lock:
         found = _segments.get(key)
-        if found is not None:
-            _segments.move_to_end(key)
-            return found
+    if found is not None:
+        return found
     found = SegmentCandidates(leaf, offset, snap)
     with _lock:
         _segments[key] = found
-        while len(_segments) > SEGMENTS_KEPT:
-            _segments.popitem(last=False)
     return found
 
 
