@@ -26,7 +26,7 @@ import sqlalchemy as sa  # noqa: E402
 
 from bench.timing import percentile  # noqa: E402
 from fællesskab import create_app  # noqa: E402
-from fællesskab.core.text import fold  # noqa: E402
+from fællesskab.core.text import name_key  # noqa: E402
 from fællesskab.extensions import db  # noqa: E402
 from fællesskab.places.models import Forum, Place  # noqa: E402
 from fællesskab.geo.reference import load_reference_data  # noqa: E402
@@ -72,7 +72,7 @@ def build(count: int, coordinator_ids: list[int]) -> None:
         created = now - timedelta(days=rng.randrange(0, 400), minutes=rng.randrange(0, 1440))
         newcomers.append({
             "id": i, "external_id": f"B-{i}", "source": rng.choice(["import", "import", "journey", "self"]),
-            "name": name if consenting else None, "search_name": fold(name) if consenting else None,
+            "name": name if consenting else None, "search_name": name_key(name) if consenting else None,
             "email": f"person{i}@example.org" if consenting else None, "phone": None, "address": None,
             "postcode": place.postcode, "town": place.postal_district, "lat": place.lat if consenting else None,
             "lon": place.lon if consenting else None, "location_precision": "locality" if consenting else None,

@@ -72,7 +72,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     from .core import locale
 
-    babel.init_app(app, locale_selector=locale.select_locale, timezone_selector=lambda: "Europe/Copenhagen")
+    babel.init_app(app, locale_selector=locale.select_locale)  # time zone: BABEL_DEFAULT_TIMEZONE
     locale.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

@@ -5,6 +5,8 @@ import ipaddress
 import os
 import secrets
 
+from .core.time import TIMEZONE
+
 
 class ConfigError(RuntimeError):
     """The environment asks for something the app cannot start with."""
@@ -17,7 +19,7 @@ class Config:
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     BABEL_DEFAULT_LOCALE = "da"
-    BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
     LANGUAGES = ("da", "en")
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session
     SESSION_COOKIE_HTTPONLY = True

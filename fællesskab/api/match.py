@@ -6,7 +6,7 @@ from flask_babel import get_locale
 
 from ..core.errors import ValidationError
 from ..core.params import json_body
-from ..matching import reasons as text
+from ..matching import reasons
 from ..matching.services import MatchItem, MatchRequest, MatchResult, match
 from . import bp
 
@@ -39,10 +39,10 @@ def result_json(result: MatchResult) -> dict:
 @bp.post("/match")
 def match_endpoint():
     """Rank associations and upcoming events for a household (nothing is stored)."""
-    locale = text.norm_locale(get_locale())
+    locale = reasons.norm_locale(get_locale())
     body = json_body(force=True)
     if not isinstance(body, dict):
-        raise ValidationError(text.translate(text.MSG_BODY, locale), field="body")
+        raise ValidationError(reasons.translate(reasons.MSG_BODY, locale), field="body")
     values = {name: body[name] for name in FIELDS if name in body and body[name] is not None}
     # A missing list stays empty; explicit nulls mean "not given".
     req = MatchRequest(**values)

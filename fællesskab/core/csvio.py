@@ -9,8 +9,14 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, Callable, Iterable, Iterator, TypeVar
 
+import sqlalchemy as sa
+
+from ..extensions import db
+from .errors import ValidationError
+
+T = TypeVar("T")
 # Large enough for long descriptions, small enough to stop a runaway cell.
 MAX_FIELD_SIZE = 100_000
 # A whole file is read into memory (one transaction); far above any municipal list.
@@ -111,6 +117,84 @@ def read_rows(
             yield line, {"__error__": f"har {len(values)} felter, men overskriften har {len(header)}."}
             continue
         yield line, dict(zip(header, values))
+
+
+
+# ---------- importing (the row loop every importer shares) ----------
+
+
+def clean_rows(stream: IO[bytes], report: ImportReport, clean: Callable[[int, dict[str, str]], T | None], *,
+               columns: tuple[str, ...], required: tuple[str, ...]) -> list[T]:
+    """Read a whole CSV file and clean each row with `clean(line, row)`, reporting every problem.
+
+    `clean` returns the row's values, or None when it has reported the row's problems itself;
+    a ValidationError it raises is reported field by field. A file that cannot be read as CSV
+    (encoding, header) and a row that cannot be split into fields are reported too.
+    """
+    cleaned: list[T] = []
+    try:
+        for line, row in read_rows(stream, columns=columns, required=required):
+            if "__error__" in row:
+                report.add(line, "", row["__error__"])
+                continue
+            try:
+                values = clean(line, row)
+            except ValidationError as exc:
+                for field_name, message in exc.errors:
+                    report.add(line, field_name, message)
+                continue
+            if values is not None:
+                cleaned.append(values)
+    except CSVFormatError as exc:
+        report.problems.extend(exc.problems)
+    return cleaned
+
+
+class UniqueIds:
+    """Each external_id given, and once per file (reported on the line that repeats it)."""
+
+    def __init__(self, report: ImportReport):
+        self.report = report
+        self.first_line: dict[str, int] = {}
+
+    def check(self, line: int, external_id: str | None) -> bool:
+        """True when `external_id` is given and new in this file; otherwise report why not."""
+        if not external_id:
+            self.report.add(line, "external_id", "external_id skal udfyldes.")
+            return False
+        if external_id in self.first_line:
+            self.report.add(line, "external_id", f"{external_id} står også på linje {self.first_line[external_id]}.")
+            return False
+        self.first_line[external_id] = line
+        return True
+
+
+def by_external_id(model, ids: list[str]) -> dict[str, Any]:
+    """The rows of `model` with these external_ids (asked 500 at a time), by external_id."""
+    found: dict[str, Any] = {}
+    for start in range(0, len(ids), 500):
+        for row in db.session.scalars(sa.select(model).where(model.external_id.in_(ids[start:start + 500]))):
+            found[row.external_id] = row
+    return found
+
+
+def upsert_rows(report: ImportReport, model, rows: list[dict], *, create: Callable[[dict], Any],
+                update: Callable[[Any, dict], bool]) -> None:
+    """Create the rows whose external_id is new and update the others, counting each in `report`.
+
+    `update` answers whether it changed anything. Flushes; the caller commits.
+    """
+    existing = by_external_id(model, [values["external_id"] for values in rows])
+    for values in rows:
+        row = existing.get(values["external_id"])
+        if row is None:
+            create(values)
+            report.created += 1
+        elif update(row, values):
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    db.session.flush()
 
 
 # ---------- writing (exports) ----------

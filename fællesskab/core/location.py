@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..core import fields
 from ..core.cleaning import Cleaner
+from .denmark import DK_LAT_RANGE as LAT_RANGE
+from .denmark import DK_LON_RANGE as LON_RANGE
 
 
 class _Place(Protocol):
@@ -31,10 +34,6 @@ class PlaceIndex(Protocol):
     def nearest_place(self, lat: float, lon: float) -> _Place | None: ...
 
     def locate(self, address: str | None, postcode: str | None, town: str | None) -> _Located | None: ...
-
-# Denmark's bounding box, generously: a point outside it is a typo.
-LAT_RANGE = (54.4, 57.9)
-LON_RANGE = (7.8, 15.3)
 
 
 def clean_location(c: Cleaner, index: PlaceIndex) -> dict:

@@ -15,7 +15,7 @@ def slugify(text: str, max_length: int = 80) -> str:
     return text[:max_length].strip("-") or "x"
 
 
-def fold(text: str) -> str:
-    """Return `text` folded for comparison: lowercase, single spaces, 'aa' as 'å'."""
+def name_key(text: str) -> str:
+    """Return `text` as a key for comparing names: lowercase, single spaces, 'aa' as 'å'."""
     text = " ".join(text.lower().split())
     return text.replace("aa", "å")

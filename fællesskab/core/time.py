@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+TIMEZONE = "Europe/Copenhagen"  # the app's one time zone (also Flask-Babel's, via config)
+COPENHAGEN = ZoneInfo(TIMEZONE)
 
 
 def utcnow() -> datetime:

@@ -17,14 +17,13 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
-from ..core.csvio import CSVFormatError, ImportReport, Problem, read_rows
+from ..core.csvio import CSVFormatError, ImportReport, Problem, by_external_id, read_rows
 from ..core.errors import ValidationError
 from ..core.time import utcnow
 from ..core.vocab import CATEGORIES, TARGET_GROUPS
 from ..extensions import db
 from ..geo.gazetteer import PlaceIndex
 from . import hsds, services
-from .importer import existing_by_external_id
 from .models import Association
 
 STATUS_FROM_HSDS = {"active": "published", "inactive": "draft", "temporarily closed": "draft",
@@ -278,7 +277,7 @@ def import_package(folder: str, *, default_category: str | None = None, actor=No
         cleaned.append((values, service.get("assured_date", "")))
     if not report.ok:
         return report
-    existing = existing_by_external_id([v["external_id"] for v, _d in cleaned])
+    existing = by_external_id(Association, [v["external_id"] for v, _d in cleaned])
     slugs = set(db.session.scalars(sa.select(Association.slug)))
     for values, assured in cleaned:
         assoc = existing.get(values["external_id"])

@@ -6,8 +6,7 @@ from typing import IO
 import sqlalchemy as sa
 
 from ..core import audit
-from ..core.csvio import CSVFormatError, ImportReport, read_rows
-from ..core.errors import ValidationError
+from ..core.csvio import ImportReport, UniqueIds, clean_rows, upsert_rows
 from ..extensions import db
 from ..geo.gazetteer import PlaceIndex
 from . import services
@@ -29,55 +28,22 @@ def import_associations(stream: IO[bytes], *, actor=None) -> ImportReport:
     """
     report = ImportReport()
     index = PlaceIndex()
-    cleaned: list[tuple[int, dict]] = []
-    seen: dict[str, int] = {}
-    try:
-        for line, row in read_rows(stream, columns=COLUMNS, required=REQUIRED):
-            if "__error__" in row:
-                report.add(line, "", row["__error__"])
-                continue
-            try:
-                values = services.clean_association(row, index=index)
-            except ValidationError as exc:
-                for field_name, message in exc.errors:
-                    report.add(line, field_name, message)
-                continue
-            if not values["external_id"]:
-                report.add(line, "external_id", "external_id skal udfyldes.")
-                continue
-            if values["external_id"] in seen:
-                report.add(line, "external_id",
-                           f"{values['external_id']} står også på linje {seen[values['external_id']]}.")
-                continue
-            seen[values["external_id"]] = line
-            cleaned.append((line, values))
-    except CSVFormatError as exc:
-        report.problems.extend(exc.problems)
+    ids = UniqueIds(report)
+
+    def clean(line: int, row: dict[str, str]) -> dict | None:
+        values = services.clean_association(row, index=index)
+        return values if ids.check(line, values["external_id"]) else None
+
+    cleaned = clean_rows(stream, report, clean, columns=COLUMNS, required=REQUIRED)
     if not report.ok:
         return report
-
-    existing = existing_by_external_id([v["external_id"] for _l, v in cleaned])
     slugs = set(db.session.scalars(sa.select(Association.slug)))
-    for _line, values in cleaned:
-        assoc = existing.get(values["external_id"])
-        if assoc is None:
-            services.create_association(values, actor=actor, slugs=slugs, flush=False, source="import")
-            report.created += 1
-        elif services.update_association(assoc, values, actor=actor, source="import"):
-            report.updated += 1
-        else:
-            report.unchanged += 1
-    db.session.flush()
+    upsert_rows(report, Association, cleaned,
+                create=lambda values: services.create_association(values, actor=actor, slugs=slugs, flush=False,
+                                                                  source="import"),
+                update=lambda assoc, values: services.update_association(assoc, values, actor=actor,
+                                                                         source="import"))
     # One audit row for the file; each listing's own revision says what changed in it.
     audit.record(actor, "import", "associations", None,
                  f"CSV: {report.created} oprettet, {report.updated} opdateret, {report.unchanged} uændret")
     return report
-
-
-def existing_by_external_id(ids: list[str]) -> dict[str, Association]:
-    found: dict[str, Association] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        for assoc in db.session.scalars(sa.select(Association).where(Association.external_id.in_(chunk))):
-            found[assoc.external_id] = assoc
-    return found

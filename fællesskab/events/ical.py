@@ -16,7 +16,7 @@ from datetime import date, timedelta
 import icalendar
 import sqlalchemy as sa
 
-from ..core.time import to_local, utcnow
+from ..core.time import TIMEZONE, to_local, utcnow
 from ..extensions import db
 from . import recurrence, services
 from .models import Event
@@ -103,7 +103,7 @@ def calendar(events: list[Event], *, name: str, url_for_event=None) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", "Europe/Copenhagen")
+    cal.add("x-wr-timezone", TIMEZONE)
     cal.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT6H")
     for event in events:

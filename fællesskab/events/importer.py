@@ -11,8 +11,7 @@ from typing import IO
 
 import sqlalchemy as sa
 
-from ..core.csvio import CSVFormatError, ImportReport, read_rows
-from ..core.errors import ValidationError
+from ..core.csvio import ImportReport, UniqueIds, clean_rows, upsert_rows
 from ..directory.models import Association
 from ..extensions import db
 from ..geo.gazetteer import PlaceIndex
@@ -37,51 +36,22 @@ def import_events(stream: IO[bytes], *, actor=None) -> ImportReport:
     report = ImportReport()
     index = PlaceIndex()
     associations = dict(db.session.execute(sa.select(Association.external_id, Association.id)).all())
-    cleaned: list[dict] = []
-    seen: dict[str, int] = {}
-    try:
-        for line, row in read_rows(stream, columns=COLUMNS, required=REQUIRED):
-            if "__error__" in row:
-                report.add(line, "", row["__error__"])
-                continue
-            if (row.get("summary_en") or "").strip():
-                # An event has no summary (Danish or English): refuse rather than drop the text unseen.
-                report.add(line, "summary_en", "et arrangement har intet resumé; skriv teksten i description_en.")
-                continue
-            if "name_en" in row:
-                row["title_en"] = row.pop("name_en")
-            try:
-                values = services.clean_event(row, index=index, associations=associations)
-            except ValidationError as exc:
-                for field_name, message in exc.errors:
-                    report.add(line, field_name, message)
-                continue
-            ext = values["external_id"]
-            if not ext:
-                report.add(line, "external_id", "external_id skal udfyldes.")
-            elif ext in seen:
-                report.add(line, "external_id", f"{ext} står også på linje {seen[ext]}.")
-            else:
-                seen[ext] = line
-                cleaned.append(values)
-    except CSVFormatError as exc:
-        report.problems.extend(exc.problems)
+    ids = UniqueIds(report)
+
+    def clean(line: int, row: dict[str, str]) -> dict | None:
+        if (row.get("summary_en") or "").strip():
+            # An event has no summary (Danish or English): refuse rather than drop the text unseen.
+            report.add(line, "summary_en", "et arrangement har intet resumé; skriv teksten i description_en.")
+            return None
+        if "name_en" in row:
+            row["title_en"] = row.pop("name_en")
+        values = services.clean_event(row, index=index, associations=associations)
+        return values if ids.check(line, values["external_id"]) else None
+
+    cleaned = clean_rows(stream, report, clean, columns=COLUMNS, required=REQUIRED)
     if not report.ok:
         return report
-
-    existing: dict[str, Event] = {}
-    ids = [v["external_id"] for v in cleaned]
-    for start in range(0, len(ids), 500):
-        for event in db.session.scalars(sa.select(Event).where(Event.external_id.in_(ids[start:start + 500]))):
-            existing[event.external_id] = event
-    for values in cleaned:
-        event = existing.get(values["external_id"])
-        if event is None:
-            services.create_event(values, actor=actor, flush=False)
-            report.created += 1
-        elif services.update_event(event, values, actor=actor):
-            report.updated += 1
-        else:
-            report.unchanged += 1
-    db.session.flush()
+    upsert_rows(report, Event, cleaned,
+                create=lambda values: services.create_event(values, actor=actor, flush=False),
+                update=lambda event, values: services.update_event(event, values, actor=actor))
     return report

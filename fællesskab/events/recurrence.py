@@ -4,13 +4,17 @@ An occurrence repeats the first start's *Copenhagen wall-clock time*: a
 Tuesday 19:00 activity stays at 19:00 across the summer-time changes, as the
 RRULE in the calendar feeds says (DTSTART with TZID=Europe/Copenhagen).
 All datetimes in and out are aware; results are in UTC.
+
+Not dateutil.rrule: its iterators start at DTSTART, so finding the next start of a
+year-long weekly series took 1.5 ms against 38 µs for the arithmetic here, and lists
+compute it for every event; the series are only weekly or fortnightly.
 """
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+from ..core.time import COPENHAGEN
+
 INTERVAL_DAYS = {"weekly": 7, "fortnightly": 14}
 MAX_SERIES_DAYS = 366  # a series runs at most a year; then the forum posts a new one
 # Lists still show an occurrence that began this long ago.

@@ -9,12 +9,10 @@ from math import asin, atan, cos, cosh, degrees, radians, sin, sinh, sqrt
 
 from geopy.distance import geodesic, great_circle
 
+from ..core.denmark import DK_LAT_RANGE, DK_LON_RANGE  # noqa: F401  (re-exported: geo's callers use them)
+
 KM_PER_DEGREE_LAT = 111.32
 EARTH_RADIUS_KM = 6371.0088
-
-# Denmark's bounding box, generously: a point outside it is a typo or another country.
-DK_LAT_RANGE = (54.4, 57.9)
-DK_LON_RANGE = (7.8, 15.3)
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -1,8 +1,7 @@
 """Put reason codes (ranking.Reason) and matching's messages into words, Danish or English.
 
 Phrases are Danish msgids marked with `N_` (so `pybabel extract` finds them);
-`translate` looks them up in the app's gettext catalogue
-(`fællesskab/translations/<lang>/LC_MESSAGES/messages.mo`) for the locale
+`translate` looks them up through Flask-Babel (`force_locale`) in the locale
 asked for, which need not be the request's (the JSON API answers in the
 Accept-Language). Numbers and dates go through core.formatting (1,2 km /
 1.2 km; 12. marts kl. 19 / 12 March at 19:00), in Copenhagen time.
@@ -10,16 +9,13 @@ Accept-Language). Numbers and dates go through core.formatting (1,2 km /
 from __future__ import annotations
 
 from datetime import datetime
-
 from functools import lru_cache
-from pathlib import Path
 
-from babel.support import NullTranslations, Translations
+from flask import has_app_context
+from flask_babel import force_locale, gettext
 
 from ..core import formatting
 from .ranking import Reason, reason_from_data
-
-TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 
 
 def N_(msgid: str) -> str:
@@ -99,16 +95,19 @@ def norm_locale(locale) -> str:
 
 
 def translate(msgid: str, locale: str, **params) -> str:
-    """The msgid in `locale` from the catalogue, with `params` filled in."""
-    locale = norm_locale(locale)
-    text = msgid if locale == "da" else _catalogue(locale).gettext(msgid)
+    """The msgid in `locale` (not necessarily the request's), with `params` filled in."""
+    text = _looked_up(msgid, norm_locale(locale))
     return text % params if params else text
 
 
-@lru_cache(maxsize=None)
-def _catalogue(locale: str) -> NullTranslations:
-    """The compiled catalogue (the same file Flask-Babel reads); none yet gives the Danish msgids."""
-    return Translations.load(str(TRANSLATIONS), [locale])
+@lru_cache(maxsize=1024)
+def _looked_up(msgid: str, locale: str) -> str:
+    """Flask-Babel's lookup costs about 20 µs (its context and catalogue lookups); a match
+    words some 50 phrases, and the catalogue does not change while the process runs."""
+    if not has_app_context():  # Flask-Babel would answer the msgid, and it would be cached
+        raise RuntimeError("matching.reasons needs an app context to find the translations")
+    with force_locale(locale):
+        return gettext(msgid)
 
 
 def km_text(km: float, locale: str) -> str:

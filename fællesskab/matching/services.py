@@ -27,7 +27,9 @@ import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
 
 from ..core import metrics
-from ..core.errors import NotFound, ValidationError
+from ..core.cleaning import Cleaner
+from ..core.errors import NotFound
+from ..core.fields import FieldError
 from ..core.time import utcnow
 from ..core.vocab import CATEGORIES
 from ..directory import services as directory
@@ -46,7 +48,7 @@ from ..places.models import Forum, Place
 from ..search import Candidate, CandidateQuery, Candidates
 from ..search import engine as search_engine
 from . import ranking
-from . import reasons as text
+from . import reasons
 from .candidates import InterestFit, Scored, profile
 from .ranking import Household, Listing
 
@@ -122,7 +124,7 @@ def match(req: MatchRequest, *, locale: str = "da") -> MatchResult:
     :raises ValidationError: with every (field, message) of a bad request.
     :raises NotFound: the address cannot be located (field "address").
     """
-    locale = text.norm_locale(locale)
+    locale = reasons.norm_locale(locale)
     req = clean_request(req, locale)
     location = _locate(req, locale)
     household = Household(
@@ -143,87 +145,110 @@ def clean_request(req: MatchRequest, locale: str = "da") -> MatchRequest:
 
     :raises ValidationError: with every (field, message) found.
     """
-    errors: list[tuple[str, str]] = []
-
-    def err(name: str, msgid: str, **params) -> None:
-        errors.append((name, text.translate(msgid, locale, **params)))
-
-    address = req.address
-    if address is not None and not isinstance(address, str):
-        err("address", text.MSG_ADDRESS_TEXT)
-        address = None
-    address = " ".join((address or "").split()) or None
-    if address and (len(address) > MAX_QUERY_LENGTH or "\x00" in address):
-        err("address", text.MSG_ADDRESS_LONG, n=MAX_QUERY_LENGTH)
-    lat, lon = _coordinate(req.lat, DK_LAT_RANGE), _coordinate(req.lon, DK_LON_RANGE)
+    c = Cleaner(vars(req))
+    address = c.field("address", _address, locale)
+    lat = lon = None
     if (req.lat is None) != (req.lon is None):
-        err("lat" if req.lat is None else "lon", text.MSG_LAT_LON_BOTH)
+        c.error("lat" if req.lat is None else "lon", reasons.translate(reasons.MSG_LAT_LON_BOTH, locale))
     else:
-        if req.lat is not None and lat is None:
-            err("lat", text.MSG_LAT)
-        if req.lon is not None and lon is None:
-            err("lon", text.MSG_LON)
-    if req.lat is None and req.lon is None and not address and not any(f == "address" for f, _m in errors):
-        err("address", text.MSG_NO_LOCATION)
-
-    interests: list[str] = []
-    if not isinstance(req.interests, (list, tuple)):
-        err("interests", text.MSG_LIST, field="interests")
-    else:
-        seen = set()
-        for item in req.interests:
-            if not isinstance(item, str) or len(item.strip()) > MAX_INTEREST_LENGTH or "\x00" in item:
-                err("interests", text.MSG_INTEREST_TEXT, n=MAX_INTEREST_LENGTH)
-                break
-            word = " ".join(item.split())
-            if word and word.casefold() not in seen:
-                seen.add(word.casefold())
-                interests.append(word)
-        if len(interests) > MAX_INTERESTS:
-            err("interests", text.MSG_INTERESTS_MANY, n=MAX_INTERESTS)
-
-    ages: list[int] = []
-    if not isinstance(req.children_ages, (list, tuple)):
-        err("children_ages", text.MSG_LIST, field="children_ages")
-    elif len(req.children_ages) > MAX_CHILDREN:
-        err("children_ages", text.MSG_CHILDREN_MANY, n=MAX_CHILDREN)
-    elif not all(_is_int(a) and 0 <= a <= 17 for a in req.children_ages):
-        err("children_ages", text.MSG_AGE)
-    else:
-        ages = [int(a) for a in req.children_ages]
-
-    adults = req.adults
-    if not _is_int(adults) or not 0 <= adults <= MAX_ADULTS:
-        err("adults", text.MSG_ADULTS, n=MAX_ADULTS)
-        adults = 1
-    elif adults + len(ages) == 0 and not any(f == "children_ages" for f, _m in errors):
-        err("adults", text.MSG_NOBODY)
-
-    languages: list[str] = []
-    if not isinstance(req.languages, (list, tuple)):
-        err("languages", text.MSG_LIST, field="languages")
-    elif len(req.languages) > MAX_LANGUAGES:
-        err("languages", text.MSG_LANGUAGES_MANY, n=MAX_LANGUAGES)
-    else:
-        for code in req.languages:
-            code = code.strip().lower() if isinstance(code, str) else None
-            if code is None or not LANGUAGE_CODE.match(code):
-                err("languages", text.MSG_LANGUAGE)
-                break
-            if code not in languages:
-                languages.append(code)
-
-    max_km = req.max_km
-    if not _is_number(max_km) or not 0 < max_km <= MAX_KM:
-        err("max_km", text.MSG_MAX_KM, n=int(MAX_KM))
-    limit = req.limit
-    if not _is_int(limit) or not 1 <= limit <= MAX_LIMIT:
-        err("limit", text.MSG_LIMIT, n=MAX_LIMIT)
-
-    if errors:
-        raise ValidationError(errors)
+        lat = c.field("lat", _coordinate, DK_LAT_RANGE, reasons.MSG_LAT, locale)
+        lon = c.field("lon", _coordinate, DK_LON_RANGE, reasons.MSG_LON, locale)
+    if req.lat is None and req.lon is None and not address and not _has_error(c, "address"):
+        c.error("address", reasons.translate(reasons.MSG_NO_LOCATION, locale))
+    interests = c.field("interests", _interests, locale)
+    ages = c.field("children_ages", _children_ages, locale)
+    adults = c.field("adults", _whole, 0, MAX_ADULTS, reasons.MSG_ADULTS, locale, n=MAX_ADULTS)
+    if adults == 0 and not ages and not _has_error(c, "children_ages"):
+        c.error("adults", reasons.translate(reasons.MSG_NOBODY, locale))
+    languages = c.field("languages", _languages, locale)
+    max_km = c.field("max_km", _max_km, locale)
+    limit = c.field("limit", _whole, 1, MAX_LIMIT, reasons.MSG_LIMIT, locale, n=MAX_LIMIT)
+    c.raise_if_errors()
     return MatchRequest(address=address, lat=lat, lon=lon, interests=interests, children_ages=ages,
-                        adults=int(adults), languages=languages, max_km=float(max_km), limit=int(limit))
+                        adults=adults, languages=languages, max_km=max_km, limit=limit)
+
+
+# Field parsers for clean_request (core.cleaning.Cleaner): a value in, the clean value out, or
+# FieldError with matching's own message in the request's language.
+
+
+def _fail(msgid: str, locale: str, **params) -> FieldError:
+    return FieldError(reasons.translate(msgid, locale, **params))
+
+
+def _has_error(c: Cleaner, name: str) -> bool:
+    return any(field_name == name for field_name, _message in c.errors)
+
+
+def _address(value, locale: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise _fail(reasons.MSG_ADDRESS_TEXT, locale)
+    address = " ".join((value or "").split()) or None
+    if address and (len(address) > MAX_QUERY_LENGTH or "\x00" in address):
+        raise _fail(reasons.MSG_ADDRESS_LONG, locale, n=MAX_QUERY_LENGTH)
+    return address
+
+
+def _coordinate(value, bounds: tuple[float, float], msgid: str, locale: str) -> float | None:
+    if value is None:
+        return None
+    if not _is_number(value) or not bounds[0] <= value <= bounds[1]:
+        raise _fail(msgid, locale)
+    return float(value)
+
+
+def _list(value, name: str, locale: str) -> list | tuple:
+    if not isinstance(value, (list, tuple)):
+        raise _fail(reasons.MSG_LIST, locale, field=name)
+    return value
+
+
+def _interests(value, locale: str) -> list[str]:
+    interests: list[str] = []
+    seen = set()
+    for item in _list(value, "interests", locale):
+        if not isinstance(item, str) or len(item.strip()) > MAX_INTEREST_LENGTH or "\x00" in item:
+            raise _fail(reasons.MSG_INTEREST_TEXT, locale, n=MAX_INTEREST_LENGTH)
+        word = " ".join(item.split())
+        if word and word.casefold() not in seen:
+            seen.add(word.casefold())
+            interests.append(word)
+    if len(interests) > MAX_INTERESTS:
+        raise _fail(reasons.MSG_INTERESTS_MANY, locale, n=MAX_INTERESTS)
+    return interests
+
+
+def _children_ages(value, locale: str) -> list[int]:
+    if len(_list(value, "children_ages", locale)) > MAX_CHILDREN:
+        raise _fail(reasons.MSG_CHILDREN_MANY, locale, n=MAX_CHILDREN)
+    if not all(_is_int(a) and 0 <= a <= 17 for a in value):
+        raise _fail(reasons.MSG_AGE, locale)
+    return [int(a) for a in value]
+
+
+def _languages(value, locale: str) -> list[str]:
+    if len(_list(value, "languages", locale)) > MAX_LANGUAGES:
+        raise _fail(reasons.MSG_LANGUAGES_MANY, locale, n=MAX_LANGUAGES)
+    languages: list[str] = []
+    for code in value:
+        code = code.strip().lower() if isinstance(code, str) else None
+        if code is None or not LANGUAGE_CODE.match(code):
+            raise _fail(reasons.MSG_LANGUAGE, locale)
+        if code not in languages:
+            languages.append(code)
+    return languages
+
+
+def _whole(value, lowest: int, highest: int, msgid: str, locale: str, **params) -> int:
+    if not _is_int(value) or not lowest <= value <= highest:
+        raise _fail(msgid, locale, **params)
+    return int(value)
+
+
+def _max_km(value, locale: str) -> float:
+    if not _is_number(value) or not 0 < value <= MAX_KM:
+        raise _fail(reasons.MSG_MAX_KM, locale, n=int(MAX_KM))
+    return float(value)
 
 
 def _is_int(value) -> bool:
@@ -232,12 +257,6 @@ def _is_int(value) -> bool:
 
 def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and isfinite(value)
-
-
-def _coordinate(value, bounds: tuple[float, float]) -> float | None:
-    if not _is_number(value) or not bounds[0] <= value <= bounds[1]:
-        return None
-    return float(value)
 
 
 def _locate(req: MatchRequest, locale: str) -> Located:
@@ -249,7 +268,7 @@ def _locate(req: MatchRequest, locale: str) -> Located:
                        place.id if place else None)
     located = locate_text(req.address)
     if located is None:
-        raise NotFound(text.translate(text.MSG_NOT_FOUND, locale), field="address")
+        raise NotFound(reasons.translate(reasons.MSG_NOT_FOUND, locale), field="address")
     return located
 
 
@@ -561,7 +580,7 @@ def _association_item(s: Scored, h: Household, listing: Listing, a: Candidate, m
     return MatchItem(
         type="association", id=a.id, external_id=stored["external_id"], name=stored["name"],
         url=_url("directory.association_detail", f"/foreninger/{stored['slug']}", slug=stored["slug"]),
-        score=round(s.score, 4), distance_km=round(s.km, 2), reasons=text.format_reasons(why, locale),
+        score=round(s.score, 4), distance_km=round(s.km, 2), reasons=reasons.format_reasons(why, locale),
         category=stored.get("category"), starts_at=None, lat=a.lat, lon=a.lon, place=stored.get("place"),
         summary=stored.get("summary") or None, reason_codes=[ranking.reason_data(r) for r in why],
         name_en=stored.get("name_en"), summary_en=stored.get("summary_en"),
@@ -576,7 +595,7 @@ def _event_item(s: Scored, h: Household, listing: Listing, starts: datetime, mat
     return MatchItem(
         type="event", id=event.id, external_id=more.external_id, name=event.title,
         url=_url("events.event_detail", f"/arrangementer/{event.id}", event_id=event.id),
-        score=round(s.score, 4), distance_km=round(s.km, 2), reasons=text.format_reasons(why, locale),
+        score=round(s.score, 4), distance_km=round(s.km, 2), reasons=reasons.format_reasons(why, locale),
         category=listing.category, starts_at=starts, lat=event.lat, lon=event.lon,
         place=place, summary=more.host,
         kind=event.kind, reason_codes=[ranking.reason_data(r) for r in why],

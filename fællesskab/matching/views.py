@@ -17,14 +17,16 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_babel import get_locale
 
 from ..accounts.security import SEARCH_PAGE_LIMIT
+from ..core.cleaning import Cleaner
 from ..core.errors import NotFound, ValidationError
+from ..core.fields import FieldError
 from ..core.vocab import CATEGORIES
 from ..events import services as events
 from ..extensions import limiter
 from ..geo.gazetteer import Located
 from ..geo.maps import build_map
 from ..places.services import list_places
-from . import reasons as text
+from . import reasons
 from .services import MAX_ADULTS, MAX_KM, MatchRequest, MatchResult, clean_request, match
 
 bp = Blueprint("matching", __name__)
@@ -41,7 +43,7 @@ JOURNEY = "journey"  # session: {"at": "lat,lon" of the person's own results, "a
 
 
 def _locale() -> str:
-    return text.norm_locale(get_locale())
+    return reasons.norm_locale(get_locale())
 
 
 def _form_values(source) -> dict:
@@ -69,40 +71,40 @@ def _to_request(values: dict, *, lat=None, lon=None) -> MatchRequest:
         `clean_request` (the same checks as the API).
     """
     locale = _locale()
-    errors: list[tuple[str, str]] = []
-    try:
-        adults = int(values["adults"]) if values["adults"] else 1
-    except ValueError:
-        errors.append(("adults", text.translate(text.MSG_ADULTS, locale, n=MAX_ADULTS)))
-        adults = 1
-    ages = []
-    for part in _SPLIT.split(values["children_ages"]):
-        if not part:
-            continue
-        try:
-            ages.append(int(part))
-        except ValueError:
-            errors.append(("children_ages", text.translate(text.MSG_AGE, locale)))
-            ages = []
-            break
-    try:
-        max_km = float(values["max_km"].replace(",", "."))
-    except ValueError:
-        errors.append(("max_km", text.translate(text.MSG_MAX_KM, locale, n=int(MAX_KM))))
-        max_km = 15.0
+    c = Cleaner(values)
+    adults = (c.field("adults", _form_number, int, reasons.MSG_ADULTS, locale, n=MAX_ADULTS)
+              if values["adults"] else 1)
+    ages = c.field("children_ages", _form_ages, locale)
+    max_km = c.field("max_km", _form_number, float, reasons.MSG_MAX_KM, locale, n=int(MAX_KM))
     words = [w.strip() for w in values["interests_text"].split(",") if w.strip()]
     req = MatchRequest(
         address=values["address"] or None, lat=lat, lon=lon, interests=values["categories"] + words,
-        children_ages=ages, adults=adults, languages=values["languages"], max_km=max_km, limit=10,
+        children_ages=ages or [], adults=1 if adults is None else adults, languages=values["languages"],
+        max_km=15.0 if max_km is None else max_km, limit=10,
     )
     try:
         clean_request(req, locale)
     except ValidationError as exc:
-        seen = {f for f, _m in errors}
-        errors += [(f, m) for f, m in exc.errors if f not in seen]
-    if errors:
-        raise ValidationError(errors)
+        unreadable = {f for f, _m in c.errors}  # said once, as the form's own message
+        c.errors += [(f, m) for f, m in exc.errors if f not in unreadable]
+    c.raise_if_errors()
     return req
+
+
+def _form_number(value: str, kind: type, msgid: str, locale: str, **params) -> int | float:
+    """A number typed in the form (a decimal comma too)."""
+    try:
+        return kind(value.replace(",", ".") if kind is float else value)
+    except ValueError:
+        raise FieldError(reasons.translate(msgid, locale, **params)) from None
+
+
+def _form_ages(value: str, locale: str) -> list[int]:
+    """Children's ages typed as '4, 9' (commas, semicolons or spaces between)."""
+    try:
+        return [int(part) for part in _SPLIT.split(value) if part]
+    except ValueError:
+        raise FieldError(reasons.translate(reasons.MSG_AGE, locale)) from None
 
 
 def _page_context() -> dict:
@@ -161,7 +163,7 @@ def shared_results():
     try:
         lat, lon = round(float(request.args["lat"]), 3), round(float(request.args["lon"]), 3)
     except ValueError:
-        return _render_form(values, [("address", text.translate(text.MSG_LAT, locale))], 400)
+        return _render_form(values, [("address", reasons.translate(reasons.MSG_LAT, locale))], 400)
     own = session.get(JOURNEY)
     mine = isinstance(own, dict) and own.get("at") == _at(lat, lon)
     if mine:  # the person's own answer: their address back in the forms, never in the URL

@@ -15,7 +15,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 
 from ..core import fields
 from ..core.cleaning import Cleaner
-from ..core.text import fold
+from ..core.text import name_key
 from ..geo.gazetteer import Located
 
 MAX_CHILDREN = 15
@@ -171,7 +171,7 @@ def clean_newcomer(raw: dict[str, Any], *, locate: Locator, kolding_postcodes: s
                 f in ("email", "phone", "address") for f, _m in c.errors):
             c.error("email", _("Angiv en e-mail, et telefonnummer eller en adresse, så vi kan kontakte dig."))
     out.update(_locate(c, out, locate, kolding_postcodes))
-    out["search_name"] = fold(out["name"])[:120] if out["name"] else None
+    out["search_name"] = name_key(out["name"])[:120] if out["name"] else None
     c.raise_if_errors()
     return out
 

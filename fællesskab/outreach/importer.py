@@ -10,11 +10,7 @@ from __future__ import annotations
 
 from typing import IO
 
-import sqlalchemy as sa
-
-from ..core.csvio import CSVFormatError, ImportReport, read_rows
-from ..core.errors import ValidationError
-from ..extensions import db
+from ..core.csvio import ImportReport, UniqueIds, clean_rows, upsert_rows
 from ..geo.gazetteer import PlaceIndex
 from . import consent, services
 from .cleaning import clean_newcomer
@@ -30,51 +26,22 @@ def import_newcomers(stream: IO[bytes], *, actor=None) -> ImportReport:
     report = ImportReport()
     index = PlaceIndex()
     postcodes = set(index.postcodes)
-    cleaned: list[dict] = []
-    seen: dict[str, int] = {}
-    try:
-        for line, row in read_rows(stream, columns=COLUMNS, required=REQUIRED):
-            if "__error__" in row:
-                report.add(line, "", row["__error__"])
-                continue
-            ext = (row.get("external_id") or "").strip()
-            if not ext:
-                report.add(line, "external_id", "external_id skal udfyldes.")
-            elif ext in seen:
-                report.add(line, "external_id", f"{ext} står også på linje {seen[ext]}.")
-            else:
-                seen[ext] = line
-            try:
-                values = clean_newcomer(row, locate=index.locate, kolding_postcodes=postcodes)
-            except ValidationError as exc:
-                for field_name, message in exc.errors:
-                    report.add(line, field_name, message)
-                continue
-            cleaned.append(values)
-    except CSVFormatError as exc:
-        report.problems.extend(exc.problems)
+    ids = UniqueIds(report)
+
+    def clean(line: int, row: dict[str, str]) -> dict:
+        ids.check(line, (row.get("external_id") or "").strip())  # reported with the row's other problems
+        return clean_newcomer(row, locate=index.locate, kolding_postcodes=postcodes)
+
+    cleaned = clean_rows(stream, report, clean, columns=COLUMNS, required=REQUIRED)
     if not report.ok:
         return report
-
-    existing: dict[str, Newcomer] = {}
-    ids = [v["external_id"] for v in cleaned]
-    for start in range(0, len(ids), 500):
-        for newcomer in db.session.scalars(sa.select(Newcomer).where(Newcomer.external_id.in_(ids[start:start + 500]))):
-            existing[newcomer.external_id] = newcomer
     cache: dict = {}
-    for values in cleaned:
-        newcomer = existing.get(values["external_id"])
-        if newcomer is None:
-            services.register_newcomer(
-                values, source="import", actor=actor, route_cache=cache, consent_source="import",
-                consents=[(consent.CONTACT, values["consent_contact"], consent.ARRIVALS_LIST)],
-                note="Fra tilflytterlisten.")
-            report.created += 1
-        elif _upsert(newcomer, values, actor=actor, cache=cache):
-            report.updated += 1
-        else:
-            report.unchanged += 1
-    db.session.flush()
+    upsert_rows(report, Newcomer, cleaned,
+                create=lambda values: services.register_newcomer(
+                    values, source="import", actor=actor, route_cache=cache, consent_source="import",
+                    consents=[(consent.CONTACT, values["consent_contact"], consent.ARRIVALS_LIST)],
+                    note="Fra tilflytterlisten."),
+                update=lambda newcomer, values: _upsert(newcomer, values, actor=actor, cache=cache))
     return report
 
 

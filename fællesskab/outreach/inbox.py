@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 from ..core import counts
 from ..core.csvio import csv_lines
 from ..core.pagination import Page, clamp_page
-from ..core.text import fold
+from ..core.text import name_key
 from ..extensions import db
 from ..places.models import Forum, Place
 from . import workflow
@@ -125,7 +125,7 @@ def conditions(f: InboxFilters, *, user, today: date) -> list:
     if f.q:
         # A subquery, not a join: one pass over the names' index, then the cases by their unique newcomer_id.
         conds.append(Case.newcomer_id.in_(sa.select(Newcomer.id).where(
-            Newcomer.search_name.like(_like_pattern(fold(f.q)), escape="\\"))))
+            Newcomer.search_name.like(_like_pattern(name_key(f.q)), escape="\\"))))
     return conds
 
 

@@ -24,15 +24,17 @@ import logging
 import threading
 import weakref
 from array import array
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from heapq import heapify, heappop
 from math import asin, cos, floor, radians, sin, sqrt
 from typing import Any, NamedTuple
 
+from cachetools import LRUCache
 from flask import Flask
 
+from ..geo.distance import EARTH_RADIUS_KM
 from .analysis import text_terms
 from .port import MATCHED, Candidate, CandidateQuery, Candidates
 from .query import ParsedQuery, parse
@@ -40,7 +42,6 @@ from .snapshot import Snapshot, ids_from_mask
 
 log = logging.getLogger(__name__)
 
-EARTH_RADIUS_KM = 6371.0088
 CELL_LAT = 0.0045  # degrees: about 0.5 km
 CELL_LON = 0.008  # degrees: about 0.5 km at 55.5° N
 SAFETY_KM = 0.01  # cell distances are a lower bound with this margin (and 1 %)
@@ -227,7 +228,7 @@ class CandidateData:
         self.grid: dict[tuple[int, int], array] = {}
         self.event_doc: dict[int, int] = {}
         self._association_doc: dict[int, int] | None = None
-        self._stored: OrderedDict[int, dict] = OrderedDict()  # doc -> stored data, of the candidates shown
+        self._stored: LRUCache = LRUCache(maxsize=STORED_KEPT)  # doc -> stored data, of the candidates shown
         parts = []
         self.segment_ids: list[str] = []
         for leaf, offset in reader.leaf_readers():
@@ -267,19 +268,14 @@ class CandidateData:
     def stored(self, doc: int) -> dict | None:
         """A shown candidate's stored data, if read before (households nearby are shown the same few)."""
         with _lock:
-            data = self._stored.get(doc)
-            if data is not None:
-                self._stored.move_to_end(doc)
-            return data
+            return self._stored.get(doc)
 
     def keep_stored(self, doc: int, data: dict) -> None:
         with _lock:
             self._stored[doc] = data
-            if len(self._stored) > STORED_KEPT:
-                self._stored.popitem(last=False)
 
 
-_segments: OrderedDict[str, SegmentCandidates] = OrderedDict()
+_segments: LRUCache = LRUCache(maxsize=SEGMENTS_KEPT)  # segment id -> SegmentCandidates
 _generations: weakref.WeakKeyDictionary[Snapshot, CandidateData] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
@@ -288,14 +284,11 @@ def _segment(leaf, offset: int, snap: Snapshot) -> SegmentCandidates:
     key = leaf.segment().segment_id()
     with _lock:
         found = _segments.get(key)
-        if found is not None:
-            _segments.move_to_end(key)
-            return found
+    if found is not None:
+        return found
     found = SegmentCandidates(leaf, offset, snap)
     with _lock:
         _segments[key] = found
-        while len(_segments) > SEGMENTS_KEPT:
-            _segments.popitem(last=False)
     return found
 
 
@@ -319,7 +312,10 @@ def candidate_data(snap: Snapshot, reader) -> CandidateData:
 
 
 def distance_km(snap: Snapshot, doc: int, lat: float, lon: float) -> float:
-    """The great-circle distance from (lat, lon) to a document's point (the snapshot's radians)."""
+    """The great-circle distance from (lat, lon) to a document's point (the snapshot's radians).
+
+    geo.distance.haversine_km inlined on the precomputed radians and cosine: called once per
+    candidate in the radius loops, where converting degrees again costs (bench/haversine.py)."""
     la0, lo0 = radians(lat), radians(lon)
     return 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(sin((snap.latr[doc] - la0) / 2) ** 2
                                                    + cos(la0) * snap.coslat[doc]
@@ -432,6 +428,7 @@ class Cells:
             if not self._heap:
                 return
             a, ci, cj = heappop(self._heap)
+            # The haversine's last step on the heap's key (see distance_km).
             km = max(0.0, 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(a))) * 0.99 - SAFETY_KM)
             if km > self._max_km:  # in order of the term, and the bound grows with it
                 self._heap = []

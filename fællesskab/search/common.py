@@ -17,7 +17,6 @@ from ..geo.lookup import locate_text
 from .params import SearchParams
 from .port import Location
 
-EARTH_RADIUS_KM = 6371.0088
 BLEND_RELEVANCE, BLEND_PROXIMITY, PROXIMITY_HALF_KM = 0.6, 0.4, 5.0
 # "Matches the words well enough" for the `near` order: in the demo data the clubs and choirs a word is
 # about score 0.36–0.55 of the best, listings that mention it in passing or through a synonym 0.07–0.24.

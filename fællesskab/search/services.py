@@ -25,15 +25,16 @@ import os
 import pickle
 import struct
 import zlib
+from dataclasses import dataclass
 from math import asin, cos, radians, sin, sqrt
 
 from flask import current_app
 
 from ..core.time import utcnow
-from ..geo.distance import bounding_box
+from ..geo.distance import EARTH_RADIUS_KM, bounding_box
 from . import get_index, get_state
 from .analysis import category_of
-from .common import (BLEND_PROXIMITY, BLEND_RELEVANCE, EARTH_RADIUS_KM, FACET_LIMIT, GOOD_MATCH,  # noqa: F401
+from .common import (BLEND_PROXIMITY, BLEND_RELEVANCE, FACET_LIMIT, GOOD_MATCH,  # noqa: F401
                      PAST_GRACE_SECONDS, PROXIMITY_HALF_KM, place_terms, resolve_location)
 from .params import SearchParams
 from .port import Hit, Location, SearchResult
@@ -97,7 +98,7 @@ def _search(index, params: SearchParams, location: Location | None) -> SearchRes
         total = final.bit_count()
         sort = _sort_mode(params, location)
         scores = score(parsed, reader, snap, final) if not parsed.is_empty and total else {}
-        page_ids, shown_scores = _page(snap, final, total, scores, distances, location, sort, params)
+        page_ids, shown_scores = _page(snap, Found(final, total, scores, distances), sort, params)
         hits = [Hit(searcher.stored_fields(d)["data"], round(shown_scores.get(d, 0.0), 3),
                     None if distances is None else round(distances[d], 2))
                 for d in page_ids]
@@ -143,6 +144,8 @@ def _near(snap: Snapshot, base: int, loc: Location, radius_km: float | None) -> 
         else:
             candidates = ids_from_mask(base)
         candidates = [d for d in candidates if min_lat <= latr[d] <= max_lat and min_lon <= lonr[d] <= max_lon]
+    # Inlined haversine (geo.distance.haversine_km) on the snapshot's precomputed radians and
+    # cosines: a call per document costs about 15 % of this loop (bench/haversine.py).
     r2 = 2 * EARTH_RADIUS_KM
     distances = {}
     for d in candidates:
@@ -214,7 +217,17 @@ def _sort_mode(params: SearchParams, location: Location | None) -> str:
     return params.sort or "near"
 
 
-def _page(snap, final, total, scores, distances, location, sort, params):
+@dataclass(frozen=True)
+class Found:
+    """What a search matched, for `_page` to sort."""
+
+    final: int  # bit mask of the documents that match every filter
+    total: int  # how many they are
+    scores: dict[int, float]  # relevance of the scored ones (none without words)
+    distances: dict[int, float] | None  # km from the centre, when there is one
+
+
+def _page(snap: Snapshot, found: Found, sort: str, params: SearchParams) -> tuple[list[int], dict[int, float]]:
     """Return (doc numbers of the page, score shown per doc).
 
     Only the documents that can be on the pages up to this one are sorted
@@ -222,6 +235,7 @@ def _page(snap, final, total, scores, distances, location, sort, params):
     `end`-th best value (ties included, so the order is exactly that of
     sorting everything).
     """
+    final, total, scores, distances = found.final, found.total, found.scores, found.distances
     start = (params.page - 1) * params.per_page
     end = start + params.per_page
     if start >= total:

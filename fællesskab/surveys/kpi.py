@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from statistics import median
 from typing import Iterable, Sequence
-from zoneinfo import ZoneInfo
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+from ..core.time import COPENHAGEN
+
 MIN_ANSWERS = 5
 FUNNEL_STEPS = ("arrived", "contacted", "matched", "handed_over", "anchored")
 

@@ -152,8 +152,9 @@ def test_reasons_are_two_to_four_and_most_telling_first():
     (Reason("age", {"kind": "children", "min": None, "max": 12}), "for børn op til 12 år", "for children up to age 12"),
     (Reason("where", {"place": "Vamdrup"}), "i Vamdrup", "in Vamdrup"),
 ])
-def test_reasons_in_danish_and_english(reason, danish, english):
-    assert format_reason(reason, "da") == danish
-    assert format_reason(reason, "en") == english
-    assert format_reason(reason, "en_GB") == english
-    assert format_reasons([reason], "fr") == [danish]  # anything else: Danish
+def test_reasons_in_danish_and_english(app, reason, danish, english):
+    with app.app_context():  # the translations are Flask-Babel's
+        assert format_reason(reason, "da") == danish
+        assert format_reason(reason, "en") == english
+        assert format_reason(reason, "en_GB") == english
+        assert format_reasons([reason], "fr") == [danish]  # anything else: Danish

@@ -32,11 +32,11 @@ from flask import current_app
 
 from ...core.time import utcnow
 from ...extensions import db
-from ...geo.distance import bounding_box
+from ...geo.distance import EARTH_RADIUS_KM, bounding_box
 from ..analysis import category_of, edit_distance, word_terms
 from ..params import SearchParams
 from ..query import ParsedQuery, parse
-from ..common import (BLEND_PROXIMITY, BLEND_RELEVANCE, EARTH_RADIUS_KM, FACET_LIMIT, GOOD_MATCH,
+from ..common import (BLEND_PROXIMITY, BLEND_RELEVANCE, FACET_LIMIT, GOOD_MATCH,
                       PAST_GRACE_SECONDS, PROXIMITY_HALF_KM, place_terms, resolve_location)
 from ..port import Hit, Location, SearchResult
 from ..schema import FIELD_WEIGHTS
@@ -66,8 +66,9 @@ RUM_POSTINGS_PER_MATCH = 4
 RUM_ALWAYS_MATCHES = 20_000
 
 
-class Vocabulary:
-    """The two questions query.parse asks of an index reader, answered by the database."""
+class TermReader:
+    """The two questions query.parse asks of an index reader, answered by the database
+    (not analysis.Vocabulary, the activity words read from the vocabulary file)."""
 
     def __init__(self, connection, stats):
         self.connection, self.stats = connection, stats
@@ -79,7 +80,7 @@ class Vocabulary:
         return self.stats.doc_frequencies(self.connection, [word])[word]
 
     def terms_within(self, field: str, word: str, maxdist: int, prefix: int = 0) -> list[str]:
-        """Vocabulary words within `maxdist` edits of `word` that share its first `prefix` letters."""
+        """Indexed words within `maxdist` edits of `word` that share its first `prefix` letters."""
         if not has_trigrams(self.connection):  # without pg_trgm: the words of about the right length
             rows = self.connection.execute(sa.text(
                 "SELECT word FROM search_words WHERE length(word) BETWEEN :lo AND :hi AND left(word, :p) = left(:w, :p)"),
@@ -166,7 +167,7 @@ def _exists(connection, sql: Sql, conditions) -> bool:
 
 
 def _distance(sql: Sql, loc: Location) -> str:
-    """Great-circle km, the same haversine as services._near."""
+    """Great-circle km in SQL: geo.distance.haversine_km, as services._near inlines it."""
     la0, lo0 = sql.bind(radians(loc.lat)), sql.bind(radians(loc.lon))
     c0 = sql.bind(cos(radians(loc.lat)))
     return (f"{2 * EARTH_RADIUS_KM!r} * asin(least(1.0, sqrt(power(sin((radians(lat) - {la0}) / 2), 2)"
@@ -425,7 +426,7 @@ def search(params: SearchParams) -> SearchResult:
     ensure_ready(current_app._get_current_object())
     connection = db.session.connection()
     stats = stats_for(connection)
-    parsed = parse(params.q, Vocabulary(connection, stats), None) if params.q else ParsedQuery(text="")
+    parsed = parse(params.q, TermReader(connection, stats), None) if params.q else ParsedQuery(text="")
     sql = Sql()
     fixed = _fixed(sql, params)
     filters = _facet_filters(sql, params)

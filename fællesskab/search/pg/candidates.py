@@ -47,7 +47,7 @@ from ..analysis import text_terms
 from ..port import Candidate, CandidateQuery, Candidates, Location
 from ..query import ParsedQuery, parse
 from . import ensure_ready
-from .backend import Sql, Vocabulary, _distance
+from .backend import Sql, TermReader, _distance
 from .rows import quote
 from .store import stats_for
 
@@ -78,14 +78,14 @@ def postgres_candidates(app: Flask, query: CandidateQuery) -> Candidates:
     connection = db.session.connection()
     out = Candidates()
     typed: list[Typed] = []
-    vocabulary = Vocabulary(connection, stats_for(connection))
+    reader = TermReader(connection, stats_for(connection))
     for label in query.interests:
         slug = label.strip().lower()
         if slug in query.category_slugs or label in query.category_slugs:
             out.slugs.append(slug)
             out.seniors = out.seniors or slug == "seniors"
             continue
-        parsed = parse(label, vocabulary, None)
+        parsed = parse(label, reader, None)
         if parsed.is_empty:
             continue  # only small words ("og", "the"): it names nothing
         typed.append(Typed(label.strip(), parsed))

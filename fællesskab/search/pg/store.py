@@ -15,10 +15,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import OrderedDict
 from typing import Callable, Iterable
 
 import sqlalchemy as sa
+from cachetools import LRUCache, TTLCache
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -137,7 +137,8 @@ class Stats:
     def __init__(self):
         self._lock = threading.Lock()
         self._count: tuple[float, int, float] | None = None
-        self._df: dict[str, tuple[float, int]] = {}
+        # term → documents containing it; a term's count is trusted for STATS_SECONDS.
+        self._df: TTLCache = TTLCache(maxsize=50_000, ttl=STATS_SECONDS, timer=time.monotonic)
 
     def clear(self) -> None:
         with self._lock:
@@ -161,13 +162,12 @@ class Stats:
         """Documents containing each term (one query for all terms not cached)."""
         from .rows import quote
 
-        now = time.monotonic()
         out: dict[str, int] = {}
         with self._lock:
             for t in terms:
                 hit = self._df.get(t)
-                if hit is not None and now - hit[0] < STATS_SECONDS:
-                    out[t] = hit[1]
+                if hit is not None:
+                    out[t] = hit
         missing = [t for t in dict.fromkeys(terms) if t not in out]
         if missing:
             params = {f"t{i}": quote(t) for i, t in enumerate(missing)}
@@ -176,12 +176,10 @@ class Stats:
             row = connection.execute(sa.text(
                 f"SELECT {counts} FROM search_documents WHERE tsv @@ CAST(:any AS tsquery)"), params).one()
             with self._lock:
-                if len(self._df) > 50_000:
-                    self._df.clear()
                 for t, n in zip(missing, row):
                     out[t] = n
                     if n:
-                        self._df[t] = (now, n)
+                        self._df[t] = n
         return out
 
 
@@ -244,21 +242,15 @@ class FacetCache:
     def __init__(self, size: int = FACET_CACHE_SIZE):
         self.size = size
         self._lock = threading.Lock()
-        self._entries: OrderedDict = OrderedDict()
+        self._entries: LRUCache = LRUCache(maxsize=size)
 
     def get(self, key):
         with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-            return found
+            return self._entries.get(key)
 
     def put(self, key, value) -> None:
         with self._lock:
             self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:
