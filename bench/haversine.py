@@ -6,10 +6,13 @@ document (degrees in, radians recomputed) would cost on 20,000 points.
 
 Run: `.venv/bin/python bench/haversine.py` (a few seconds).
 """
-import random, timeit
-from math import asin, cos, radians, sin, sqrt
+import random
+import timeit
 from array import array
-from fællesskab.geo.distance import haversine_km, EARTH_RADIUS_KM
+from math import asin, cos, radians, sin, sqrt
+
+from fællesskab.geo.distance import EARTH_RADIUS_KM, haversine_km
+
 random.seed(1)
 N=20000
 lat=[random.uniform(55.3,55.6) for _ in range(N)]; lon=[random.uniform(9.2,9.7) for _ in range(N)]

@@ -54,8 +54,8 @@ def main() -> None:
         from fællesskab.config import normalise_database_url
 
         results += run(normalise_database_url(os.environ["BENCH_DATABASE_URL"]), "PostgreSQL", data)
-    print(f"| database | run | rows | seconds | rows/s | result |")
-    print(f"| --- | --- | ---: | ---: | ---: | --- |")
+    print("| database | run | rows | seconds | rows/s | result |")
+    print("| --- | --- | ---: | ---: | ---: | --- |")
     for label, what, seconds, summary in results:
         print(f"| {label} | {what} | {ROWS:,} | {seconds:.1f} | {ROWS / seconds:,.0f} | {summary} |")
 

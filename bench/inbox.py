@@ -18,7 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -28,8 +28,8 @@ from bench.timing import percentile  # noqa: E402
 from fællesskab import create_app  # noqa: E402
 from fællesskab.core.text import name_key  # noqa: E402
 from fællesskab.extensions import db  # noqa: E402
-from fællesskab.places.models import Forum, Place  # noqa: E402
 from fællesskab.geo.reference import load_reference_data  # noqa: E402
+from fællesskab.places.models import Forum, Place  # noqa: E402
 
 CASES = int(os.environ.get("BENCH_CASES", "50000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "25"))
@@ -60,7 +60,7 @@ def build(count: int, coordinator_ids: list[int]) -> None:
     statuses = list(STATUS_WEIGHTS)
     weights = list(STATUS_WEIGHTS.values())
     today = date.today()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     newcomers, cases, languages = [], [], []
     total = count + count // 10
     for i in range(1, total + 1):
@@ -127,9 +127,10 @@ SCENARIOS = [
 
 
 def run(url: str, label: str) -> list[tuple[str, str, float, float, int]]:
+    import csv
+
     from fællesskab.accounts.services import create_user
     from fællesskab.places.services import upsert_forum
-    import csv
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
                       "SEARCH_INDEX_DIR": tempfile.mkdtemp(prefix="bench-inbox-idx-"), "TESTING": False})

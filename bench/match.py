@@ -33,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -46,8 +46,8 @@ from fællesskab import create_app  # noqa: E402
 from fællesskab.directory.models import Association  # noqa: E402
 from fællesskab.events.models import Event  # noqa: E402
 from fællesskab.extensions import db  # noqa: E402
-from fællesskab.places.models import Place  # noqa: E402
 from fællesskab.geo.reference import load_reference_data  # noqa: E402
+from fællesskab.places.models import Place  # noqa: E402
 from fællesskab.search import rebuild  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -88,7 +88,7 @@ HOUSEHOLDS = [
 def _events(n: int, places: dict[str, int]) -> list[dict]:
     rnd = random.Random(6210)
     streets = load_streets()
-    now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     rows = []
     for i in range(1, n + 1):
         street = rnd.choice(streets)

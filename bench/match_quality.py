@@ -44,7 +44,7 @@ import statistics
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -55,8 +55,8 @@ from fællesskab.directory.models import Association  # noqa: E402
 from fællesskab.events.models import Event  # noqa: E402
 from fællesskab.extensions import db  # noqa: E402
 from fællesskab.geo.distance import haversine_km  # noqa: E402
-from fællesskab.places.models import Place  # noqa: E402
 from fællesskab.geo.reference import load_reference_data  # noqa: E402
+from fællesskab.places.models import Place  # noqa: E402
 from fællesskab.search import rebuild  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -187,7 +187,7 @@ def _name(item: Item, i: int) -> tuple[str, str, list[str]]:
 
 
 def insert(app, items: list[Item]) -> None:
-    now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -39,7 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -146,7 +146,7 @@ def run(args) -> dict:
     url = args.database_url or f"sqlite:///{tmp}/national.db"
     n_assoc, n_events, n_cases = args.scale, args.events or 2 * args.scale, args.cases or args.scale // 2
     res: dict = {"scale": [n_assoc, n_events, n_cases], "database": url.split(":")[0].split("+")[0],
-                 "when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "duration": args.duration}
+                 "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "duration": args.duration}
     try:
         app = create_app(config(url, tmp))
         with app.app_context():
@@ -257,7 +257,7 @@ def rerun_pg_backend(args) -> dict:
         slugs = sample_slugs(40)
         db.engine.dispose()
     res["pg_backend"] = pg_backend(args.database_url, tmp, slugs, args, res.get("peer"))
-    res["pg_backend_when"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    res["pg_backend_when"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return res
 
 
@@ -278,7 +278,7 @@ def rerun_http(args) -> dict:
     res["http"], res["worker_rss"] = http_load(env, slugs, args.duration, warm_s(args.scale))
     res["peer"] = national_peer.run_peer(app, tmp, args.duration, res["http"])
     res["duration"] = args.duration
-    res["http_when"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    res["http_when"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return res
 
 

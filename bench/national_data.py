@@ -17,7 +17,7 @@ import os
 import random
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -26,8 +26,8 @@ from bench.search import DAYS, GROUPS, varied_rows
 from fællesskab.directory.models import Association
 from fællesskab.events.models import Event
 from fællesskab.extensions import db
-from fællesskab.places.models import Place
 from fællesskab.geo.reference import load_reference_data
+from fællesskab.places.models import Place
 from fællesskab.places.services import upsert_forum
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -86,7 +86,7 @@ def spread(rows: list[dict], *, seed: int) -> None:
 def event_rows(n: int, n_associations: int, places: dict[str, int], *, seed: int = 2026) -> list[dict]:
     rnd = random.Random(seed)
     streets = load_streets()
-    now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     acts = [a for values in ACTIVITIES.values() for a in values]
     rows = []
     for i in range(1, n + 1):
@@ -132,7 +132,7 @@ def build(associations: int, events: int, cases: int) -> dict:
 
     started = time.perf_counter()
     rows = varied_rows(associations)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for row in rows:
         row.update(place_id=places.get(row["town"]), created_at=now, updated_at=now)
     spread(rows, seed=11)

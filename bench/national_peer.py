@@ -57,17 +57,16 @@ def build_peer_db(app, path: str) -> float:
                 "tokenize = 'unicode61 remove_diacritics 0')")
     cols = [Association.id, Association.name, Association.summary, Association.description, Association.tags,
             Association.category, Association.town, Association.postcode, Association.lat, Association.lon]
-    with app.app_context():
-        with db.engine.connect() as conn:
-            result = conn.execution_options(stream_results=True, yield_per=5000).execute(
-                sa.select(*cols).where(Association.status == "published"))
-            for part in result.partitions():
-                rows = [(r.id, r.name, r.summary or "", r.description or "", " ".join(r.tags or []), r.category,
-                         r.town or "", r.postcode or "", r.lat, r.lon) for r in part]
-                out.executemany("insert into associations values (?,?,?,?,?,?,?,?,?,?)", rows)
-                out.executemany("insert into associations_fts (rowid, name, tags, summary, description, place) "
-                                "values (?,?,?,?,?,?)", [(r[0], r[1], r[4], r[2], r[3], f"{r[6]} {r[7]}")
-                                                         for r in rows])
+    with app.app_context(), db.engine.connect() as conn:
+        result = conn.execution_options(stream_results=True, yield_per=5000).execute(
+            sa.select(*cols).where(Association.status == "published"))
+        for part in result.partitions():
+            rows = [(r.id, r.name, r.summary or "", r.description or "", " ".join(r.tags or []), r.category,
+                     r.town or "", r.postcode or "", r.lat, r.lon) for r in part]
+            out.executemany("insert into associations values (?,?,?,?,?,?,?,?,?,?)", rows)
+            out.executemany("insert into associations_fts (rowid, name, tags, summary, description, place) "
+                            "values (?,?,?,?,?,?)", [(r[0], r[1], r[4], r[2], r[3], f"{r[6]} {r[7]}")
+                                                     for r in rows])
     out.commit()
     out.execute("analyze")
     out.close()

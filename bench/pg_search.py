@@ -27,7 +27,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -262,7 +262,7 @@ def main() -> None:
     sys.path.insert(0, REPO)
     codes = args.code or [REPO]
     labels = args.label or [os.path.basename(os.path.abspath(c)) for c in codes]
-    res = {"scale": args.scale, "passes": args.passes, "when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    res = {"scale": args.scale, "passes": args.passes, "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
            "data": ensure_data(args), "runs": []}
     for code, label in zip(codes, labels):
         print(f"measuring {label} ({code})", file=sys.stderr, flush=True)

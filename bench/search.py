@@ -49,13 +49,13 @@ from fællesskab import create_app  # noqa: E402
 from fællesskab.core.text import slugify  # noqa: E402
 from fællesskab.directory.models import Association  # noqa: E402
 from fællesskab.extensions import db  # noqa: E402
-from fællesskab.places.models import Place  # noqa: E402
 from fællesskab.geo.reference import load_reference_data  # noqa: E402
+from fællesskab.places.models import Place  # noqa: E402
 from fællesskab.search import get_index, rebuild  # noqa: E402
 from fællesskab.search.documents import CATEGORY_WORDS, TARGET_GROUP_WORDS  # noqa: E402
 from fællesskab.search.params import parse_params  # noqa: E402
 from fællesskab.search.query import match, parse, score  # noqa: E402
-from fællesskab.search.services import Location, _fixed_filters, _facet_filters, _near  # noqa: E402
+from fællesskab.search.services import Location, _facet_filters, _fixed_filters, _near  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SEED_DIR = os.path.join(REPO, "seed")

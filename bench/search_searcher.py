@@ -33,7 +33,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from whoosh import query as wq, scoring, sorting  # noqa: E402
+from whoosh import query as wq  # noqa: E402
+from whoosh import scoring, sorting
 
 from bench.search import CLASSES, _Args, _config, build  # noqa: E402
 from bench.timing import summarise  # noqa: E402

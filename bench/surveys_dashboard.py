@@ -85,8 +85,9 @@ def add_history() -> tuple[int, int]:
 
 
 def run(url: str, label: str) -> list[tuple[str, str, float, float]]:
-    from fællesskab.accounts.services import create_user
     import csv
+
+    from fællesskab.accounts.services import create_user
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
                       "SEARCH_INDEX_DIR": tempfile.mkdtemp(prefix="bench-kpi-idx-"), "TESTING": False})

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import statistics
 import time
-from typing import Callable
+from collections.abc import Callable
 
 
 def percentile(sorted_values: list[float], q: float) -> float:

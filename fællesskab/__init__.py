@@ -110,22 +110,25 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .api import bp as api_bp
     from .api.hsds import bp as hsds_bp
+    from .core.staff_blueprints import coordinator_bp, forum_bp
     from .directory.views import bp as directory_bp
     from .embed.views import bp as embed_bp
+
+    # The staff areas' pages, each in its domain, on the two staff blueprints (imported for their routes):
+    from .events import forum_views, moderation_views  # noqa: F401
     from .events.views import bp as events_bp
+    from .main.places import bp as places_bp
     from .main.views import bp as main_bp
     from .matching.views import bp as matching_bp
-    from .ops.metrics import bp as metrics_bp, observe
+    from .ops.metrics import bp as metrics_bp
+    from .ops.metrics import observe
     from .ops.views import bp as ops_bp
-    from .main.places import bp as places_bp
-    from .search import search_bp
     from .outreach.views import BLUEPRINTS as outreach_bps
     from .privacy.staff_views import bp as privacy_staff_bp
     from .privacy.views import bp as privacy_bp
-    from .core.staff_blueprints import coordinator_bp, forum_bp
-    # The staff areas' pages, each in its domain, on the two staff blueprints (imported for their routes):
-    from .events import forum_views, moderation_views  # noqa: F401
-    from .staff import directory as staff_directory, views as staff_views  # noqa: F401
+    from .search import search_bp
+    from .staff import directory as staff_directory  # noqa: F401
+    from .staff import views as staff_views  # noqa: F401
     from .surveys.dashboard_views import bp as kpi_bp
     from .surveys.views import bp as surveys_bp
 
@@ -148,7 +151,8 @@ def _register_hooks() -> None:
     """
     from .directory import merge
     from .directory.views import register_listing_context
-    from .events.services import move_to_survivor as move_events, upcoming_for_association
+    from .events.services import move_to_survivor as move_events
+    from .events.services import upcoming_for_association
     from .outreach.suggestions import move_to_survivor as move_case_suggestions
     from .search import register_after_search
     from .surveys.search_log import record_if_empty

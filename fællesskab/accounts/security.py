@@ -13,7 +13,8 @@ import math
 import time
 
 from flask import Flask, current_app, render_template, request, session
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, logout_user
 
 from ..core import metrics

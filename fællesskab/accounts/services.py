@@ -7,12 +7,13 @@ from ..core import fields
 from ..core.errors import ValidationError
 from ..core.time import utcnow
 from ..extensions import db
-from ..places.models import Forum
 from ..mail import services as mail
+from ..places.models import Forum
 from . import notices
 from .models import ROLES, User
 from .passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH  # noqa: F401  (kept for callers)
 from .passwords import password_problem
+
 # Spend the same time on an unknown email as on a wrong password, so timing
 # does not reveal which emails have accounts.
 _DUMMY_HASH = None

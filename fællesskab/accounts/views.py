@@ -5,7 +5,8 @@ Two-factor pages (the code after the password, enrolment, admin reset) are in mf
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from ..core import metrics

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import Blueprint, jsonify, request, url_for
@@ -106,7 +106,7 @@ def _filters() -> list:
             when = datetime.fromisoformat(modified.replace("Z", "+00:00"))
         except ValueError:
             raise ValidationError(_("modified_after skal være en ISO 8601-tid."), field="modified_after") from None
-        where.append(Association.updated_at >= (when if when.tzinfo else when.replace(tzinfo=timezone.utc)))
+        where.append(Association.updated_at >= (when if when.tzinfo else when.replace(tzinfo=UTC)))
     where += _place_filters()
     return where
 

@@ -1,7 +1,7 @@
 """Read endpoints of /api/v1 (CONTRACT.md)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import jsonify, request
 from flask_babel import gettext as _
@@ -34,7 +34,7 @@ def _date_arg(name: str) -> datetime | None:
     except ValueError:
         raise ValidationError(_("%(name)s skal være en dato (ÅÅÅÅ-MM-DD) eller ISO 8601-tid.", name=name),
                               field=name) from None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 @bp.get("/events")

@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from .retention import DEFAULTS as _RETENTION_DEFAULTS, period
+from .retention import DEFAULTS as _RETENTION_DEFAULTS
+from .retention import period
 from .time import UTCDateTime, utcnow
 
 # The default (RETENTION_AUDIT_DAYS, two years): long enough to answer a

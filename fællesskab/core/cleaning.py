@@ -1,7 +1,8 @@
 """Collect every field error of one record before giving up on it."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .errors import ValidationError
 from .fields import FieldError

@@ -11,7 +11,8 @@ nodes' changes show within the interval. 0 turns the cache off.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context

@@ -6,11 +6,13 @@ clean value, or raises FieldError with a message meant for the person who typed 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 
 class FieldError(ValueError):

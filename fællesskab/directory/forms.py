@@ -11,8 +11,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 
-from ..core.vocab import CATEGORIES, TARGET_GROUPS
 from ..core.forms import choices, drop_nul, max_length
+from ..core.vocab import CATEGORIES, TARGET_GROUPS
 from .models import Association
 
 LOCATION_FIELDS = ("address", "postcode", "town")

@@ -30,8 +30,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, timezone
-from typing import Any, Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 from flask_babel import force_locale
 
@@ -167,13 +168,13 @@ def _clean(doc: dict) -> dict:
 
 
 def _date(value: datetime | None) -> str | None:
-    return value.astimezone(timezone.utc).date().isoformat() if value else None
+    return value.astimezone(UTC).date().isoformat() if value else None
 
 
 def _datetime(value: datetime | None) -> str | None:
     if value is None:
         return None
-    return value.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def organization_doc(a: Association, *, full: bool = True) -> dict:

@@ -13,7 +13,7 @@ import json
 import os
 import re
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -67,7 +67,7 @@ def export_package(folder: str) -> dict[str, int]:
     package = {
         "name": "faellesskab-hsds", "title": "Fællesskab: foreninger (Open Referral HSDS)",
         "profile": "tabular-data-package", "hsds_version": hsds.HSDS_VERSION,
-        "created": utcnow().astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "created": utcnow().astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "resources": resources,
     }
     with open(os.path.join(folder, "datapackage.json"), "w", encoding="utf-8") as fh:
@@ -223,7 +223,7 @@ def _assured(value: str) -> datetime | None:
         day = datetime.fromisoformat((value or "").strip()[:10])
     except ValueError:
         return None
-    return day.replace(tzinfo=timezone.utc)
+    return day.replace(tzinfo=UTC)
 
 
 def import_package(folder: str, *, default_category: str | None = None, actor=None) -> ImportReport:

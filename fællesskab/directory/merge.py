@@ -8,7 +8,7 @@ packages above it.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask_babel import gettext as _

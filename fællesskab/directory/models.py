@@ -66,7 +66,7 @@ class Association(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     place: Mapped[Place | None] = relationship()
-    merged_into: Mapped["Association | None"] = relationship(remote_side=[id])
+    merged_into: Mapped[Association | None] = relationship(remote_side=[id])
 
     @property
     def is_published(self) -> bool:

@@ -12,8 +12,8 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-
 from flask_babel import gettext as _
+
 from ..core import counts, fields
 from ..core.cleaning import Cleaner
 from ..core.errors import Forbidden, NotFound, ValidationError

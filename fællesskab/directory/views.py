@@ -1,9 +1,10 @@
 """Public pages of the association directory, and a contact's way to confirm or correct a listing."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from flask import (Blueprint, abort, current_app, redirect, render_template, request, url_for)
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..accounts.security import CONTACT_GLOBAL_LIMIT, CONTACT_SEND_LIMIT, FORM_LIMIT

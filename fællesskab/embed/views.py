@@ -15,8 +15,8 @@ from ..core.errors import DomainError, NotFound, ValidationError
 from ..core.locale import LANGUAGES
 from ..core.vocab import CATEGORIES, EVENT_KINDS
 from ..directory import services as directory
-from ..extensions import db
 from ..events import services as events
+from ..extensions import db
 from ..places import services as places
 
 bp = Blueprint("embed", __name__, url_prefix="/indlejr")

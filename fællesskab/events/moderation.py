@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from flask_babel import gettext as _, lazy_gettext as _l
 from ..core import fields
 from ..core.errors import Forbidden, InvalidTransition, ValidationError
 from ..core.time import utcnow

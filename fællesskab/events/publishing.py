@@ -14,8 +14,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-
 from flask_babel import gettext as _
+
 from ..core.cleaning import Cleaner
 from ..core.errors import Forbidden, InvalidTransition, NotFound, ValidationError
 from ..core.time import COPENHAGEN, to_local, utcnow

@@ -11,7 +11,7 @@ compute it for every event; the series are only weekly or fortnightly.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from ..core.time import COPENHAGEN
 
@@ -26,7 +26,7 @@ STORED_FROM = RECENT + timedelta(hours=1)
 
 def _local(value: datetime) -> datetime:
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(COPENHAGEN)
 
 
@@ -34,7 +34,7 @@ def _nth(first_local: datetime, step_days: int, n: int) -> datetime:
     """The n-th occurrence (0 = first) at the same local time, as UTC."""
     day = first_local.date() + timedelta(days=step_days * n)
     local = datetime.combine(day, first_local.timetz().replace(tzinfo=None), tzinfo=COPENHAGEN)
-    return local.astimezone(timezone.utc)
+    return local.astimezone(UTC)
 
 
 def count(first: datetime, rule: str | None, until: date | None) -> int:
@@ -59,7 +59,7 @@ def starts_between(
     """Starts (UTC) of up to `limit` occurrences with `after` <= start < `before`."""
     if not rule or until is None:
         ok = (after is None or first >= after) and (before is None or first < before)
-        return [first.astimezone(timezone.utc)] if ok and limit > 0 else []
+        return [first.astimezone(UTC)] if ok and limit > 0 else []
     step = INTERVAL_DAYS[rule]
     first_local = _local(first)
     total = count(first, rule, until)
@@ -92,11 +92,11 @@ def stored_next(first: datetime, rule: str | None, until: date | None, now: date
     lies in [T, V)); when V < T and the series runs on, V is stale and is computed again.
     """
     if not rule or until is None:
-        return first.astimezone(timezone.utc)
+        return first.astimezone(UTC)
     return next_start(first, rule, until, now - STORED_FROM)
 
 
 def until_as_utc(until: date) -> datetime:
     """The RRULE UNTIL value: the end of the local day `until`, in UTC (RFC 5545 3.3.10)."""
     local_end = datetime.combine(until, time(23, 59, 59), tzinfo=COPENHAGEN)
-    return local_end.astimezone(timezone.utc)
+    return local_end.astimezone(UTC)

@@ -14,8 +14,9 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from flask_babel import gettext as _, lazy_gettext as _l
 from ..core import audit, fields, metrics
 from ..core.cleaning import Cleaner
 from ..core.csvio import csv_text
@@ -24,9 +25,9 @@ from ..core.retention import period
 from ..core.time import COPENHAGEN, to_local, utcnow
 from ..extensions import db
 from . import emails
-from .signups import registration_for_token, waiting_position
 from .locking import lock, serialise_writes
 from .models import Event, Registration
+from .signups import registration_for_token, waiting_position
 
 MAX_PARTY = 20
 # Retention: sign-ups are personal data, kept until RETENTION_SIGNUP_DAYS (core/retention.py,

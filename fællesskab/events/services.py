@@ -16,9 +16,10 @@ from math import ceil
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from flask_babel import gettext as _, lazy_gettext as _l
 from ..core import counts, fields
 from ..core.cleaning import Cleaner
 from ..core.errors import NotFound

@@ -7,12 +7,12 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..core.forms import ConfirmForm, apply_errors
+from ..accounts.security import FORM_LIMIT
 from ..core.errors import InvalidTransition, NotFound, ValidationError
+from ..core.forms import ConfirmForm, apply_errors
 from ..core.pagination import clamp_page
 from ..core.time import COPENHAGEN, utcnow
 from ..core.vocab import EVENT_KINDS
-from ..accounts.security import FORM_LIMIT
 from ..extensions import db, limiter
 from ..mail import services as mail
 from ..places.models import Forum

@@ -5,10 +5,12 @@ and pass the `MapView` to the `result_map` macro in `_macros/map.html`.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup
 
 from ..core import formatting

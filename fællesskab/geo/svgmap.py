@@ -7,14 +7,22 @@ attributes (not inline CSS), so a strict Content-Security-Policy allows them.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from math import cos, hypot, pi, radians, sin
-from typing import Callable
 
 from markupsafe import escape
 
-from .maplayout import (KM_PER_DEG_LAT, Frame, LabelCandidate, Rect, frame_points, place_labels, scale_bar_km,
-                        spread_pins)
+from .maplayout import (
+    KM_PER_DEG_LAT,
+    Frame,
+    LabelCandidate,
+    Rect,
+    frame_points,
+    place_labels,
+    scale_bar_km,
+    spread_pins,
+)
 
 Ring = list[tuple[float, float]]  # (lon, lat) pairs, as GeoJSON has them
 

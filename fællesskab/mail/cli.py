@@ -6,8 +6,6 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from ..extensions import db
-
 mail_cli = AppGroup("mail", help="The email outbox.")
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import uuid
 from email.message import EmailMessage
-from email.utils import format_datetime as rfc2822_date, make_msgid
+from email.utils import format_datetime as rfc2822_date
+from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa

@@ -16,6 +16,7 @@ import os
 import re
 import smtplib
 import ssl
+from datetime import UTC
 from email.message import EmailMessage
 from typing import Protocol
 
@@ -57,9 +58,9 @@ class FolderTransport:
         self.folder = folder
 
     def send(self, message: EmailMessage) -> None:
-        from datetime import datetime, timezone
+        from datetime import datetime
 
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
         ident = re.sub(r"[^A-Za-z0-9.-]+", "_", str(message["Message-ID"] or "").strip("<>"))[:80]
         try:
             os.makedirs(self.folder, exist_ok=True)

@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from math import isfinite
-from typing import Callable, Iterable, NamedTuple, Sequence, TypeVar
+from typing import NamedTuple, TypeVar
 
 HALF_KM = 5.0  # the distance at which D is ½
 NEAR_KM = 5.0  # "near": within this, closeness beats any difference in text score

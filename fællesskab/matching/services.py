@@ -47,8 +47,7 @@ from ..geo.lookup import locate_text
 from ..places.models import Forum, Place
 from ..search import Candidate, CandidateQuery, Candidates
 from ..search import engine as search_engine
-from . import ranking
-from . import reasons
+from . import ranking, reasons
 from .candidates import InterestFit, Scored, profile
 from .ranking import Household, Listing
 

@@ -10,7 +10,6 @@ anyone finds out the hard way.
 from __future__ import annotations
 
 import smtplib
-import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -155,7 +154,7 @@ def _mail(cfg) -> list[Finding]:
             code, _msg = smtp.noop()
         out.append(Finding("ok", f"SMTP server {server} answers") if code == 250 else
                    Finding("fail", f"SMTP server {server} answered NOOP with {code}", "check the mail server"))
-    except (OSError, smtplib.SMTPException, socket.timeout) as exc:
+    except (TimeoutError, OSError, smtplib.SMTPException) as exc:
         out.append(Finding("fail", f"SMTP server {server} does not answer ({type(exc).__name__})",
                            "check MAIL_SERVER and MAIL_PORT, and the firewall"))
     if cfg.get("MAIL_DELIVERY") == "worker":

@@ -18,9 +18,9 @@ from ..accounts.decorators import role_required
 from ..core import audit
 from ..core.csvio import csv_response
 from ..core.errors import DomainError, InvalidTransition, ValidationError
+from ..core.forms import ConfirmForm, apply_errors
 from ..core.params import id_from, ids_from, parse_id
 from ..core.vocab import LANGUAGE_NAMES
-from ..core.forms import ConfirmForm, apply_errors
 from ..extensions import db
 from ..mail import services as mail
 from ..places.models import Forum

@@ -8,10 +8,12 @@ configured geocoder (`geo.lookup.locate_text`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..core import fields
 from ..core.cleaning import Cleaner

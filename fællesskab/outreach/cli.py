@@ -4,8 +4,6 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-
-
 outreach_cli = AppGroup("outreach", help="Newcomers and the coordinator's cases.")
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from flask_babel import gettext as _
 from ..accounts.models import User
 from ..core import audit
 from ..core.errors import Forbidden, InvalidTransition, NotFound, ValidationError

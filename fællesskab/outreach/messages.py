@@ -14,9 +14,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, render_template
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from flask_babel import gettext as _
 from ..accounts.models import User
 from ..core import audit, formatting
 from ..core.errors import ValidationError

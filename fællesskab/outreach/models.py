@@ -76,8 +76,8 @@ class Newcomer(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     place: Mapped[Place | None] = relationship()
-    case: Mapped["Case | None"] = relationship(back_populates="newcomer", uselist=False)
-    consents: Mapped[list["ConsentRecord"]] = relationship(
+    case: Mapped[Case | None] = relationship(back_populates="newcomer", uselist=False)
+    consents: Mapped[list[ConsentRecord]] = relationship(
         back_populates="newcomer", order_by="ConsentRecord.recorded_at", cascade="all, delete-orphan",
     )
 
@@ -186,7 +186,7 @@ class Case(db.Model):
     place: Mapped[Place | None] = relationship()
     forum: Mapped[Forum | None] = relationship(foreign_keys=[forum_id])
     handed_to_forum: Mapped[Forum | None] = relationship(foreign_keys=[handed_to_forum_id])
-    notes: Mapped[list["CaseNote"]] = relationship(
+    notes: Mapped[list[CaseNote]] = relationship(
         back_populates="case", order_by="CaseNote.created_at.desc(), CaseNote.id.desc()",
         cascade="all, delete-orphan",
     )

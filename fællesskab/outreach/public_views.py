@@ -5,13 +5,14 @@ The address only ever travels in POST bodies (CONTRACT.md: no street address in 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
-from flask_babel import force_locale, get_locale, gettext as _
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
 
 from ..accounts.security import CONTACT_GLOBAL_LIMIT, CONTACT_SEND_LIMIT, FORM_LIMIT
 from ..core import flood
 from ..core.errors import ValidationError
-from ..core.vocab import CATEGORIES, interest_label
 from ..core.forms import ConfirmForm, apply_errors
+from ..core.vocab import CATEGORIES, interest_label
 from ..extensions import db, limiter
 from ..mail import services as mail
 from . import confirmations, consent, labels, requests

@@ -12,8 +12,8 @@ import logging
 from typing import Any
 
 import sqlalchemy as sa
-
 from flask_babel import gettext as _
+
 from ..core.errors import ValidationError
 from ..extensions import db
 from ..geo.gazetteer import Located

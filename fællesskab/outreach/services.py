@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from flask_babel import gettext as _, lazy_gettext as _l
 from ..accounts.models import User
 from ..core import audit
 from ..core.errors import Forbidden, InvalidTransition, NotFound, ValidationError
@@ -400,8 +402,8 @@ def set_next_action(case: Case, day: Any, *, actor) -> bool:
     require_contactable(case)
     if case.is_closed:
         raise InvalidTransition(_("En afsluttet sag har ingen næste handling."))
-    from .cleaning import local_date
     from ..core.fields import FieldError
+    from .cleaning import local_date
 
     try:
         parsed = local_date(day, label=_l("Datoen"))

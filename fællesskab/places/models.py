@@ -52,7 +52,7 @@ class Place(db.Model):
     former_municipality: Mapped[str | None] = mapped_column(sa.String(80))
     source: Mapped[str | None] = mapped_column(sa.Text)
 
-    forums: Mapped[list["Forum"]] = relationship(
+    forums: Mapped[list[Forum]] = relationship(
         secondary=forum_places, back_populates="places", order_by="Forum.name"
     )
 

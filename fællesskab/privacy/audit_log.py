@@ -1,9 +1,10 @@
 """Filtering the audit log for the admin's viewer: who saw or changed whose data, when."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Iterable, Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -52,7 +53,7 @@ def parse_filters(args: Mapping[str, Any]) -> Filters:
 
 def _utc_start(day: date) -> datetime:
     """Midnight in Copenhagen at the start of `day`, as an aware UTC datetime."""
-    return datetime.combine(day, time.min, tzinfo=COPENHAGEN).astimezone(timezone.utc)
+    return datetime.combine(day, time.min, tzinfo=COPENHAGEN).astimezone(UTC)
 
 
 def select(filters: Filters) -> sa.Select:

@@ -9,11 +9,11 @@ from ..accounts.decorators import role_required
 from ..core import audit
 from ..core.csvio import csv_response
 from ..core.errors import ValidationError
+from ..core.forms import ConfirmForm
 from ..core.pagination import clamp_page, paginate
 from ..extensions import db
 from ..mail import services as mail
 from ..outreach import services as outreach
-from ..core.forms import ConfirmForm
 from . import audit_log, consents
 from .erase import erase_person
 

@@ -10,16 +10,17 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from ..accounts.security import FORM_LIMIT
 from ..core import audit
 from ..core.errors import ValidationError
+from ..core.forms import ConfirmForm
 from ..core.params import id_from
 from ..extensions import db, limiter
 from ..mail import services as mail
 from ..outreach import consent
-from ..core.forms import ConfirmForm
 from ..outreach.models import Newcomer
 from . import access, consents, export
 from .erase import erase_person

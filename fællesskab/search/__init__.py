@@ -17,8 +17,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Callable
 
 import filelock
 from flask import Flask
@@ -231,7 +231,6 @@ def init_app(app: Flask) -> None:
     changing transaction (sync.py).
     """
     from . import sync
-
     from .pg import init_app as init_postgres_backend
 
     init_postgres_backend(app)  # SEARCH_BACKEND=postgres: checked here, so a bad setting stops the start

@@ -344,7 +344,7 @@ def typed_in_reach(snap: Snapshot, data: CandidateData, docs, lat: float, lon: f
 
 def nearest(snap: Snapshot, data: CandidateData, lat: float, lon: float, max_km: float, n: int, *,
             categories: set[str] | None = None, skip: set[int] | frozenset = frozenset(),
-            cells: "Cells | None" = None) -> list[tuple[int, float]]:
+            cells: Cells | None = None) -> list[tuple[int, float]]:
     """The `n` nearest live associations within `max_km` as (doc, km), nearest first
     (ties by doc number); only of `categories` when given, never those in `skip`. Exact:
     cells are visited nearest first and the walk stops once no cell can hold anything nearer.
@@ -375,7 +375,7 @@ def nearest(snap: Snapshot, data: CandidateData, lat: float, lon: float, max_km:
     return [(d, km) for km, d in found[:n]]
 
 
-def cells_by_distance(data: CandidateData, lat: float, lon: float, max_km: float) -> "Cells":
+def cells_by_distance(data: CandidateData, lat: float, lon: float, max_km: float) -> Cells:
     """The grid cells within reach, nearest first (`Cells`).
 
     The haversine of a cell's nearest point splits into a part per grid row and a part per

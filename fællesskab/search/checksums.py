@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import zlib
-from typing import Iterable
+from collections.abc import Iterable
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ over `search_documents` (pg/). Callers never see which one they have.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Flask
 

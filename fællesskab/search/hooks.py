@@ -5,7 +5,7 @@ here (from the app factory) and the page and the API call `after_search`.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from .params import SearchParams
 from .port import SearchResult

@@ -18,8 +18,8 @@ import re
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from typing import Callable, Iterable
 
 from filelock import FileLock
 from whoosh import index as whoosh_index
@@ -30,7 +30,7 @@ from whoosh.writing import CLEAR, AsyncWriter
 from . import checksums
 from .documents import decode_attrs
 from .schema import build_schema, index_name
-from .snapshot import Snapshot, SegmentCache
+from .snapshot import SegmentCache, Snapshot
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from ..core import fields
 from ..core.errors import ValidationError
 from ..core.pagination import clamp_page
@@ -42,7 +44,7 @@ class SearchParams:
     def has_location(self) -> bool:
         return bool(self.near) or self.lat is not None
 
-    def with_changes(self, **changes) -> "SearchParams":
+    def with_changes(self, **changes) -> SearchParams:
         return replace(self, **changes)
 
     def to_args(self) -> list[tuple[str, str]]:

@@ -22,8 +22,8 @@ close spelling         0.5    "badmintin" → badminton (1 edit; 0.3 for 2 edits
 from __future__ import annotations
 
 import re
-from itertools import compress
 from dataclasses import dataclass, field
+from itertools import compress
 from math import log
 
 from .analysis import THESAURUS, edit_distance, fold, is_generic, is_stop, term, tokenize, word_terms

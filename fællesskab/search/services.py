@@ -34,8 +34,16 @@ from ..core.time import utcnow
 from ..geo.distance import EARTH_RADIUS_KM, bounding_box
 from . import get_index, get_state
 from .analysis import category_of
-from .common import (BLEND_PROXIMITY, BLEND_RELEVANCE, FACET_LIMIT, GOOD_MATCH,  # noqa: F401
-                     PAST_GRACE_SECONDS, PROXIMITY_HALF_KM, place_terms, resolve_location)
+from .common import (  # noqa: F401
+    BLEND_PROXIMITY,
+    BLEND_RELEVANCE,
+    FACET_LIMIT,
+    GOOD_MATCH,
+    PAST_GRACE_SECONDS,
+    PROXIMITY_HALF_KM,
+    place_terms,
+    resolve_location,
+)
 from .params import SearchParams
 from .port import Hit, Location, SearchResult
 from .query import ParsedQuery, match, parse, score

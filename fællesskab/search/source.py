@@ -5,7 +5,8 @@ caller's `db.session` (and cannot trigger the sync hooks).
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
+from datetime import UTC
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -48,9 +49,8 @@ def fingerprint(engine) -> tuple[int, int]:
 
 
 def _as_utc(value):
-    from datetime import timezone
 
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def count_documents(engine) -> int:

@@ -7,21 +7,20 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request, url_for
 
-from ..core import formatting
 from ..accounts.security import SEARCH_PAGE_LIMIT
+from ..core import formatting
 from ..core.errors import ValidationError
-from ..extensions import limiter
 from ..core.pagination import Page
 from ..core.vocab import CATEGORIES, EVENT_KINDS, TARGET_GROUPS
 from ..directory.models import Association
 from ..events.models import Event
-from ..extensions import db
+from ..extensions import db, limiter
 from ..geo.maps import build_map
 from ..places.services import list_places
+from . import search
 from .highlight import highlight, snippet
 from .hooks import after_search
 from .params import SearchParams, parse_params
-from . import search
 
 bp = Blueprint("search", __name__)
 limiter.limit(SEARCH_PAGE_LIMIT)(bp)  # per client address

@@ -135,7 +135,8 @@ DEMO_JOURNEYS = (
 def advance_demo_cases(*, now: datetime) -> int:
     """Move the demo cases still 'new' along DEMO_JOURNEYS through the outreach services, dated back."""
     from ..accounts.models import User
-    from ..outreach import handover, services as outreach
+    from ..outreach import handover
+    from ..outreach import services as outreach
     from ..outreach.models import CaseNote, HandOver, Newcomer
 
     actor = db.session.scalar(sa.select(User).where(User.email == "koordinator@example.org"))

@@ -8,10 +8,10 @@
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from statistics import median
-from typing import Iterable, Sequence
 
 from ..core.time import COPENHAGEN
 
@@ -22,7 +22,7 @@ FUNNEL_STEPS = ("arrived", "contacted", "matched", "handed_over", "anchored")
 def quarter_of(moment: datetime) -> str:
     """'2026-Q3': the Copenhagen calendar quarter of `moment` (naive values are UTC)."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     local = moment.astimezone(COPENHAGEN)
     return f"{local.year}-Q{(local.month - 1) // 3 + 1}"
 

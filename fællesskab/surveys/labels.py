@@ -1,7 +1,8 @@
 """Words for the dashboard: steps, reasons, column headers, and the cells as CSV values."""
 from __future__ import annotations
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from . import kpi
 

@@ -5,9 +5,8 @@ Revises: ab59dc38380d
 Create Date: 2026-11-28 02:19:32.023744
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '3bb373e00b88'

@@ -5,9 +5,8 @@ Revises: 9f219d7c3aee
 Create Date: 2026-11-28 03:13:30.449939
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7bb2dd6a0a00'

@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-28 01:37:39.763009
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '9cbe7b97c4a4'

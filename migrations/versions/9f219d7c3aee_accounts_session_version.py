@@ -5,9 +5,8 @@ Revises: 3bb373e00b88
 Create Date: 2026-11-28 02:59:01.522739
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '9f219d7c3aee'

@@ -9,10 +9,9 @@ has a pg_trgm index (the extension is created if missing and left in place
 on downgrade: other schemas may use it). On SQLite both tables exist with
 plain columns and stay empty (SEARCH_BACKEND=postgres refuses SQLite).
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
-
 
 # revision identifiers, used by Alembic.
 revision = 'a3b5d7f9c1e2'

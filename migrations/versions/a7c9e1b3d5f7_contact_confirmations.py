@@ -7,9 +7,8 @@ Create Date: 2026-12-08 10:00:00
 A contact request whose email already has a case no longer changes that case;
 it waits here until the person who reads the email confirms it (issue 18).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a7c9e1b3d5f7'

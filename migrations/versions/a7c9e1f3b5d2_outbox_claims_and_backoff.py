@@ -7,9 +7,8 @@ Create Date: 2026-12-07 22:10:00
 Several workers (and `mail retry`) may send from one outbox: a message is
 claimed by one of them for a while, and waits after a failure (back-off).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a7c9e1f3b5d2'

@@ -8,9 +8,8 @@ The lockout used to be a Flask-Limiter counter, per worker with memory:// storag
 checked before it was counted, so parallel attempts and a second worker got past it
 (issue 18, finding 4). The count now lives on the account row, claimed atomically.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a7c9e1f3b5d8'

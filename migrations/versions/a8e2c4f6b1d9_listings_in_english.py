@@ -8,9 +8,8 @@ All columns are nullable: a listing without English text is shown in Danish
 (with "Only in Danish" in the English UI). An event has a title and a
 description only, so it gets `title_en` and `description_en`.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a8e2c4f6b1d9'

@@ -5,9 +5,8 @@ Revises: 9cbe7b97c4a4
 Create Date: 2026-11-28 01:56:16.065017
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'ab59dc38380d'

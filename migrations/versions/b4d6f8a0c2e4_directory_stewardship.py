@@ -8,9 +8,8 @@ Every change of a listing is kept as a revision (who, when, what), corrections
 from a listing's contact wait in the approval queue as pending revisions, and a
 signed single-use link lets the contact confirm or correct one listing.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b4d6f8a0c2e4'

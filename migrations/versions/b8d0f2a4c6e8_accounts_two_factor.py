@@ -7,9 +7,8 @@ Create Date: 2026-12-01 10:00:00
 Existing accounts keep logging in with their password until they enrol
 (MFA_REQUIRED_ROLES makes enrolment compulsory for the roles it names).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b8d0f2a4c6e8'

@@ -8,9 +8,8 @@ The inbox sorts all cases by a newcomer's name or move-in date (newest first, an
 unknown date as 1900-01-01) with the id as tie-break; with these indexes PostgreSQL
 walks the order and stops after the page instead of sorting 50,000 rows.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c4e6a8b0d2f5'

@@ -5,9 +5,8 @@ Revises: e1c3a7b2d4f3
 Create Date: 2026-11-28 12:40:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c5e7a9b1d3f4'

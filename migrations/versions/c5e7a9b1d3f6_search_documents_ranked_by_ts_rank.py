@@ -11,10 +11,9 @@ emptied and refilled by the first search (pg.ensure_ready) or `flask search
 reindex`. On PostgreSQL the `search_generation` sequence is added: every
 write moves it on, so counted facets may be kept until then.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
-
 
 # revision identifiers, used by Alembic.
 revision = 'c5e7a9b1d3f6'

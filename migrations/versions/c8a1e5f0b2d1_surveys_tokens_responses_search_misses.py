@@ -5,9 +5,8 @@ Revises: 7bb2dd6a0a00
 Create Date: 2026-11-28 04:20:47.818390
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c8a1e5f0b2d1'

@@ -9,7 +9,6 @@ to that account's event; the key now only dedupes the same account's submits.
 """
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = 'd3f5a7c9e1b2'
 down_revision = 'a7c9e1f3b5d8'

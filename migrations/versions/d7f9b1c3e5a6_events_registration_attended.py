@@ -5,9 +5,8 @@ Revises: c5e7a9b1d3f4
 Create Date: 2026-11-28 13:10:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd7f9b1c3e5a6'

@@ -5,9 +5,8 @@ Revises: c8a1e5f0b2d1
 Create Date: 2026-11-28 04:30:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd9b2f6a1c3e2'

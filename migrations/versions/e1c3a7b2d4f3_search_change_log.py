@@ -5,9 +5,8 @@ Revises: d9b2f6a1c3e2
 Create Date: 2026-11-28 04:40:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e1c3a7b2d4f3'

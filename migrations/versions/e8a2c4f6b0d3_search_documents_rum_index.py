@@ -14,7 +14,6 @@ Nothing on SQLite.
 """
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = 'e8a2c4f6b0d3'
 down_revision = 'a8e2c4f6b1d9'

@@ -8,11 +8,10 @@ The value is filled here, in Python over the rows, with the same rule the app ke
 it by (fællesskab.events.recurrence.stored_next); `flask events refresh-next` moves
 it on later.
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f2a4c6e8b0d1'
@@ -22,7 +21,7 @@ depends_on = None
 
 
 def _aware(value):
-    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 def upgrade():
@@ -35,7 +34,7 @@ def upgrade():
                       sa.column('recurrence', sa.String), sa.column('repeat_until', sa.Date),
                       sa.column('next_starts_at', sa.DateTime))
     conn = op.get_bind()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     rows = conn.execute(sa.select(events.c.id, events.c.starts_at, events.c.recurrence, events.c.repeat_until)
                         .order_by(events.c.id)).all()
     write = (sa.update(events).where(events.c.id == sa.bindparam('b_id'))

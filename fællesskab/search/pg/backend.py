@@ -24,7 +24,7 @@ small caches:
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from math import cos, log, radians
 
 import sqlalchemy as sa
@@ -34,11 +34,19 @@ from ...core.time import utcnow
 from ...extensions import db
 from ...geo.distance import EARTH_RADIUS_KM, bounding_box
 from ..analysis import category_of, edit_distance, word_terms
+from ..common import (
+    BLEND_PROXIMITY,
+    BLEND_RELEVANCE,
+    FACET_LIMIT,
+    GOOD_MATCH,
+    PAST_GRACE_SECONDS,
+    PROXIMITY_HALF_KM,
+    place_terms,
+    resolve_location,
+)
 from ..params import SearchParams
-from ..query import ParsedQuery, parse
-from ..common import (BLEND_PROXIMITY, BLEND_RELEVANCE, FACET_LIMIT, GOOD_MATCH,
-                      PAST_GRACE_SECONDS, PROXIMITY_HALF_KM, place_terms, resolve_location)
 from ..port import Hit, Location, SearchResult
+from ..query import ParsedQuery, parse
 from ..schema import FIELD_WEIGHTS
 from . import ensure_ready, has_trigrams
 from .rows import WEIGHTS, quote
@@ -134,7 +142,7 @@ def _fixed(sql: Sql, params: SearchParams) -> list[str]:
     if params.upcoming:
         # Whole minutes, so the same query within a minute is the same statement (FacetCache's key):
         # an event that began up to a minute more than PAST_GRACE_SECONDS ago may still show.
-        cutoff = datetime.fromtimestamp((int(utcnow().timestamp()) - PAST_GRACE_SECONDS) // 60 * 60, timezone.utc)
+        cutoff = datetime.fromtimestamp((int(utcnow().timestamp()) - PAST_GRACE_SECONDS) // 60 * 60, UTC)
         out.append(f"NOT (kind = 'event' AND coalesce(starts_at, CAST('1970-01-01' AS timestamp)) < "
                    f"{sql.bind(cutoff.replace(tzinfo=None))})")
     return out

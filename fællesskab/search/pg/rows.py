@@ -12,7 +12,7 @@ that order, so `ts_rank_cd` with WEIGHTS sums a term's occurrences by source
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ..analysis import fold, is_stop, tokenize, word_terms
 from ..documents import decode_attrs
@@ -75,7 +75,7 @@ def document_row(doc: dict) -> dict:
         "key": doc["doc_id"], "kind": a.kind, "category": a.category or "",
         "target_groups": ",".join(a.target_groups), "languages": ",".join(a.languages), "place": a.place or "",
         "newcomers": a.newcomers, "age_min": a.age_min, "age_max": a.age_max,
-        "starts_at": datetime.fromtimestamp(a.starts, timezone.utc) if a.kind == "event" and a.starts else None,
+        "starts_at": datetime.fromtimestamp(a.starts, UTC) if a.kind == "event" and a.starts else None,
         "lat": a.lat, "lon": a.lon, "updated": a.updated, "sortname": a.sortname[:40],
         "length": length, "data": doc["data"], "tsv": tsvector_literal(occurrences),
     }
