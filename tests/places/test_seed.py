@@ -11,7 +11,7 @@ from fællesskab.geo.models import Boundary, Street
 from fællesskab.places.models import Place, Postcode
 from fællesskab.places.services import load_reference_data, place_kind
 
-from ..conftest import SEED_DIR
+from ..helpers import SEED_DIR
 
 
 def count(db, model) -> int:
