@@ -2,7 +2,8 @@
 TEST_DATABASE_URL is set), the Flask app, clients and data builders.
 
 The schema and the reference geodata are created once per database; after
-each test the tables that tests write to are emptied again.
+each test the tables that tests write to are emptied again. Plain helpers
+(paths, the password, emptying the tables) live in tests/helpers.py.
 """
 from __future__ import annotations
 
@@ -15,24 +16,9 @@ import sqlalchemy as sa
 
 from fællesskab import create_app
 from fællesskab.config import normalise_database_url
-from fællesskab.core import counts
 from fællesskab.extensions import db as _db, limiter
-from fællesskab.search import clear_index as clear_search_index
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SEED_DIR = os.path.join(REPO_ROOT, "seed")
-
-DATABASES = ["sqlite"]
-if os.environ.get("TEST_DATABASE_URL"):
-    DATABASES.append("postgresql")
-# tests/run-suite runs the PostgreSQL half in a process of its own, beside a SQLite-only one.
-if os.environ.get("TEST_DATABASES"):
-    DATABASES = [name for name in DATABASES if name in os.environ["TEST_DATABASES"].split(",")]
-
-# Reference data stays; these are emptied after every test (children first).
-MUTABLE_TABLES = ("search_changes", "survey_tokens", "survey_responses", "search_misses", "audit_log", "case_notes", "handovers", "contact_confirmations", "consent_records", "newcomer_languages", "cases", "newcomers", "registrations", "event_revisions", "outbox_messages", "events", "association_revisions", "association_links", "recovery_codes", "users", "associations", "forum_places", "forums", "addresses", "geocode_cache_entries")
-
-PASSWORD = "correct horse battery staple"
+from .helpers import DATABASES, PASSWORD, SEED_DIR, empty_tables
 
 
 def database_url(name: str, tmp_dir) -> str:
@@ -85,13 +71,7 @@ def db(app):
     """The database session inside an app context; emptied after the test."""
     with app.app_context():
         yield _db
-        _db.session.rollback()
-        for table in MUTABLE_TABLES:
-            _db.session.execute(sa.text(f"DELETE FROM {table}"))
-        _db.session.commit()
-        _db.session.remove()
-        clear_search_index(app)  # raw DELETEs bypass the sync hooks
-        counts.forget_all(app)  # and the kept counts' hooks
+        empty_tables(app)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from fællesskab.accounts.models import User
 from fællesskab.core.time import utcnow
 from fællesskab.extensions import limiter
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 WRONG = "wrong password 123"
 

@@ -13,7 +13,7 @@ from flask import g
 from fællesskab.accounts import mfa
 from fællesskab.accounts.models import RecoveryCode, User
 from fællesskab.core.audit import AuditEntry
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 CODE_RE = re.compile(r"<code>([a-z0-9]{5}-[a-z0-9]{5})</code>")
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from fællesskab.accounts import mfa, services
 from fællesskab.mail.models import OutboxMessage
 from tests.accounts.test_mfa import enrol, fresh, login_with_code, password_step
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 NEW_PASSWORD = "en ny og meget lang sætning"
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from fællesskab.accounts.passwords import password_problem
 from fællesskab.mail.models import OutboxMessage
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def login(client, email, password=PASSWORD):

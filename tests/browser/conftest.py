@@ -13,27 +13,19 @@ import subprocess
 import sys
 import threading
 import uuid
-from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import DATABASES, REPO_ROOT, SEED_DIR
+from tests.helpers import DATABASES, REPO_ROOT, SEED_DIR
+
+from .helpers import Requests, choose_language, log_in, new_context, unavailable
 
 CHROMIUM = "/usr/bin/chromium"
 HERE = os.path.dirname(os.path.abspath(__file__))
 AXE_JS = os.path.join(HERE, "node_modules", "axe-core", "axe.min.js")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-# Chromium itself may ask for these on start; they are not requests of our pages.
-BROWSER_OWN = ("chrome://", "about:", "data:", "blob:")
-
-
-def unavailable(reason: str):
-    """Skip with the reason, or fail when running in CI (the tests must run there)."""
-    if os.environ.get("CI"):
-        pytest.fail(f"browser tests cannot run in CI: {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -192,38 +184,11 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-def is_foreign(url: str) -> bool:
-    return not url.startswith(BROWSER_OWN) and urlsplit(url).hostname != "127.0.0.1"
-
-
-class Requests:
-    """Every URL the page asked for; `foreign()` lists those not on 127.0.0.1."""
-
-    def __init__(self):
-        self.urls: list[str] = []
-
-    def __call__(self, req) -> None:
-        self.urls.append(req.url)
-
-    def foreign(self) -> list[str]:
-        return [u for u in self.urls if is_foreign(u)]
-
-
-def new_context(browser, live_server, **kw):
-    """A fresh browser context on the live server; requests to other hosts are
-    recorded by the page's listener and then aborted, so nothing leaves the machine."""
-    context = browser.new_context(base_url=live_server.url, **kw)
-    context.route(is_foreign, lambda route: route.abort("blockedbyclient"))
-    return context
-
-
 _STATES: dict[tuple, dict] = {}
 
 
 def signed_in_state(browser, live_server, lang: str | None, role: str | None) -> dict:
     """Cookies of a browser that chose `lang` and logged in as `role` (once per server)."""
-    from .helpers import choose_language, log_in
-
     key = (live_server.url, lang, role)
     if key not in _STATES:
         context = new_context(browser, live_server)

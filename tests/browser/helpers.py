@@ -5,10 +5,17 @@ tests pass whichever language the page is in.
 """
 from __future__ import annotations
 
+import os
+from urllib.parse import urlsplit
+
+import pytest
+
 from fællesskab.demo import demo_password
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LANGUAGES = ["da", "en"]
+# Chromium itself may ask for these on start; they are not requests of our pages.
+BROWSER_OWN = ("chrome://", "about:", "data:", "blob:")
 DEMO_EMAILS = {"coordinator": "koordinator@example.org", "forum": "forum@example.org", "admin": "admin@example.org"}
 
 
@@ -85,3 +92,35 @@ def focus_is_visible(page) -> bool:
                    const s = getComputedStyle(a);
                    return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'; }"""
     )
+
+
+def unavailable(reason: str):
+    """Skip with the reason, or fail when running in CI (the tests must run there)."""
+    if os.environ.get("CI"):
+        pytest.fail(f"browser tests cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def is_foreign(url: str) -> bool:
+    return not url.startswith(BROWSER_OWN) and urlsplit(url).hostname != "127.0.0.1"
+
+
+class Requests:
+    """Every URL the page asked for; `foreign()` lists those not on 127.0.0.1."""
+
+    def __init__(self):
+        self.urls: list[str] = []
+
+    def __call__(self, req) -> None:
+        self.urls.append(req.url)
+
+    def foreign(self) -> list[str]:
+        return [u for u in self.urls if is_foreign(u)]
+
+
+def new_context(browser, live_server, **kw):
+    """A fresh browser context on the live server; requests to other hosts are
+    recorded by the page's listener and then aborted, so nothing leaves the machine."""
+    context = browser.new_context(base_url=live_server.url, **kw)
+    context.route(is_foreign, lambda route: route.abort("blockedbyclient"))
+    return context

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from _pytest.outcomes import Failed, Skipped
 
-from .conftest import unavailable
+from .helpers import unavailable
 
 
 def test_missing_browser_skips_outside_ci(monkeypatch):

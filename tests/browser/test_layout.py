@@ -76,7 +76,7 @@ def test_axe_finds_a_known_violation(page_factory, axe_path):
 def test_requests_to_other_hosts_are_caught(browser, live_server):
     """The check every page_factory test ends with: a request to another host is
     recorded (and aborted before it leaves the machine)."""
-    from .conftest import Requests, new_context
+    from .helpers import Requests, new_context
 
     context = new_context(browser, live_server)
     page = context.new_page()

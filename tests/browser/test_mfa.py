@@ -8,7 +8,7 @@ import time
 import pyotp
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 from .helpers import LANGUAGES, assert_lang, axe_violations, choose_language, describe
 from .test_journeys import csp_errors, tab_to, type_into

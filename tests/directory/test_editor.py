@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from fællesskab.directory.models import Association
 
-from .conftest import audit_rows, revisions_of
+from ..helpers import audit_rows, revisions_of
 
 FORM = {"name": "Vamdrup Skakklub", "category": "hobby", "summary": "Skak hver tirsdag.", "town": "Vamdrup",
         "postcode": "6580", "email": "skak@example.org", "languages": "da;en", "target_groups": ["adults", "seniors"],

@@ -21,7 +21,7 @@ from fællesskab.events.models import Event
 from tests.search.backends import use_search_backend
 
 from ..events.conftest import forum_login  # noqa: F401  (fixture)
-from .conftest import link_in, revisions_of
+from ..helpers import link_in, revisions_of
 
 ONLY_DANISH = "Only in Danish"
 

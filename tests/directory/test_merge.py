@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from fællesskab.directory.models import Association
 from fællesskab.events.models import Event, Registration
 
-from .conftest import revisions_of
+from ..helpers import revisions_of
 
 
 def _case_with_suggestion(db, assoc):

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from fællesskab.core.time import utcnow
 from fællesskab.directory.models import Association
 
-from .conftest import link_in
+from ..helpers import link_in
 
 
 def _age(db, assoc, *, verified_days_ago: int, reminders: int = 0, reminded_days_ago: int | None = None):

@@ -11,7 +11,7 @@ from fællesskab.core.time import utcnow
 from fællesskab.directory.models import Association, AssociationRevision, ListingLink
 from fællesskab.extensions import limiter
 
-from .conftest import audit_rows, link_in, revisions_of
+from ..helpers import audit_rows, link_in, revisions_of
 
 
 def stamp(seconds_ago: float = 30) -> str:

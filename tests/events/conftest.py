@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from ..conftest import PASSWORD
+from ..helpers import PASSWORD
 from ..mail.smtp import SMTPServer
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from fællesskab.core.time import UTCDateTime
 from fællesskab.events import recurrence
 
-from ..services.test_migrations import empty_database_url, keep_logging, migration_app  # noqa: F401
+from ..app.test_migrations import empty_database_url, keep_logging, migration_app  # noqa: F401
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from fællesskab.geo.importer import import_addresses
 from fællesskab.geo.models import Address
 from fællesskab.geo.suggest import suggest
 
-from .conftest import DAWA_COLUMNS, csv_bytes, dawa_row
+from ..helpers import DAWA_COLUMNS, csv_bytes, dawa_row
 
 ROWS = [
     dawa_row("Skolegade", "3", "6000", "Kolding", 55.490612, 9.470134, n=1),

@@ -204,7 +204,7 @@ def test_the_gazetteer_wins_when_it_is_more_precise(online, db):
 
 
 def test_an_official_address_is_not_asked_online(online, db, runner, write_csv):
-    from .conftest import dawa_row
+    from ..helpers import dawa_row
 
     path = write_csv([dawa_row("Skolegade", "3", "6000", "Kolding", 55.4906, 9.4701)])
     assert runner.invoke(args=["import", "addresses", path]).exit_code == 0

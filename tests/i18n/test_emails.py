@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from fællesskab.mail.models import OutboxMessage
 
-from ..conftest import PASSWORD
+from ..helpers import PASSWORD
 
 
 def outbox(db) -> list[OutboxMessage]:

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
 from fællesskab.demo import load_demo
 from fællesskab.extensions import db as _db
-from fællesskab.search import clear_index
-from tests.conftest import MUTABLE_TABLES, SEED_DIR
+from tests.helpers import SEED_DIR, empty_tables
 
 
 @pytest.fixture(scope="module")
@@ -23,20 +21,4 @@ def demo(app):
         _db.session.remove()
     yield app.test_client()
     with app.app_context():
-        _db.session.rollback()
-        for table in MUTABLE_TABLES:
-            _db.session.execute(sa.text(f"DELETE FROM {table}"))
-        _db.session.commit()
-        _db.session.remove()
-        clear_index(app)
-
-
-def post_match(client, body, lang: str = "da", status: int = 200) -> dict:
-    response = client.post("/api/v1/match", json=body, headers={"Accept-Language": lang})
-    assert response.status_code == status, response.get_data(as_text=True)
-    return response.get_json()
-
-
-def ids(result: dict, n: int | None = None) -> list[str]:
-    """External ids without the demo prefix: A-015, E-011, …"""
-    return [r["external_id"].removeprefix("DEMO-") for r in result["results"][:n]]
+        empty_tables(app)

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from fællesskab.extensions import db as _db
-from tests.matching.conftest import ids, post_match
+from tests.helpers import ids, post_match
 
 BODY = {"address": "Skolegade 3, 6070 Christiansfeld", "interests": ["fodbold", "kor"],
         "children_ages": [4, 9], "adults": 2, "languages": ["en"], "max_km": 15, "limit": 10}

@@ -3,7 +3,7 @@ and reasons that are true (no "None", no bare category, the event's own ages).""
 from __future__ import annotations
 
 from fællesskab.matching.reasons import CATEGORIES
-from tests.matching.conftest import ids, post_match
+from tests.helpers import ids, post_match
 
 JERNBANEGADE = {"address": "Jernbanegade 10, 6000 Kolding", "children_ages": [4, 9], "adults": 2}
 

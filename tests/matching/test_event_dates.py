@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from fællesskab.core.time import to_local, utcnow
 from fællesskab.events import recurrence
 from fællesskab.events.models import Event
-from tests.matching.conftest import post_match
+from tests.helpers import post_match
 
 
 def test_a_series_whose_stored_date_is_weeks_old_is_matched_at_its_next_date(db, client, make_event):

@@ -13,8 +13,8 @@ from collections import Counter
 
 import pytest
 
-from tests.conftest import SEED_DIR
-from tests.matching.conftest import ids, post_match
+from tests.helpers import SEED_DIR
+from tests.helpers import ids, post_match
 
 
 def _demo_rows(name: str) -> dict[str, dict]:

@@ -13,6 +13,7 @@ from fællesskab.core.errors import NotFound, ValidationError
 from fællesskab.core.time import utcnow
 from fællesskab.directory.importer import import_associations
 from fællesskab.matching.services import MatchItem, MatchRequest, MatchResult, last_scored, match
+from tests.helpers import empty_tables
 
 VAMDRUP = {"lat": 55.4276, "lon": 9.2843}
 
@@ -81,16 +82,35 @@ HOUSEHOLDS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def many(app):
+    """400 generated associations over the real Kolding streets (bench/datagen.py), imported
+    once for the households below, which only read them (so they must not use `db`)."""
+    from fællesskab.extensions import db
+
+    with app.app_context():
+        report = import_associations(io.BytesIO(association_csv(400, seed=5)))
+        assert report.ok, report.problems[:3]
+        db.session.commit()
+        db.session.remove()
+    yield app
+    with app.app_context():
+        empty_tables(app)
+
+
 @pytest.fixture
-def many(db):
-    """400 generated associations over the real Kolding streets (bench/datagen.py)."""
-    report = import_associations(io.BytesIO(association_csv(400, seed=5)))
-    assert report.ok, report.problems[:3]
-    db.session.commit()
+def in_app(many):
+    """An app context over the 400 associations; nothing written in it is kept."""
+    from fællesskab.extensions import db
+
+    with many.app_context():
+        yield
+        db.session.rollback()
+        db.session.remove()
 
 
 @pytest.mark.parametrize("household", HOUSEHOLDS)
-def test_every_typed_match_within_reach_is_ranked_and_the_nearest_pool_is_exact(many, app, household):
+def test_every_typed_match_within_reach_is_ranked_and_the_nearest_pool_is_exact(in_app, household):
     """Matching v2 replaced the pruned scoring: typed matches are all read, and the search
     engine's nearby pool is the same as sorting every association by distance."""
     from fællesskab.directory.models import Association

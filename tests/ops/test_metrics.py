@@ -118,7 +118,7 @@ def test_index_lag_counts_changes_another_node_made(app, db, scrape, make_associ
 
 
 def test_failed_logins_lockouts_and_sign_ups_are_counted(app, client, scrape, make_user, make_event, make_forum):
-    from ..conftest import PASSWORD
+    from ..helpers import PASSWORD
 
     user = make_user("coordinator")
     event = make_event(registration_required="true", capacity=1, forum_id=make_forum().id)

@@ -5,7 +5,7 @@ import itertools
 
 import pytest
 
-from ..conftest import PASSWORD
+from ..helpers import PASSWORD
 from ..events.conftest import eml_files, mail_folder, outbox, smtp_server  # noqa: F401
 
 _n = itertools.count(1)

@@ -12,7 +12,7 @@ from fællesskab.demo import load_demo
 from fællesskab.events.models import Event
 from fællesskab.outreach.models import HandOver
 from fællesskab.places.models import Forum
-from tests.conftest import SEED_DIR
+from tests.helpers import SEED_DIR
 
 HOLIDAYS = {(12, 24), (12, 25), (12, 26), (12, 31), (1, 1)}
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from fællesskab.mail.models import OutboxMessage
 from fællesskab.outreach import handover, services
 
-from ..conftest import PASSWORD
+from ..helpers import PASSWORD
 
 
 def messages(db, kind: str) -> list[OutboxMessage]:

@@ -23,7 +23,7 @@ from fællesskab.geo.importer import import_addresses
 from fællesskab.geo.models import Address
 from fællesskab.outreach.importer import import_newcomers
 from fællesskab.outreach.models import Newcomer
-from tests.geo.conftest import DAWA_COLUMNS, dawa_row
+from tests.helpers import DAWA_COLUMNS, dawa_row
 
 import os
 EXAMPLES = int(os.environ.get("IMPORT_EXAMPLES", 40))

@@ -22,7 +22,7 @@ from fællesskab.search.params import parse_params
 from fællesskab.search.services import search
 from fællesskab.search.source import fingerprint
 
-from ..conftest import PASSWORD
+from ..helpers import PASSWORD
 
 FIGURES = {"requests": 0, "sign_ups": 0, "failures": 0}
 _count_lock = threading.Lock()

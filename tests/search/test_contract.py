@@ -17,16 +17,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
-from fællesskab.core import counts
 from fællesskab.core.vocab import CATEGORIES
 from fællesskab.extensions import db as _db
 from fællesskab.search import (
-    CandidateQuery, Candidates, SearchParams, SearchResult, clear_index, engine, parse_params, search,
+    CandidateQuery, Candidates, SearchParams, SearchResult, engine, parse_params, search,
 )
-from tests.conftest import MUTABLE_TABLES
+from tests.helpers import empty_tables
 from tests.search.backends import use_search_backend
 
 ENGINES = ["whoosh", "postgres"]
@@ -108,13 +106,7 @@ def world(app, request):
             _db.session.remove()
         yield World(app, request.param, ids)
         with app.app_context():
-            _db.session.rollback()
-            for table in MUTABLE_TABLES:
-                _db.session.execute(sa.text(f"DELETE FROM {table}"))
-            _db.session.commit()
-            _db.session.remove()
-            clear_index(app)  # raw DELETEs bypass the sync hooks
-            counts.forget_all(app)  # and the kept counts' hooks
+            empty_tables(app)
 
 
 @pytest.fixture

@@ -14,13 +14,11 @@ import os
 from urllib.parse import urlencode
 
 import pytest
-import sqlalchemy as sa
 
 from fællesskab.demo import load_demo
 from fællesskab.directory.importer import import_associations
 from fællesskab.extensions import db as _db
-from fællesskab.search import clear_index
-from tests.conftest import MUTABLE_TABLES, SEED_DIR
+from tests.helpers import SEED_DIR, empty_tables
 from tests.search.backends import use_search_backend
 
 FOOTBALL = {"A-005", "A-045", "A-052", "A-060", "A-118", "A-129", "A-163", "E-049", "E-060"}
@@ -56,12 +54,7 @@ def demo(app, request):
             _db.session.remove()
         yield app.test_client()
         with app.app_context():
-            _db.session.rollback()
-            for table in MUTABLE_TABLES:
-                _db.session.execute(sa.text(f"DELETE FROM {table}"))
-            _db.session.commit()
-            _db.session.remove()
-            clear_index(app)
+            empty_tables(app)
 
 
 def search(client, q: str = "", **params) -> dict:

@@ -120,7 +120,7 @@ def test_migrated_schema_takes_the_reference_data(migration_app):
 
     from fællesskab.geo.reference import load_reference_data
 
-    from ..conftest import SEED_DIR
+    from ..helpers import SEED_DIR
 
     upgrade()
     first = load_reference_data(SEED_DIR)

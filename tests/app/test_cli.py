@@ -12,7 +12,7 @@ from fællesskab.directory.models import Association
 from fællesskab.events.models import Event
 from fællesskab.places.models import Forum, Place
 
-from ..conftest import SEED_DIR
+from ..helpers import SEED_DIR
 
 DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")
 PASSWORD = "en lang nok adgangskode"

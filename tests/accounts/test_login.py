@@ -1,7 +1,7 @@
 """Login, logout and the session."""
 from __future__ import annotations
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def test_login_with_right_password_goes_to_role_home(client, make_user):

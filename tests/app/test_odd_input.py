@@ -82,7 +82,7 @@ def test_an_unsafe_language_switch_target_goes_to_the_front_page(client, target)
 
 @pytest.mark.parametrize("target", ["/a\r\nX:y", "/a\nb", "/\\evil.example"])
 def test_an_unsafe_login_target_goes_to_the_start_page(client, make_user, target):
-    from tests.conftest import PASSWORD
+    from tests.helpers import PASSWORD
 
     user = make_user("coordinator")
     response = client.post("/login", query_string={"next": target}, data={"email": user.email, "password": PASSWORD})

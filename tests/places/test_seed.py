@@ -12,7 +12,7 @@ from fællesskab.places.models import Place, Postcode
 from fællesskab.geo.reference import load_reference_data
 from fællesskab.places.services import place_kind
 
-from ..conftest import SEED_DIR
+from ..helpers import SEED_DIR
 
 
 def count(db, model) -> int:
