@@ -121,10 +121,10 @@ def test_searches_answer_from_another_connection_during_a_rebuild(postgres, db, 
     assert answers(client) == before
 
 
-def test_a_writer_that_read_the_table_does_not_deadlock_the_swap(postgres, db, make_association, monkeypatch):
+def test_a_writer_that_read_the_table_does_not_deadlock_the_swap(postgres, db, make_association):
     """A transaction that read search_documents and then waits for the rebuild's lock (a sync hook)
-    holds the table: the swap gives up after SWAP_WAIT_S and copies the rows in instead."""
-    monkeypatch.setattr(store, "SWAP_WAIT_S", 0.5)
+    holds the table: the rebuild copies the rows in instead of waiting for it (a deadlock, which
+    PostgreSQL settled by failing the writer), and the writer goes on."""
     make_data(make_association)
     client = postgres.test_client()
     before = answers(client)
@@ -164,5 +164,71 @@ def test_a_writer_that_read_the_table_does_not_deadlock_the_swap(postgres, db, m
     with db.engine.connect() as conn:
         assert indexes(conn) == had
         assert conn.execute(sa.text("SELECT 'search_documents'::regclass::oid")).scalar() == old_table  # copied
+        assert not conn.execute(sa.text("SELECT to_regclass(:t)"), {"t": store.BUILD_TABLE}).scalar()
+    assert answers(client) == before
+
+
+def test_a_search_waiting_for_the_swap_reads_the_new_table(postgres, db, make_association, monkeypatch):
+    """A search that queues behind the swap's table lock is answered from the table swapped in
+    (PostgreSQL looks the name up again once it has the lock), also from a prepared statement."""
+    make_data(make_association)
+    client = postgres.test_client()
+    before = answers(client)
+    for _ in range(5):  # past psycopg's prepare threshold: the statements are prepared by now
+        assert answers(client) == before
+    db.session.commit()
+    swapped, go_on, result, seen = threading.Event(), threading.Event(), {}, {}
+    swap = store._swap
+
+    def swap_and_wait(connection, renames):
+        swap(connection, renames)
+        swapped.set()
+        assert go_on.wait(60)
+
+    monkeypatch.setattr(store, "_swap", swap_and_wait)
+    engine = db.engine
+    thread = threading.Thread(target=lambda: result.setdefault("n", store.rebuild(engine, iter_documents(engine))))
+
+    def reader():
+        seen["answers"] = answers(postgres.test_client())
+
+    other = threading.Thread(target=reader)
+    thread.start()
+    try:
+        assert swapped.wait(60)
+        other.start()
+        with engine.connect() as conn:  # wait until the search waits for the swapped table
+            for _ in range(600):
+                if conn.execute(sa.text("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'relation'"
+                                        " AND NOT granted)")).scalar():
+                    break
+                time.sleep(0.05)
+            else:
+                raise AssertionError("the search never waited for the swap")
+    finally:
+        go_on.set()
+        thread.join(120)
+        other.join(60)
+    assert result.get("n") == 12
+    assert seen.get("answers") == before
+
+
+def test_a_reader_that_keeps_the_table_makes_the_rebuild_copy_the_rows(postgres, db, make_association, monkeypatch):
+    """A transaction that keeps search_documents open (not waiting for the rebuild) holds up the swap
+    for SWAP_WAIT_S at most; then the rows are copied in, indexes and answers as before."""
+    monkeypatch.setattr(store, "SWAP_WAIT_S", 0.5)
+    make_data(make_association)
+    client = postgres.test_client()
+    before = answers(client)
+    db.session.commit()
+    with db.engine.connect() as reader:
+        assert reader.execute(sa.text("SELECT count(*) FROM search_documents")).scalar() == 12  # its lock is kept
+        had = indexes(reader)
+        old_table = reader.execute(sa.text("SELECT 'search_documents'::regclass::oid")).scalar()
+        assert store.rebuild(db.engine, iter_documents(db.engine)) == 12
+        reader.rollback()
+    with db.engine.connect() as conn:
+        assert indexes(conn) == had
+        assert conn.execute(sa.text("SELECT 'search_documents'::regclass::oid")).scalar() == old_table
         assert not conn.execute(sa.text("SELECT to_regclass(:t)"), {"t": store.BUILD_TABLE}).scalar()
     assert answers(client) == before

@@ -162,30 +162,28 @@ def _swap(connection, renames: list[tuple[str, str, str | None]]) -> None:
 
     Dropping the live table needs its ACCESS EXCLUSIVE lock: each try waits at most SWAP_LOCK_MS
     (searches queue behind a waiting lock request), in a savepoint, for SWAP_WAIT_S in all. A
-    transaction that read search_documents and now waits for this rebuild's advisory lock (a
-    writer) never lets go, so after that the rows are copied into the live table instead — slow
-    (the RUM index row by row) but it needs no lock a reader holds.
+    transaction that read search_documents and now waits for a lock this rebuild holds (a sync
+    hook's write waiting for the advisory lock) would never let go — waiting for it is a deadlock,
+    which PostgreSQL settles by failing one of the two — so then, or after SWAP_WAIT_S, the rows
+    are copied into the live table instead: slower (the RUM index row by row), but it needs no
+    lock a reader holds.
     """
     deadline = time.monotonic() + SWAP_WAIT_S
     while True:
+        if _table_held_by_our_waiters(connection):
+            return _copy_into_live(connection, "a transaction that read it waits for this rebuild's lock")
         savepoint = connection.begin_nested()
         try:
             connection.execute(sa.text(f"SET LOCAL lock_timeout = {int(SWAP_LOCK_MS)}"))
             connection.execute(sa.text("LOCK TABLE search_documents IN ACCESS EXCLUSIVE MODE"))
         except sa.exc.OperationalError as e:
-            if getattr(e.orig, "sqlstate", None) != "55P03":  # lock_not_available
+            if getattr(e.orig, "sqlstate", None) not in ("55P03", "40P01"):  # lock not available, deadlock
                 raise
             savepoint.rollback()
             if time.monotonic() < deadline:
                 time.sleep(0.5)
                 continue
-            log.warning("search rebuild: search_documents stayed in use for %.0f s; copying the rows into it "
-                        "instead of swapping the new table in (slower)", SWAP_WAIT_S)
-            columns = ", ".join(c.name for c in documents.columns)
-            connection.execute(documents.delete())
-            connection.execute(sa.text(f"INSERT INTO search_documents ({columns}) SELECT {columns} FROM {BUILD_TABLE}"))
-            connection.execute(sa.text(f"DROP TABLE {BUILD_TABLE}"))
-            return
+            return _copy_into_live(connection, f"it stayed in use for {SWAP_WAIT_S:.0f} s")
         savepoint.commit()
         break
     connection.execute(sa.text("SET LOCAL lock_timeout = DEFAULT"))
@@ -196,6 +194,23 @@ def _swap(connection, renames: list[tuple[str, str, str | None]]) -> None:
             connection.execute(sa.text(f"ALTER INDEX {temporary} RENAME TO {name}"))
         else:  # renames its index too
             connection.execute(sa.text(f"ALTER TABLE search_documents RENAME CONSTRAINT {temporary} TO {name}"))
+
+
+def _table_held_by_our_waiters(connection) -> bool:
+    """Whether a session holding a lock on search_documents waits for a lock this one holds."""
+    return bool(connection.execute(sa.text(
+        "SELECT EXISTS (SELECT 1 FROM pg_locks l WHERE l.relation = 'search_documents'::regclass"
+        " AND l.granted AND l.pid <> pg_backend_pid() AND pg_backend_pid() = ANY(pg_blocking_pids(l.pid)))"
+    )).scalar())
+
+
+def _copy_into_live(connection, why: str) -> None:
+    log.warning("search rebuild: not swapping the new table in, as %s; copying its rows into "
+                "search_documents instead (slower)", why)
+    columns = ", ".join(c.name for c in documents.columns)
+    connection.execute(documents.delete())
+    connection.execute(sa.text(f"INSERT INTO search_documents ({columns}) SELECT {columns} FROM {BUILD_TABLE}"))
+    connection.execute(sa.text(f"DROP TABLE {BUILD_TABLE}"))
 
 
 def generation(connection) -> int | None:
