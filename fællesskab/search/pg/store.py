@@ -152,7 +152,8 @@ def _copy_indexes(connection) -> list[tuple[str, str, str | None]]:
         connection.execute(sa.text(f"CREATE {match[1] or ''}INDEX {temporary} ON {BUILD_TABLE} {match[2]}"))
         if contype is not None:
             kind = "PRIMARY KEY" if contype == "p" else "UNIQUE"
-            connection.execute(sa.text(f"ALTER TABLE {BUILD_TABLE} ADD CONSTRAINT {temporary} {kind} USING INDEX {temporary}"))
+            connection.execute(sa.text(
+                f"ALTER TABLE {BUILD_TABLE} ADD CONSTRAINT {temporary} {kind} USING INDEX {temporary}"))
         renames.append((temporary, name, contype))
     return renames
 
