@@ -112,7 +112,7 @@ BUILD_TABLE = "search_documents_build"
 _build = documents.to_metadata(sa.MetaData(), name=BUILD_TABLE)
 SWAP_LOCK_MS = 200  # how long one try at the swap may keep searches queued behind it
 SWAP_WAIT_S = 60.0  # tries at the swap for this long, then copy the rows into the live table
-INDEX_MEMORY = "256MB"  # maintenance_work_mem for building the GIN and RUM indexes (default 64MB spills)
+INDEX_MEMORY = "256MB"  # maintenance_work_mem while the GIN and RUM indexes are built (default 64MB)
 _INDEX_DEF = re.compile(r"^CREATE (UNIQUE )?INDEX \S+ ON \S+ (USING .*)$")
 
 
