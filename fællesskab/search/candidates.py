@@ -37,7 +37,7 @@ from flask import Flask
 from ..geo.distance import EARTH_RADIUS_KM
 from .analysis import text_terms
 from .port import MATCHED, Candidate, CandidateQuery, Candidates
-from .query import ParsedQuery, parse
+from .query import ParsedQuery, parse_cached
 from .snapshot import Snapshot, ids_from_mask
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ def analyse_interests(labels, reader, snap: Snapshot, category_slugs) -> list[In
         if slug in category_slugs:
             out.append(Interest(label=slug, slug=slug))
             continue
-        parsed = parse(label, reader, snap)
+        parsed = parse_cached(label, reader, snap)
         if parsed.is_empty:
             continue
         terms = frozenset(t for group in parsed.groups for t in group.alternatives[0].terms)

@@ -128,6 +128,19 @@ def parse(q: str, reader, snapshot: Snapshot) -> ParsedQuery:
     return parsed
 
 
+def parse_cached(q: str, reader, snapshot: Snapshot) -> ParsedQuery:
+    """`parse`, kept per index generation: the same text parses the same against the same
+    vocabulary, and the close-spelling lookups of a parse cost more than the rest of a search.
+    The result is shared: callers must not change it."""
+    with snapshot.parsed_lock:
+        found = snapshot.parsed.get(q)
+    if found is None:
+        found = parse(q, reader, snapshot)
+        with snapshot.parsed_lock:
+            snapshot.parsed[q] = found
+    return found
+
+
 def _match_phrase(words: list[tuple[str, bool]], start: int):
     """Longest multi-word thesaurus key (2+ unquoted words) at `start`, if any."""
     for length in range(min(THESAURUS.max_key_len, len(words) - start), 1, -1):

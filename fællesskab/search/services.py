@@ -46,7 +46,7 @@ from .common import (  # noqa: F401
 )
 from .params import SearchParams
 from .port import Hit, Location, SearchResult
-from .query import ParsedQuery, match, parse, score
+from .query import ParsedQuery, match, parse_cached, score
 from .snapshot import FACETS, Snapshot, cell_of, ids_from_mask, mask_from_ids
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def _index_damage(exc: BaseException) -> bool:
 def _search(index, params: SearchParams, location: Location | None) -> SearchResult:
     with index.reading() as (searcher, snap):
         reader = searcher.reader()
-        parsed = parse(params.q, reader, snap) if params.q else ParsedQuery(text="")
+        parsed = parse_cached(params.q, reader, snap) if params.q else ParsedQuery(text="")
         fixed = _fixed_filters(snap, params)
         filters = _facet_filters(snap, params)
         every_filter = fixed
@@ -107,7 +107,7 @@ def _search(index, params: SearchParams, location: Location | None) -> SearchRes
         sort = _sort_mode(params, location)
         scores = score(parsed, reader, snap, final) if not parsed.is_empty and total else {}
         page_ids, shown_scores = _page(snap, Found(final, total, scores, distances), sort, params)
-        hits = [Hit(searcher.stored_fields(d)["data"], round(shown_scores.get(d, 0.0), 3),
+        hits = [Hit(snap.stored(searcher, d), round(shown_scores.get(d, 0.0), 3),
                     None if distances is None else round(distances[d], 2))
                 for d in page_ids]
         terms = set(parsed.weighted_terms())

@@ -48,6 +48,8 @@ FACETS = ("type", "category", "target_group", "language", "place", "newcomers")
 SEGMENT_POSTINGS_BYTES = 32 * 1024 * 1024  # per index, across generations
 POSTINGS_BYTES = 24 * 1024 * 1024  # per generation (concatenations over segments, masks without deleted docs)
 AGE_MASKS = 24  # bitsets of "fits a child of age N" kept per generation
+STORED_DOCUMENTS = 2048  # stored documents of shown hits kept per generation (~2 KB each)
+PARSED_QUERIES = 1024  # parsed query texts kept per generation (a misspelt word's parse costs ~3 ms)
 STARTS_NONE = -(1 << 63)  # `starts` of a document without one (associations)
 NEWCOMERS = (None, False, True)
 
@@ -413,6 +415,11 @@ class Snapshot:
     def __init__(self, searcher, segments: SegmentCache):
         reader = searcher.reader()
         self.generation = reader.generation()
+        # Parsed queries (query.parse_cached): a parse reads this generation's vocabulary only.
+        self.parsed: LRUCache = LRUCache(maxsize=PARSED_QUERIES)
+        self.parsed_lock = threading.Lock()
+        # Stored documents of hits shown (read, inflated and unpickled per hit otherwise).
+        self._stored: LRUCache = LRUCache(maxsize=STORED_DOCUMENTS)
         leaves = [(leaf, o) for leaf, o in reader.leaf_readers() if leaf.segment() is not None]  # not EmptyReader
         self.segment_ids = tuple(leaf.segment().segment_id() for leaf, _o in leaves)
         segments.keep_only(set(self.segment_ids))
@@ -453,6 +460,17 @@ class Snapshot:
         self._rank: array | None = None
         self._grid: dict | None = None
         self._started: tuple | None = None
+
+    def stored(self, searcher, doc: int) -> dict:
+        """Document `doc`'s stored data (what a hit shows), kept for the next request that shows it.
+        Shared: callers must not change it."""
+        with self.parsed_lock:
+            data = self._stored.get(doc)
+        if data is None:
+            data = searcher.stored_fields(doc)["data"]
+            with self.parsed_lock:
+                self._stored[doc] = data
+        return data
 
     @property
     def parts(self) -> list[tuple[SegmentData, int]]:
