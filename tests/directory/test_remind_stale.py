@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import sqlalchemy as sa
-
 from fællesskab.core.time import utcnow
 from fællesskab.directory.models import Association
 

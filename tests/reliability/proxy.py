@@ -18,7 +18,7 @@ class TCPProxy:
         self._lock = threading.Lock()
         self.connections = 0
 
-    def start(self) -> "TCPProxy":
+    def start(self) -> TCPProxy:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))

@@ -22,7 +22,13 @@ from werkzeug.datastructures import MultiDict
 from fællesskab.core.vocab import CATEGORIES
 from fællesskab.extensions import db as _db
 from fællesskab.search import (
-    CandidateQuery, Candidates, SearchParams, SearchResult, engine, parse_params, search,
+    CandidateQuery,
+    Candidates,
+    SearchParams,
+    SearchResult,
+    engine,
+    parse_params,
+    search,
 )
 from tests.helpers import empty_tables
 from tests.search.backends import use_search_backend

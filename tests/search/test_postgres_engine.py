@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -60,7 +60,7 @@ def test_a_name_outranks_a_description(postgres, db, make_association):
 def test_facets_are_counted_once_per_query_and_generation(postgres, db, make_association, monkeypatch):
     make_association(name="Vamdrup Kor", tags="kor", category="music")
     client = postgres.test_client()
-    now = datetime(2026, 12, 7, 12, 0, 10, tzinfo=timezone.utc)
+    now = datetime(2026, 12, 7, 12, 0, 10, tzinfo=UTC)
     monkeypatch.setattr("fællesskab.search.pg.backend.utcnow", lambda: now)
     with statements(db.engine) as seen:
         first = search(client, "kor")

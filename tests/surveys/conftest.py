@@ -1,7 +1,7 @@
 """Fixtures for surveys: cases through the outreach services, the outbox, answers in given quarters."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -48,7 +48,7 @@ def add_answers(db):
     from fællesskab.surveys import services
 
     def build(kind: str, n: int, *, when: datetime | None = None, area: str | None = None, **values):
-        when = when or datetime.now(timezone.utc)
+        when = when or datetime.now(UTC)
         for _ in range(n):
             services.record_answer(kind, values, language="da", area=area, now=when)
         db.session.commit()
