@@ -20,7 +20,6 @@ from fællesskab.events.importer import import_events
 from fællesskab.events.models import Event
 from tests.search.backends import use_search_backend
 
-from ..events.conftest import forum_login  # noqa: F401  (fixture)
 from ..helpers import link_in, revisions_of
 
 ONLY_DANISH = "Only in Danish"

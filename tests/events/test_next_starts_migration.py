@@ -9,8 +9,6 @@ import sqlalchemy as sa
 from fællesskab.core.time import UTCDateTime
 from fællesskab.events import recurrence
 
-from ..app.test_migrations import empty_database_url, keep_logging, migration_app  # noqa: F401
-
 
 @pytest.fixture
 def mail_folder():

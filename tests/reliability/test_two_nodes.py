@@ -26,7 +26,6 @@ from fællesskab.core.time import utcnow
 from fællesskab.events.models import Registration
 from fællesskab.mail.models import OutboxMessage
 
-from ..events.conftest import forum_event  # noqa: F401  (a fixture)
 from ..helpers import PASSWORD
 from ..mail.smtp import SMTPServer
 from .nodes import Node, Process, csrf_token, form_with, node_env, redis_url

@@ -10,7 +10,7 @@ from ..outreach.conftest import almind_forum, coordinator, make_case  # noqa: F4
 
 
 @pytest.fixture
-def contacted_case(db, make_case, make_user):
+def contacted_case(db, make_case, make_user):  # noqa: F811  (the outreach fixture imported above)
     """contacted_case(weeks_ago=…, survey_consent=True, **row): a case marked contacted `weeks_ago` weeks ago.
 
     The survey is only sent with the newcomer's consent to surveys (a GDPR purpose of its own).
