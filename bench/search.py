@@ -146,7 +146,7 @@ PLACES = {"Kolding": (55.4904, 9.4722), "Vamdrup": (55.4276, 9.2843), "Christian
 GEO = [(q, {"lat": f"{lat:.4f}", "lon": f"{lon:.4f}", "radius_km": r})
        for (q, r), (lat, lon) in zip(
            [("fodbold", "10"), ("kor", "15"), ("svømning", "5"), ("spejder", "10"), ("badminton", "20")],
-           PLACES.values())]
+           PLACES.values(), strict=True)]
 
 CLASSES = {
     "1-word": [(q, {}) for q in ONE_WORD],

@@ -135,7 +135,7 @@ def strengths(interest: Interest, reader, snap: Snapshot) -> dict[int, float]:
                     continue
                 full, medium, weak = alt.boost * FULL_SOURCE, alt.boost * MEDIUM_SOURCE, alt.boost * WEAK_SOURCE
                 get = best.get
-                for d, w in zip(postings.ids, postings.weights):
+                for d, w in zip(postings.ids, postings.weights, strict=True):
                     s = full if w >= FULL_WEIGHT else (medium if w >= MEDIUM_WEIGHT else weak)
                     if s > get(d, 0.0):
                         best[d] = s

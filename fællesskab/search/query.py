@@ -232,7 +232,7 @@ def score(parsed: ParsedQuery, reader, snapshot: Snapshot, candidates: int) -> d
                 scores[d] = get(d, 0.0) + c * w / (w + norms[d])
         else:
             ids = postings.ids
-            pairs = zip(ids, postings.weights)
+            pairs = zip(ids, postings.weights, strict=True)
             if postings.mask & candidates != postings.mask:  # not all of them are candidates
                 if flags is None:
                     flags = _flags(candidates, snapshot.n)

@@ -31,7 +31,7 @@ def test_distance_decays_smoothly_and_max_km_cuts_off():
     assert ranking.distance_fit(0) == 1.0
     assert ranking.distance_fit(ranking.HALF_KM) == pytest.approx(0.5)
     values = [ranking.distance_fit(k / 10) for k in range(0, 400)]
-    assert all(a > b for a, b in zip(values, values[1:]))
+    assert all(a > b for a, b in zip(values, values[1:], strict=False))
     listing = Listing(category="sport")
     assert not ranking.excluded(Household(max_km=15), listing, 14.9)
     assert ranking.excluded(Household(max_km=15), listing, 15.1)

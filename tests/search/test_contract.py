@@ -636,5 +636,5 @@ def test_both_engines_give_the_same_answers(ctx):
         whoosh = answers()
     finally:
         ctx.app.config["SEARCH_BACKEND"] = "postgres"
-    differ = [(p[0], p[1:], w[1:]) for p, w in zip(postgres, whoosh) if p != w]
+    differ = [(p[0], p[1:], w[1:]) for p, w in zip(postgres, whoosh, strict=True) if p != w]
     assert not differ, "\n".join(f"{a}: postgres {p} / whoosh {w}" for a, p, w in differ)
