@@ -160,10 +160,8 @@ def _raw_values(service: dict, tables: _Tables, index: dict, terms: dict, defaul
     siblings = index["services_by_org"].get(org_id, [])
     identifiers = [r for r in index["identifiers"].get(org_id, [])
                    if (r.get("identifier_type") or "").strip() == hsds.IDENTIFIER_TYPE]
-    if identifiers and len(siblings) == 1:
-        external_id = identifiers[0]["identifier"].strip()
-    else:  # another publisher's service: its own id keeps re-imports idempotent
-        external_id = f"hsds-{sid}"
+    # For another publisher's service its own id keeps re-imports idempotent.
+    external_id = identifiers[0]["identifier"].strip() if identifiers and len(siblings) == 1 else f"hsds-{sid}"
     summary = (org.get("description") or "").strip() if len(siblings) == 1 else ""
     if len(summary) > 300:
         summary = summary[:299].rstrip() + "…"

@@ -199,10 +199,7 @@ def match(parsed: ParsedQuery, reader, snapshot: Snapshot, *, any_group: bool = 
                 if not alt_mask:
                     break
             group_mask |= alt_mask or 0
-        if result is None:
-            result = group_mask
-        else:
-            result = (result | group_mask) if any_group else (result & group_mask)
+        result = group_mask if result is None else (result | group_mask) if any_group else (result & group_mask)
     return result if result is not None else snapshot.live
 
 

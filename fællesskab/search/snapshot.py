@@ -27,6 +27,7 @@ once per segment and process.
 """
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from array import array
@@ -616,10 +617,8 @@ def _size(item: tuple[object, int]) -> int:
 
 def _remember(cache: LRUCache, key, item: tuple[object, int]) -> None:
     """Cache `item` unless it alone is bigger than the whole cache (then it is simply not kept)."""
-    try:
+    with contextlib.suppress(ValueError):  # cachetools: "value too large"
         cache[key] = item
-    except ValueError:  # cachetools: "value too large"
-        pass
 
 
 def _read_postings(matcher) -> tuple[array, array]:

@@ -313,7 +313,8 @@ def test_import_is_all_or_nothing(runner, tmp_path, directory):
 
     assert runner.invoke(args=["directory", "export-hsds", str(tmp_path)]).exit_code == 0
     services_csv = tmp_path / "services.csv"
-    rows = list(csv.DictReader(open(services_csv, encoding="utf-8", newline="")))
+    with open(services_csv, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
     rows[0]["name"] = "Ny navn"  # a good change …
     rows[1]["email"] = "ikke-en-email"  # … and a bad row: nothing of it is written
     with open(services_csv, "w", encoding="utf-8", newline="") as fh:

@@ -35,7 +35,7 @@ def test_the_event_page_shows_the_form_and_places_left(client, forum_event):
     event = forum_event(capacity=12)
     page = client.get(f"/arrangementer/{event.id}").get_data(as_text=True)
     assert "Der er 12 pladser tilbage." in page
-    assert 'action="/arrangementer/%d/tilmelding"' % event.id in page
+    assert f'action="/arrangementer/{event.id}/tilmelding"' in page
     assert 'for="name"' in page and 'for="email"' in page and 'for="party_size"' in page
 
 

@@ -19,7 +19,8 @@ SENIORS = Household(adults=2, seniors=True)
 
 def test_ranking_module_is_pure():
     path = os.path.join(os.path.dirname(ranking.__file__), "ranking.py")
-    tree = ast.parse(open(path, encoding="utf-8").read())
+    with open(path, encoding="utf-8") as fh:
+        tree = ast.parse(fh.read())
     imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert not {m for m in imported if m.split(".")[0] in ("flask", "flask_babel", "sqlalchemy", "whoosh")}

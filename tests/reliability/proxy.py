@@ -5,6 +5,7 @@ server going down (or a network cut) would; starting listens on the same port ag
 """
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -71,8 +72,6 @@ class TCPProxy:
 
 
 def _close(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     sock.close()
