@@ -351,7 +351,8 @@ def main() -> None:
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in results:
         print(f"| {r['n']:,} | {r['build_s']:.1f} s | {r['size_mb']:.0f} MB | {r['fts_build_s']:.1f} s "
-              f"| {r['first_s'] * 1000:.0f} ms | {r['start_rss_mb']:.0f} / {r['rss_mb']:.0f} ({r['peak_mb']:.0f}) MiB |")
+              f"| {r['first_s'] * 1000:.0f} ms "
+              f"| {r['start_rss_mb']:.0f} / {r['rss_mb']:.0f} ({r['peak_mb']:.0f}) MiB |")
     print()
     print("| associations | measured | " + " | ".join(CLASSES) + " |")
     print("| ---: | --- | " + " | ".join("---:" for _ in CLASSES) + " |")

@@ -121,7 +121,8 @@ def test_paging(client, directory, make_association):
     beyond = client.get("/api/hsds/services?per_page=2&page=9").get_json()
     validate_page(beyond, "service.json")
     assert beyond["empty"] is True and beyond["contents"] == []
-    seen = [s["id"] for p in (1, 2, 3) for s in client.get(f"/api/hsds/services?per_page=2&page={p}").get_json()["contents"]]
+    seen = [s["id"] for p in (1, 2, 3)
+            for s in client.get(f"/api/hsds/services?per_page=2&page={p}").get_json()["contents"]]
     assert len(seen) == len(set(seen)) == 5
 
 

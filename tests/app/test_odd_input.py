@@ -37,7 +37,8 @@ def test_a_json_body_past_the_limit_is_a_400(client):
 
 
 def _assert_names(response, field):
-    assert response.status_code == 400, (response.status_code, response.headers.get("Location"), response.get_data(as_text=True)[:300])
+    assert response.status_code == 400, (response.status_code, response.headers.get("Location"),
+                                         response.get_data(as_text=True)[:300])
     assert f"«{field}»" in response.get_data(as_text=True)
 
 

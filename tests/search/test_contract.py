@@ -618,7 +618,8 @@ def test_both_engines_give_the_same_answers(ctx):
     if ctx.backend != "postgres":
         pytest.skip("runs once, on the postgres engine's data (the Whoosh index is rebuilt from it)")
     asks = [{"q": q, **args} for q, args, _first, _whole in QUERIES] + [args for args, _expected in FILTERS]
-    asks += [{"q": "fodbold", "near": "Vamdrup"}, {"q": "fodbold", "lat": KOLDING[0], "lon": KOLDING[1], "radius_km": 20},
+    asks += [{"q": "fodbold", "near": "Vamdrup"},
+             {"q": "fodbold", "lat": KOLDING[0], "lon": KOLDING[1], "radius_km": 20},
              {"q": "badminton petanque"}, {"q": "badminton vamdrup"}, {"q": "og i på"}]
 
     def answers():
