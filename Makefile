@@ -65,7 +65,7 @@ run: demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # The lint gate (pyproject.toml, [tool.ruff]); CI runs it before the tests.
-lint: install
+lint: $(STAMP)
 	$(BIN)/ruff check .
 
 test: install compile-translations
