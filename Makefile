@@ -9,7 +9,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install migrate demo clean bench-import bench translations compile-translations
+.PHONY: run test lint install migrate demo clean bench-import bench translations compile-translations
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -63,6 +63,10 @@ demo: migrate
 
 run: demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# The lint gate (pyproject.toml, [tool.ruff]); CI runs it before the tests.
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 test: install compile-translations
 	tests/run-suite $(BIN)/python $(PYTEST_ARGS)

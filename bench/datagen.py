@@ -73,7 +73,8 @@ def association_rows(n: int, *, seed: int = 621, prefix: str = "B") -> list[list
         acts = rnd.sample(ACTIVITIES[category], k=min(len(ACTIVITIES[category]), rnd.randint(1, 3)))
         street = rnd.choice(streets)
         town = street["locality"] or street["postal_district"]
-        name = f"{town} {acts[0].capitalize()}{rnd.choice(KINDS).lower() if rnd.random() < .4 else ' ' + rnd.choice(KINDS)} {i}"
+        kind = rnd.choice(KINDS).lower() if rnd.random() < .4 else " " + rnd.choice(KINDS)
+        name = f"{town} {acts[0].capitalize()}{kind} {i}"
         text = " ".join([rnd.choice(OPENERS), rnd.choice(MIDDLES), rnd.choice(CLOSERS)]).format(a=acts[0])
         age_min = rnd.choice(["", "", "6", "13", "18", "60"])
         age_max = "" if age_min in ("", "60") else str(int(age_min) + rnd.choice([4, 6, 40]))

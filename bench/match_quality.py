@@ -175,7 +175,8 @@ def directory(places: dict) -> list[Item]:
 
 def _name(item: Item, i: int) -> tuple[str, str, list[str]]:
     if item.concepts == {"community"}:
-        word = {"en": "International Community", "uk": "Українська громада", "ar": "Arabisk Forening"}[item.languages[0]]
+        word = {"en": "International Community", "uk": "Українська громада",
+                "ar": "Arabisk Forening"}[item.languages[0]]
         return f"{item.town} {word}", "Fællesskab for nye i Danmark og deres familier.", ["netværk", "fællesskab"]
     if len(item.concepts) > 1:
         return f"{item.town} Idrætsforening", "Fodbold, håndbold og badminton for børn og voksne.", \
@@ -377,7 +378,8 @@ def evaluate(app, items: list[Item], places: dict, verbose: bool) -> dict:
             recalls.append(recall)
             typed = [WORDS[w] for w in h["interests"] if w not in CATEGORY_SLUGS]
             if len(typed) > 1:
-                reachable = [c for c in typed if any(c in by_key[k].concepts and g > 0 for k, (g, _b) in graded.items())]
+                reachable = [c for c in typed
+                             if any(c in by_key[k].concepts and g > 0 for k, (g, _b) in graded.items())]
                 covered.append(all(any(c in by_key[k].concepts for k in top) for c in reachable))
             if verbose:
                 print(f"{ndcg:.2f} {recall:.2f} {h['address']:<14} {h['interests']} {h['children_ages']} "

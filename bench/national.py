@@ -380,10 +380,7 @@ def main() -> None:
 
     gauge_start = machine_gauge()
     _log(f"machine gauge: {gauge_start:.1f} ms")
-    if args.pg_backend_only:
-        res = rerun_pg_backend(args)
-    else:
-        res = rerun_http(args) if args.http_only else run(args)
+    res = rerun_pg_backend(args) if args.pg_backend_only else rerun_http(args) if args.http_only else run(args)
     res["gauge_ms"] = (gauge_start, machine_gauge())
     from bench.national_report import report
 

@@ -7,6 +7,7 @@ distances), which the tables say.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import sys
@@ -159,10 +160,8 @@ def pg_backend_cpu(url: str, before: dict[int, float] | None = None):
 
     now = {}
     for pid in _pg_pids(url):
-        try:
+        with contextlib.suppress(OSError):  # ended meanwhile, or another machine's server
             now[pid] = cpu_seconds(pid)
-        except OSError:  # ended meanwhile, or another machine's server
-            pass
     if before is None:
         return now
     return sum(cpu - before.get(pid, 0.0) for pid, cpu in now.items())

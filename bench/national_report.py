@@ -53,7 +53,8 @@ def report(r: dict) -> str:
     if peer.get("http"):
         h = peer["http"]
         lines.append(f"| **Datasette {peer.get('version', '')}** FTS5 bm25, the same queries (1 process) | – | – | – | "
-                     f"{h['rps']:,.0f} | {h['p50_ms']:.0f} / {h['p95_ms']:.0f} | {h.get('cpu_ms_per_request', 0):.1f} | "
+                     f"{h['rps']:,.0f} | {h['p50_ms']:.0f} / {h['p95_ms']:.0f} | "
+                     f"{h.get('cpu_ms_per_request', 0):.1f} | "
                      f"{h['errors'] + h['non2xx']} |")
     lines.append("")
     if "ratio" in peer:

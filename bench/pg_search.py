@@ -171,7 +171,7 @@ def compare_rum(client, urls: list[str]) -> dict:
     same_scores = [url for url in urls if [s for _k, s in with_rum[url]] == [s for _k, s in every[url]]]
     common = [len({k for k, _s in with_rum[u]} & {k for k, _s in every[u]}) / len(every[u]) for u in urls if every[u]]
     # Ranking every match is the best page: how far below it, at the same position, the RUM page's score falls.
-    shortfall = max((b[1] - a[1] for u in urls for a, b in zip(with_rum[u], every[u])), default=0.0)
+    shortfall = max((b[1] - a[1] for u in urls for a, b in zip(with_rum[u], every[u], strict=False)), default=0.0)
     return {"queries": len(urls), "same_page": len(same), "same_scores": len(same_scores),
             "differ": [u for u in urls if u not in same], "scores_differ": [u for u in urls if u not in same_scores],
             "hits_in_common": sum(common) / len(common) if common else 1.0, "score_shortfall": shortfall}
@@ -264,7 +264,7 @@ def main() -> None:
     labels = args.label or [os.path.basename(os.path.abspath(c)) for c in codes]
     res = {"scale": args.scale, "passes": args.passes, "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
            "data": ensure_data(args), "runs": []}
-    for code, label in zip(codes, labels):
+    for code, label in zip(codes, labels, strict=True):
         print(f"measuring {label} ({code})", file=sys.stderr, flush=True)
         done = subprocess.run([sys.executable, os.path.join(REPO, "bench", "pg_search.py"), "--child",
                                "--code", code, "--database-url", args.database_url, "--passes", str(args.passes),

@@ -146,7 +146,7 @@ PLACES = {"Kolding": (55.4904, 9.4722), "Vamdrup": (55.4276, 9.2843), "Christian
 GEO = [(q, {"lat": f"{lat:.4f}", "lon": f"{lon:.4f}", "radius_km": r})
        for (q, r), (lat, lon) in zip(
            [("fodbold", "10"), ("kor", "15"), ("svømning", "5"), ("spejder", "10"), ("badminton", "20")],
-           PLACES.values())]
+           PLACES.values(), strict=True)]
 
 CLASSES = {
     "1-word": [(q, {}) for q in ONE_WORD],
@@ -351,7 +351,8 @@ def main() -> None:
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in results:
         print(f"| {r['n']:,} | {r['build_s']:.1f} s | {r['size_mb']:.0f} MB | {r['fts_build_s']:.1f} s "
-              f"| {r['first_s'] * 1000:.0f} ms | {r['start_rss_mb']:.0f} / {r['rss_mb']:.0f} ({r['peak_mb']:.0f}) MiB |")
+              f"| {r['first_s'] * 1000:.0f} ms "
+              f"| {r['start_rss_mb']:.0f} / {r['rss_mb']:.0f} ({r['peak_mb']:.0f}) MiB |")
     print()
     print("| associations | measured | " + " | ".join(CLASSES) + " |")
     print("| ---: | --- | " + " | ".join("---:" for _ in CLASSES) + " |")

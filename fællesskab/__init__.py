@@ -133,7 +133,8 @@ def _register_blueprints(app: Flask) -> None:
     from .surveys.views import bp as surveys_bp
 
     for bp in (main_bp, matching_bp, accounts_bp, mfa_bp, directory_bp, events_bp, places_bp, search_bp, coordinator_bp,
-               forum_bp, api_bp, hsds_bp, embed_bp, *outreach_bps, privacy_bp, privacy_staff_bp, surveys_bp, kpi_bp, ops_bp, metrics_bp):
+               forum_bp, api_bp, hsds_bp, embed_bp, *outreach_bps, privacy_bp, privacy_staff_bp, surveys_bp, kpi_bp,
+               ops_bp, metrics_bp):
         app.register_blueprint(bp)
     app.after_request(observe)  # request counts and latencies for /metrics
     from .extensions import csrf, limiter

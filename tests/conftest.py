@@ -16,7 +16,8 @@ import sqlalchemy as sa
 
 from fællesskab import create_app
 from fællesskab.config import normalise_database_url
-from fællesskab.extensions import db as _db, limiter
+from fællesskab.extensions import db as _db
+from fællesskab.extensions import limiter
 
 from .helpers import DATABASES, PASSWORD, SEED_DIR, empty_tables
 

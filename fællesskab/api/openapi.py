@@ -256,7 +256,8 @@ PATHS = {
     }},
     "/api/v1/openapi.json": {"get": {
         "operationId": "openapi", "summary": "This document",
-        "responses": {"200": {"description": "OpenAPI 3.0 document.", "content": {JSON: {"schema": {"type": "object"}}}},
+        "responses": {"200": {"description": "OpenAPI 3.0 document.",
+                              "content": {JSON: {"schema": {"type": "object"}}}},
                       "429": {"$ref": "#/components/responses/RateLimited"}},
     }},
 }

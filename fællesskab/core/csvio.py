@@ -117,7 +117,7 @@ def read_rows(
         if len(values) != len(header):
             yield line, {"__error__": f"har {len(values)} felter, men overskriften har {len(header)}."}
             continue
-        yield line, dict(zip(header, values))
+        yield line, dict(zip(header, values, strict=True))
 
 
 

@@ -1,4 +1,5 @@
-"""Cheap defences of the anonymous forms (contact, listing corrections) against scripted floods, which a person never notices.
+"""Cheap defences of the anonymous forms (contact, listing corrections) against scripted floods,
+which a person never notices.
 
 * A trap field ("website"), hidden from people and screen readers: a person
   leaves it empty; a script that fills every field does not.

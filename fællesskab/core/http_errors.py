@@ -1,6 +1,7 @@
 """HTML error pages for people, JSON errors under /api/."""
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from flask import Flask, abort, jsonify, render_template, request
@@ -60,14 +61,10 @@ def _forget_connections() -> None:
     """Drop the request's session so the next request starts on a fresh (pre-pinged) connection."""
     from ..extensions import db
 
-    try:
+    with contextlib.suppress(Exception):  # the connection is gone; the pool has already invalidated it
         db.session.rollback()
-    except Exception:  # the connection is gone; the pool has already invalidated it
-        pass
-    try:
+    with contextlib.suppress(Exception):  # pragma: no cover - nothing more can be done here
         db.session.remove()
-    except Exception:  # pragma: no cover - nothing more can be done here
-        pass
 
 
 def too_large_message() -> str:

@@ -55,7 +55,8 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def remember_chosen_language(response: Response) -> Response:
         chosen = request.args.get("lang")
-        if chosen in LANGUAGES and not request.path.startswith(("/api/", EMBED_PREFIX)) and request.cookies.get(COOKIE) != chosen:
+        if (chosen in LANGUAGES and not request.path.startswith(("/api/", EMBED_PREFIX))
+                and request.cookies.get(COOKIE) != chosen):
             remember(response, chosen)
         # the same URL answers in Danish or English depending on these headers
         response.vary.update(("Accept-Language", "Cookie"))

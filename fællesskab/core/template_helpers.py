@@ -80,5 +80,6 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         CATEGORIES=CATEGORIES, TARGET_GROUPS=TARGET_GROUPS, EVENT_KINDS=EVENT_KINDS,
         LANGUAGE_NAMES=LANGUAGE_NAMES, url_with=url_with, get_locale=get_locale,
-        has_endpoint=has_endpoint, content_lang=content_lang, listing_text=listing_text, language_url=language_url, distance_number=formatting.distance_number,
+        has_endpoint=has_endpoint, content_lang=content_lang, listing_text=listing_text, language_url=language_url,
+        distance_number=formatting.distance_number,
     )

@@ -16,7 +16,8 @@ from ..core.vocab import CATEGORIES, TARGET_GROUPS
 from .models import Association
 
 LOCATION_FIELDS = ("address", "postcode", "town")
-TEXT_FIELDS = ("name", "summary", "description", "name_en", "summary_en", "description_en", "category", "tags", "age_min", "age_max", "languages",
+TEXT_FIELDS = ("name", "summary", "description", "name_en", "summary_en", "description_en", "category", "tags",
+               "age_min", "age_max", "languages",
                "address", "postcode", "town", "lat", "lon", "email", "phone", "website", "meeting_times",
                "price_dkk_per_year", "welcomes_newcomers")
 

@@ -160,10 +160,8 @@ def _raw_values(service: dict, tables: _Tables, index: dict, terms: dict, defaul
     siblings = index["services_by_org"].get(org_id, [])
     identifiers = [r for r in index["identifiers"].get(org_id, [])
                    if (r.get("identifier_type") or "").strip() == hsds.IDENTIFIER_TYPE]
-    if identifiers and len(siblings) == 1:
-        external_id = identifiers[0]["identifier"].strip()
-    else:  # another publisher's service: its own id keeps re-imports idempotent
-        external_id = f"hsds-{sid}"
+    # For another publisher's service its own id keeps re-imports idempotent.
+    external_id = identifiers[0]["identifier"].strip() if identifiers and len(siblings) == 1 else f"hsds-{sid}"
     summary = (org.get("description") or "").strip() if len(siblings) == 1 else ""
     if len(summary) > 300:
         summary = summary[:299].rstrip() + "…"
@@ -186,7 +184,8 @@ def _raw_values(service: dict, tables: _Tables, index: dict, terms: dict, defaul
     raw["meeting_times"] = "; ".join(r["description"].strip() for r in index["schedules"].get(sid, [])
                                      if (r.get("description") or "").strip())
     prices = [r for r in index["cost_options"].get(sid, [])
-              if (r.get("currency") or hsds.CURRENCY).strip().upper() == hsds.CURRENCY and (r.get("amount") or "").strip()]
+              if (r.get("currency") or hsds.CURRENCY).strip().upper() == hsds.CURRENCY
+              and (r.get("amount") or "").strip()]
     raw["price_dkk_per_year"] = _number(prices[0]["amount"]) if prices else ""
     if index["translations"]:  # our own package: a listing without English text has none
         raw.update({field: "" for field in hsds.TRANSLATIONS})
@@ -270,7 +269,8 @@ def import_package(folder: str, *, default_category: str | None = None, actor=No
                 report.add(line, f"{filename}, {field_name}", message)
             continue
         if values["external_id"] in seen:
-            report.add(line, f"{filename}, id", f"{values['external_id']} står også på linje {seen[values['external_id']]}.")
+            report.add(line, f"{filename}, id",
+                       f"{values['external_id']} står også på linje {seen[values['external_id']]}.")
             continue
         seen[values["external_id"]] = line
         values["status"] = status

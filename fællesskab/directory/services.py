@@ -27,7 +27,8 @@ from . import revisions
 from .models import ASSOCIATION_STATUSES, Association
 
 EDITABLE_FIELDS = (
-    "name", "summary", "description", "name_en", "summary_en", "description_en", "category", "tags", "target_groups", "age_min", "age_max",
+    "name", "summary", "description", "name_en", "summary_en", "description_en", "category", "tags", "target_groups",
+    "age_min", "age_max",
     "languages", "address", "postcode", "town", "lat", "lon", "place_id", "email", "phone",
     "website", "meeting_times", "price_dkk_per_year", "welcomes_newcomers",
 )

@@ -119,7 +119,8 @@ def correct_request(slug: str):
     if verdict == flood.TOO_FAST:  # a script: answered as a person is, nothing happens
         return redirect(url_for("directory.correct_sent", slug=assoc.slug))
     if verdict == flood.STALE:
-        form.started.errors = [_("Formularen var for gammel eller ufuldstændig. Udfyld den igen, og send den en gang til.")]
+        form.started.errors = [
+            _("Formularen var for gammel eller ufuldstændig. Udfyld den igen, og send den en gang til.")]
         form.started.data = None
         return _request_page(assoc, form, 400)
     try:

@@ -51,7 +51,8 @@ class ForumEventForm(FlaskForm):
     submission_key = HiddenField(validators=[max_length(64)], filters=[drop_nul])
     title = StringField(_l("Titel"), validators=[max_length(1000)], filters=[drop_nul], render_kw={"maxlength": 200})
     kind = SelectField(_l("Type"), choices=choices(EVENT_KINDS.items()), validate_choice=False)
-    description = TextAreaField(_l("Beskrivelse"), validators=[max_length(40_000)], filters=[drop_nul], render_kw={"rows": 6})
+    description = TextAreaField(_l("Beskrivelse"), validators=[max_length(40_000)], filters=[drop_nul],
+                                render_kw={"rows": 6})
     # Optional English text, shown on the English pages instead of the Danish.
     title_en = StringField(_l("Titel på engelsk"), validators=[max_length(1000)], filters=[drop_nul],
                            render_kw={"maxlength": 200, "lang": "en"})
@@ -61,8 +62,10 @@ class ForumEventForm(FlaskForm):
     address = StringField(_l("Adresse eller mødested (valgfri)"), validators=[max_length(1000)], filters=[drop_nul],
                           render_kw={"maxlength": 200})
     date = StringField(_l("Dato"), validators=[max_length(40)], filters=[drop_nul], render_kw={"type": "date"})
-    start_time = StringField(_l("Starttidspunkt"), validators=[max_length(40)], filters=[drop_nul], render_kw={"type": "time"})
-    end_time = StringField(_l("Sluttidspunkt (valgfrit)"), validators=[max_length(40)], filters=[drop_nul], render_kw={"type": "time"})
+    start_time = StringField(_l("Starttidspunkt"), validators=[max_length(40)], filters=[drop_nul],
+                             render_kw={"type": "time"})
+    end_time = StringField(_l("Sluttidspunkt (valgfrit)"), validators=[max_length(40)], filters=[drop_nul],
+                           render_kw={"type": "time"})
     capacity = StringField(_l("Antal pladser (valgfrit)"), validators=[max_length(20)], filters=[drop_nul],
                            render_kw={"type": "number", "min": 1, "inputmode": "numeric"})
     registration_required = BooleanField(_l("Deltagerne skal tilmelde sig her på siden"))
@@ -77,7 +80,8 @@ class ForumEventForm(FlaskForm):
             self.submission_key.data = uuid.uuid4().hex
 
     def service_data(self) -> dict:
-        keys = ("title", "kind", "description", "title_en", "description_en", "place", "address", "date", "start_time", "end_time",
+        keys = ("title", "kind", "description", "title_en", "description_en", "place", "address", "date", "start_time",
+                "end_time",
                 "capacity", "registration_required", "recurrence", "repeat_until")
         return {k: self[k].data for k in keys}
 

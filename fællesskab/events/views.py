@@ -127,7 +127,6 @@ def manage_registration(token: str):
     except signups.TokenError as exc:
         return render_template("events/manage.html", error=exc.message, registration=None,
                                form=ChangeSignUpForm(formdata=None)), 400
-    event = registration.event
     if request.method == "GET":
         form = ChangeSignUpForm(formdata=None, data={"party_size": str(registration.party_size),
                                                      "message": registration.message})

@@ -17,7 +17,7 @@ def import_addresses_command(path: str) -> None:
     from .importer import import_addresses
 
     try:
-        fh = open(path, "rb")
+        fh = open(path, "rb")  # noqa: SIM115  (closed by the `with fh` below; the try only reports a bad path)
     except OSError as exc:
         fail(f"kunne ikke åbne {path}: {exc.strerror or exc}")
     with fh:

@@ -4,7 +4,7 @@
 | --- | --- | --- |
 | `GEOCODER` | `gazetteer` | `gazetteer` or `nominatim` (which always falls back to the gazetteer) |
 | `NOMINATIM_URL` | `https://nominatim.openstreetmap.org` | base URL; a municipality may run its own |
-| `GEOCODER_USER_AGENT` | `faellesskab-kolding/<version>` | sent to the online provider (its usage policy asks for one) |
+| `GEOCODER_USER_AGENT` | `faellesskab-kolding/<version>` | sent to the online provider (as its usage policy asks) |
 | `GEOCODER_TIMEOUT` | `3` | seconds to wait for the online provider |
 | `GEOCODER_MIN_DELAY` | `1.0` | seconds between two requests (geopy's RateLimiter; Nominatim asks for ≥ 1) |
 | `GEOCODE_CACHE_TTL_DAYS` | `30` | how long an online answer is kept in `GeocodeCache` |

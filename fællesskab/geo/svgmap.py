@@ -183,7 +183,7 @@ def render_svg(
                          fill=fill, css="geo-map__label"))
 
     # Where a pin was moved off its spot, a thin line and a dot show the true place.
-    for (tx, ty), (sx, sy) in zip(true_xy, shown_xy):
+    for (tx, ty), (sx, sy) in zip(true_xy, shown_xy, strict=True):
         if hypot(sx - tx, sy - ty) > 2:
             out.append(f'<path d="M{_f(tx)},{_f(ty)} L{_f(sx)},{_f(sy)}" stroke="#0b5d57" stroke-width="1.5"/>'
                        f'<circle cx="{_f(tx)}" cy="{_f(ty)}" r="2.5" fill="#0b5d57"/>')

@@ -9,6 +9,7 @@ stays in the person's own session cookie, for the contact form's pre-fill.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 from urllib.parse import urlencode
@@ -176,10 +177,8 @@ def shared_results():
         return _render_form(values, errors, 400)
     if mine and isinstance(own.get("located"), dict):
         # How exactly the typed address was placed (the location note) survives the redirect.
-        try:
+        with contextlib.suppress(TypeError):  # a session from before a change of Located's fields
             result.location = Located(**own["located"])
-        except TypeError:  # a session from before a change of Located's fields
-            pass
     return _render_results(values, result, shared=not mine)
 
 

@@ -67,7 +67,8 @@ def inbox():
         "outreach/inbox.html", f=f, page=page, counts=counts, total=page.total, args=args,
         stats=queries.statistics(), places=places, forums=forums, languages=LANGUAGE_NAMES, today=today,
         coordinators=services.coordinators(), due_state=workflow.due_state, statuses=workflow.STATUSES,
-        open_count=sum(counts[s] for s in workflow.OPEN), all_count=sum(counts.values()), back=urlencode({**args, **({"page": page.page} if page.page > 1 else {})}),
+        open_count=sum(counts[s] for s in workflow.OPEN), all_count=sum(counts.values()),
+        back=urlencode({**args, **({"page": page.page} if page.page > 1 else {})}),
         confirm=ConfirmForm(),
     )
     return _shown(html)
@@ -151,7 +152,8 @@ def _case_page(case, *, note_form=None, status_form=None, next_form=None, status
         confirm=ConfirmForm(), coordinators=services.coordinators(),
         next_statuses=workflow.next_statuses(case.status, include_actions=False),
         handover_block=handover.can_hand_over(case),
-        handover_status_ok=workflow.can_transition(case.status, workflow.HANDED_OVER), active_handover=handover.active_handover(case),
+        handover_status_ok=workflow.can_transition(case.status, workflow.HANDED_OVER),
+        active_handover=handover.active_handover(case),
         due=workflow.due_state(case.next_action_on, services.today()), consent_text=consent.text,
         oral_text=consent.text(consent.ORAL_HANDOVER), access=audit.entries_for("newcomer", n.id, limit=10),
         suggestion_key=suggestions.item_key, languages=LANGUAGE_NAMES,
@@ -205,7 +207,8 @@ def assign(case_id: int):
         return _back_to_case(case_id, "tildeling")
     db.session.commit()
     if changed:
-        flash(_("Sagen er tildelt %(who)s.", who=user.name or user.email) if user else _("Sagen er ikke tildelt nogen."),
+        flash(_("Sagen er tildelt %(who)s.", who=user.name or user.email) if user
+              else _("Sagen er ikke tildelt nogen."),
               "success")
     return _back_to_case(case_id, "tildeling")
 

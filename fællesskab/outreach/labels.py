@@ -127,6 +127,7 @@ def iso_day(value) -> str:
 
 def register(app) -> None:
     """Make the labels available to every template."""
-    app.jinja_env.globals.update(audit_sentence=audit_sentence, iso_day=iso_day,OUTREACH_STATUS_LABELS=STATUS_LABELS, OUTREACH_SOURCE_LABELS=SOURCE_LABELS,
+    app.jinja_env.globals.update(audit_sentence=audit_sentence, iso_day=iso_day,OUTREACH_STATUS_LABELS=STATUS_LABELS,
+                                 OUTREACH_SOURCE_LABELS=SOURCE_LABELS,
                                  OUTREACH_NOTE_LABELS=NOTE_LABELS, OUTREACH_ACTION_LABELS=ACTION_LABELS,
                                  OUTREACH_FIELD_LABELS=FIELD_LABELS)

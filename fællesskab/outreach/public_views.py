@@ -102,7 +102,8 @@ def _contact(source: str):
     if verdict == flood.TOO_FAST:  # a script: answered as a person is, nothing created
         return redirect(url_for("outreach.thanks"))
     if verdict == flood.STALE:  # no or an old start time: show the form again, as typed
-        form.started.errors = [_("Formularen var for gammel eller ufuldstændig. Udfyld den igen, og send den en gang til.")]
+        form.started.errors = [
+            _("Formularen var for gammel eller ufuldstændig. Udfyld den igen, og send den en gang til.")]
         form.started.data = None
         return _render(form, source=source, languages=languages, status=400)
     key = form.submission_key.data or ""

@@ -51,7 +51,8 @@ def clean_contact_request(raw: dict[str, Any]) -> dict[str, Any]:
     if values is not None and not (values["email"] or values["phone"]):
         errors.append(("email", _("Skriv din e-mail eller dit telefonnummer, så vi kan kontakte dig.")))
     if not given:
-        errors.append(("consent_contact", _("Sæt kryds, hvis vi må kontakte dig. Ellers kan vi ikke hjælpe dig videre.")))
+        errors.append(("consent_contact",
+                       _("Sæt kryds, hvis vi må kontakte dig. Ellers kan vi ikke hjælpe dig videre.")))
     if errors:
         raise ValidationError(errors)
     values["consent_handover"] = raw.get("consent_handover") in (True, "y", "on", "1", "true", "ja")

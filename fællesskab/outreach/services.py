@@ -191,7 +191,8 @@ def update_newcomer(newcomer: Newcomer, values: dict[str, Any], *, actor=None, s
         case.forum_id = forum_id
         case.has_children = newcomer.has_children
         if newcomer.consent_contact:
-            add_timeline_entry(case, "profile", ", ".join(_FIELD_LABELS.get(f, f) for f in changed if f != "search_name"),
+            add_timeline_entry(case, "profile",
+                               ", ".join(_FIELD_LABELS.get(f, f) for f in changed if f != "search_name"),
                   actor=actor, data={"fields": changed, "source": source})
     audit.record(actor, "update", "newcomer", newcomer.id, "ændret: " + ", ".join(changed))
     db.session.flush()

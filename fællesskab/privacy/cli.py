@@ -20,7 +20,8 @@ def purge_command(dry_run: bool) -> None:
         result = purge(dry_run=dry_run)
     except Exception as exc:  # noqa: BLE001 - one plain line for cron's mail, nothing half-deleted
         fail(f"sletningen stoppede, og intet er slettet: {exc}")
-    prefix = "Prøvekørsel – intet er ændret. Ville blive slettet: " if dry_run else "Slettet efter opbevaringsreglerne: "
+    prefix = ("Prøvekørsel – intet er ændret. Ville blive slettet: " if dry_run
+              else "Slettet efter opbevaringsreglerne: ")
     click.echo(prefix + "; ".join(f"{result.counts.get(name, 0)} {label}" for name, label in LABELS.items()) + ".")
 
 
@@ -47,4 +48,5 @@ def outreach_purge_command() -> None:
 
     counts = purge(only=("outreach", "audit")).counts
     click.echo(f"Tilflyttere: {counts['closed_cases']} sag(er) slettet for personoplysninger, "
-               f"{counts['statistics_rows']} statistikrække(r) slettet, {counts['audit_rows']} gamle logrækker slettet.")
+               f"{counts['statistics_rows']} statistikrække(r) slettet, "
+               f"{counts['audit_rows']} gamle logrækker slettet.")

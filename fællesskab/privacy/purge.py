@@ -84,7 +84,8 @@ def _directory(now, counts) -> None:
     counts["directory_emails"], counts["directory_links"] = report.emails, report.links
 
 
-STEPS = {"outreach": _outreach, "surveys": _surveys, "registrations": _registrations, "mail": _mail, "geocode_cache": _geocode_cache,
+STEPS = {"outreach": _outreach, "surveys": _surveys, "registrations": _registrations, "mail": _mail,
+         "geocode_cache": _geocode_cache,
          "audit": _audit, "directory": _directory}
 
 

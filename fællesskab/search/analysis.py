@@ -66,7 +66,9 @@ ANALYSIS_RULES = "families-4"  # bump when a rule here changes index terms (part
 # English words that mean nothing on their own; Danish homographs such as
 # "by" (town), "to" (two) and "is" (ice) are deliberately left out.
 ENGLISH_STOP_WORDS = frozenset(
-    ["a", "an", "the", "and", "or", "of", "in", "on", "at", "for", "with", "from", "into", "near", "my", "our", "your", "their", "is", "are", "am", "be", "this", "that", "these", "those", "it", "its", "i", "we", "you", "me", "us", "them", "what", "which", "who", "how", "where", "when", "do", "does", "any", "some"]
+    ["a", "an", "the", "and", "or", "of", "in", "on", "at", "for", "with", "from", "into", "near", "my", "our", "your",
+     "their", "is", "are", "am", "be", "this", "that", "these", "those", "it", "its", "i", "we", "you", "me", "us",
+     "them", "what", "which", "who", "how", "where", "when", "do", "does", "any", "some"]
 )
 EXTRA_DANISH_STOP_WORDS = frozenset(["ved", "nær", "samt", "kan", "vores", "hver"])
 STOP_WORDS = frozenset(stopwords_for_language("da")) | ENGLISH_STOP_WORDS | EXTRA_DANISH_STOP_WORDS

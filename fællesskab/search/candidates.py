@@ -135,7 +135,7 @@ def strengths(interest: Interest, reader, snap: Snapshot) -> dict[int, float]:
                     continue
                 full, medium, weak = alt.boost * FULL_SOURCE, alt.boost * MEDIUM_SOURCE, alt.boost * WEAK_SOURCE
                 get = best.get
-                for d, w in zip(postings.ids, postings.weights):
+                for d, w in zip(postings.ids, postings.weights, strict=True):
                     s = full if w >= FULL_WEIGHT else (medium if w >= MEDIUM_WEIGHT else weak)
                     if s > get(d, 0.0):
                         best[d] = s
@@ -180,10 +180,8 @@ class SegmentCandidates:
         for prefix, events in ((b"association:", None), (b"event:", self.events)):
             for term, info in leaf.iter_prefix("doc_id", prefix):
                 item = int(term[len(prefix):])
-                if info.doc_frequency() == 1:
-                    docs = (info.min_id(),)
-                else:  # the same key twice: an update before the segment was written
-                    docs = tuple(leaf.postings("doc_id", term).all_ids())
+                # More than one doc: the same key twice, an update before the segment was written.
+                docs = (info.min_id(),) if info.doc_frequency() == 1 else tuple(leaf.postings("doc_id", term).all_ids())
                 for d in docs:
                     self.ids[d] = item
                     if events is not None:
@@ -532,10 +530,7 @@ def _answer(app: Flask, data: CandidateData, pool: dict[int, float], fits: list[
     append = out.append
     for d, km in pool.items():
         p = profile[d]
-        if only is not None:
-            fit = (only.get(d, 0.0),)
-        else:
-            fit = tuple([f.get(d, 0.0) for f in fits])
+        fit = (only.get(d, 0.0),) if only is not None else tuple([f.get(d, 0.0) for f in fits])
         append(Candidate(ids[d], km, p.category, sortname[d], p.age_min, p.age_max, p.target_groups, p.languages,
                          p.welcomes_newcomers, StoredData(source, d), fit, lats[d], lons[d]))
     return out

@@ -12,6 +12,7 @@ background thread, so no update is lost.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
 import re
@@ -341,10 +342,8 @@ class SearchIndex:
             ours = name.startswith(self.indexname + "_") or name.startswith("_" + self.indexname + "_")
             if ours and keep_current:
                 continue
-            try:
+            with contextlib.suppress(OSError):
                 storage.delete_file(name)
-            except OSError:
-                pass
 
     # --- reading ---------------------------------------------------------------
 
@@ -398,10 +397,8 @@ def _release(writer) -> None:
     except Exception:  # already half-finished: release the lock directly
         lock = getattr(writer, "writelock", None)
         if lock is not None:
-            try:
+            with contextlib.suppress(Exception):  # pragma: no cover - nothing more can be done
                 lock.release()
-            except Exception:  # pragma: no cover - nothing more can be done
-                pass
 
 
 def _segment_ids(reader) -> tuple[str, ...]:

@@ -212,10 +212,7 @@ def match(parsed: ParsedQuery, reader, snapshot: Snapshot, *, any_group: bool = 
                 if not alt_mask:
                     break
             group_mask |= alt_mask or 0
-        if result is None:
-            result = group_mask
-        else:
-            result = (result | group_mask) if any_group else (result & group_mask)
+        result = group_mask if result is None else (result | group_mask) if any_group else (result & group_mask)
     return result if result is not None else snapshot.live
 
 
@@ -245,7 +242,7 @@ def score(parsed: ParsedQuery, reader, snapshot: Snapshot, candidates: int) -> d
                 scores[d] = get(d, 0.0) + c * w / (w + norms[d])
         else:
             ids = postings.ids
-            pairs = zip(ids, postings.weights)
+            pairs = zip(ids, postings.weights, strict=True)
             if postings.mask & candidates != postings.mask:  # not all of them are candidates
                 if flags is None:
                     flags = _flags(candidates, snapshot.n)

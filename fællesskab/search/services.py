@@ -254,10 +254,8 @@ def _page(snap: Snapshot, found: Found, sort: str, params: SearchParams) -> tupl
         return _browse(snap, final, start, end), {}
     rank = _browse_rank(snap)
     if sort == "relevance":
-        if len(relevance) == total:  # every match has a score: the dict holds exactly the candidates
-            pool = _best(relevance, end, largest=True)
-        else:
-            pool = ids_from_mask(final)
+        # When every match has a score, the dict holds exactly the candidates.
+        pool = _best(relevance, end, largest=True) if len(relevance) == total else ids_from_mask(final)
         key = lambda d: (-relevance.get(d, 0.0), rank[d])  # noqa: E731
         shown = relevance
     else:

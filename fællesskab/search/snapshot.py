@@ -27,6 +27,7 @@ once per segment and process.
 """
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from array import array
@@ -221,11 +222,11 @@ class SegmentData:
     def _parse(self, raws, names: list[bytes]) -> None:
         v = self.vocabs
         (kind, category, groups, age_min, age_max, languages, place, newcomers, starts, lat, lon, updated,
-         sortname) = zip(*[raw.split(b"|", 12) for raw in raws])
+         sortname) = zip(*[raw.split(b"|", 12) for raw in raws], strict=True)
         self.is_event.extend(map(b"e".__eq__, kind))
         self.category.extend(map(v.category.__getitem__, category))
         self.groups.extend(map(v.groups.__getitem__, groups))
-        self.ages.extend(map(v.ages.__getitem__, zip(age_min, age_max)))
+        self.ages.extend(map(v.ages.__getitem__, zip(age_min, age_max, strict=True)))
         self.languages.extend(map(v.languages.__getitem__, languages))
         self.place.extend(map(v.place.__getitem__, place))
         self.newcomers.extend(map(v.newcomers.__getitem__, newcomers))
@@ -280,7 +281,7 @@ class SegmentData:
         if self._grid is None:
             grid: dict[tuple[int, int], array] = {}
             for d, cell in enumerate(zip(map(floor, (x / CELL_LAT for x in self.lat)),
-                                         map(floor, (x / CELL_LON for x in self.lon)))):
+                                         map(floor, (x / CELL_LON for x in self.lon)), strict=True)):
                 docs = grid.get(cell)
                 if docs is None:
                     docs = grid[cell] = array("i")
@@ -439,7 +440,7 @@ class Snapshot:
         deleted: list[int] = []
         # Deletions change a segment without changing its id: read them for every generation.
         self.deleted_sets: list[frozenset[int]] = []
-        for (data, offset), (leaf, _o) in zip(parts, leaves):
+        for (data, offset), (leaf, _o) in zip(parts, leaves, strict=True):
             for key, mask in data.facets.items():
                 self.facets[key] |= mask << offset
             dead = frozenset(leaf.segment().deleted_docs()) if data.n else frozenset()
@@ -562,7 +563,7 @@ class Snapshot:
     def latest_update(self) -> int:
         """The newest `updated` timestamp of a live document (0 if none)."""
         best = 0
-        for (data, _offset), dead in zip(self._parts, self.deleted_sets):
+        for (data, _offset), dead in zip(self._parts, self.deleted_sets, strict=True):
             if not data.n:
                 continue
             if dead:
@@ -634,10 +635,8 @@ def _size(item: tuple[object, int]) -> int:
 
 def _remember(cache: LRUCache, key, item: tuple[object, int]) -> None:
     """Cache `item` unless it alone is bigger than the whole cache (then it is simply not kept)."""
-    try:
+    with contextlib.suppress(ValueError):  # cachetools: "value too large"
         cache[key] = item
-    except ValueError:  # cachetools: "value too large"
-        pass
 
 
 def _read_postings(matcher) -> tuple[array, array]:

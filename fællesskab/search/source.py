@@ -37,7 +37,7 @@ def fingerprint(engine) -> tuple[int, int]:
     """Return (number of indexable rows, newest updated_at in microseconds since the epoch)."""
     with Session(engine) as session:
         count, latest = 0, 0
-        for model, stmt in ((Association, _indexable_associations()), (Event, _indexable_events())):
+        for _model, stmt in ((Association, _indexable_associations()), (Event, _indexable_events())):
             sub = stmt.subquery()
             n, newest = session.execute(
                 sa.select(sa.func.count(), sa.func.max(sub.c.updated_at))

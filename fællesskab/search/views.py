@@ -80,7 +80,8 @@ def _map_items(hits) -> list[dict]:
         lat, lon = points.get((hit.data["type"], hit.data["id"]), (None, None))
         url = (url_for("directory.association_detail", slug=hit.data["slug"]) if hit.data["type"] == "association"
                else url_for("events.event_detail", event_id=hit.data["id"]))
-        items.append({"name": hit.data["name"], "name_en": hit.data.get("name_en"), "lat": lat, "lon": lon, "distance_km": hit.distance_km,
+        items.append({"name": hit.data["name"], "name_en": hit.data.get("name_en"), "lat": lat, "lon": lon,
+                      "distance_km": hit.distance_km,
                       "url": url})
     return items
 

@@ -128,7 +128,8 @@ def association_status(assoc_id: int):
     changed = services.set_status(assoc, status, actor=current_user)
     name = assoc.name
     db.session.commit()
-    messages = {"archived": _("%(name)s er arkiveret: skjult for offentligheden og matchningen, men gemt med sin historik."),
+    messages = {"archived":
+                _("%(name)s er arkiveret: skjult for offentligheden og matchningen, men gemt med sin historik."),
                 "published": _("%(name)s er offentliggjort."), "draft": _("%(name)s er gjort til kladde.")}
     flash(messages[status] % {"name": name} if changed else _("Intet ændret."), "success" if changed else "info")
     return redirect(url_for("coordinator.association_edit", assoc_id=assoc_id))

@@ -49,7 +49,8 @@ def leaver_tokens_command(count: int, language: str, area: str | None, out_path:
         click.echo(f"Fejl: {exc.message}", err=True)
         sys.exit(1)
     try:
-        fh = sys.stdout if out_path == "-" else open(out_path, "w", newline="", encoding="utf-8")
+        # closed by the `with` below; the try only reports a path that cannot be written
+        fh = sys.stdout if out_path == "-" else open(out_path, "w", newline="", encoding="utf-8")  # noqa: SIM115
     except OSError as exc:
         db.session.rollback()
         click.echo(f"Fejl: kunne ikke skrive {out_path}: {exc.strerror or exc}", err=True)

@@ -226,7 +226,7 @@ def welcome_table() -> Table:
         Event.kind == "welcome-meeting", Event.status.in_(("approved", "cancelled"))))
     quarter_of = {event_id: kpi.quarter_of(starts) for event_id, starts in events}
     counts: dict[str, dict[str, int]] = defaultdict(lambda: {"events": 0, "signups": 0, "came": 0, "attended": 0})
-    for event_id, quarter in quarter_of.items():
+    for quarter in quarter_of.values():
         counts[quarter]["events"] += 1
     for event_id, people in db.session.execute(
         sa.select(Registration.event_id, sa.func.sum(Registration.party_size))

@@ -87,7 +87,7 @@ def load_answers(path: str, *, today: date) -> int:
                 belonging = _spread(n, [(yes, ("yes",)), ((100 - yes) / 2, ("on_way",)), (0, ("no",))])
                 answers = [{"ease_score": e, "belonging": b, "nps_score": s,
                             "comment": COMMENTS[(created + i) // 9 % len(COMMENTS)] if (created + i) % 9 == 0 else None}
-                           for i, (e, b, s) in enumerate(zip(ease, belonging, nps))]
+                           for i, (e, b, s) in enumerate(zip(ease, belonging, nps, strict=True))]
             else:
                 reasons = []
                 for part in row["reasons"].split(";"):
@@ -97,7 +97,7 @@ def load_answers(path: str, *, today: date) -> int:
                 picked = [reasons[i % len(reasons)] for i in range(n)]
                 answers = [{"nps_score": s, "move_reason": r, "found_community": f,
                             "move_reason_other": "Tættere på familien" if r == "other" else None}
-                           for s, r, f in zip(nps, picked, found)]
+                           for s, r, f in zip(nps, picked, found, strict=True)]
             for values in answers:
                 services.record_answer(kind, values, language="da", area=area, now=when)
                 created += 1

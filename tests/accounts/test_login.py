@@ -43,7 +43,8 @@ def test_inactive_user_cannot_log_in(client, db, make_user):
 
 def test_next_parameter_is_followed_only_on_this_site(client, make_user):
     make_user("coordinator", email="n@example.org")
-    response = client.post("/login?next=https://evil.example.com/", data={"email": "n@example.org", "password": PASSWORD})
+    response = client.post("/login?next=https://evil.example.com/", data={"email": "n@example.org",
+                                                                          "password": PASSWORD})
     assert response.headers["Location"].endswith("/koordinator/")
     client.post("/logout")
     response = client.post("/login?next=/foreninger", data={"email": "n@example.org", "password": PASSWORD})

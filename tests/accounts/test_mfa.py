@@ -355,11 +355,13 @@ def test_change_password(app, client, db, make_user):
                                data={"current_password": "not the password", "password": new, "confirm": new})
     assert wrong.status_code == 401 and "Adgangskoden er forkert" in wrong.get_data(as_text=True)
     weak = fresh(client).post("/konto/adgangskode",
-                              data={"current_password": PASSWORD, "password": "password1234", "confirm": "password1234"})
+                              data={"current_password": PASSWORD, "password": "password1234",
+                                    "confirm": "password1234"})
     assert weak.status_code == 400 and "almindelig" in weak.get_data(as_text=True)
     db.session.refresh(user)
     assert user.check_password(PASSWORD)
-    done = fresh(client).post("/konto/adgangskode", data={"current_password": PASSWORD, "password": new, "confirm": new})
+    done = fresh(client).post("/konto/adgangskode", data={"current_password": PASSWORD, "password": new,
+                                                          "confirm": new})
     assert done.status_code == 302 and done.headers["Location"].endswith("/konto")
     db.session.refresh(user)
     assert user.check_password(new)
@@ -373,7 +375,8 @@ def test_wrong_current_passwords_count_towards_the_lockout(client, db, make_user
     password_step(client, user.email)
     for _ in range(5):
         response = fresh(client).post("/konto/adgangskode", data={
-            "current_password": "guess guess guess", "password": "ny lang sætning her", "confirm": "ny lang sætning her"})
+            "current_password": "guess guess guess", "password": "ny lang sætning her",
+            "confirm": "ny lang sætning her"})
         assert response.status_code == 401
     assert fresh(client).post("/konto/adgangskode", data={
         "current_password": PASSWORD, "password": "ny lang sætning her", "confirm": "ny lang sætning her"}

@@ -121,7 +121,8 @@ def test_paging(client, directory, make_association):
     beyond = client.get("/api/hsds/services?per_page=2&page=9").get_json()
     validate_page(beyond, "service.json")
     assert beyond["empty"] is True and beyond["contents"] == []
-    seen = [s["id"] for p in (1, 2, 3) for s in client.get(f"/api/hsds/services?per_page=2&page={p}").get_json()["contents"]]
+    seen = [s["id"] for p in (1, 2, 3)
+            for s in client.get(f"/api/hsds/services?per_page=2&page={p}").get_json()["contents"]]
     assert len(seen) == len(set(seen)) == 5
 
 
@@ -313,7 +314,8 @@ def test_import_is_all_or_nothing(runner, tmp_path, directory):
 
     assert runner.invoke(args=["directory", "export-hsds", str(tmp_path)]).exit_code == 0
     services_csv = tmp_path / "services.csv"
-    rows = list(csv.DictReader(open(services_csv, encoding="utf-8", newline="")))
+    with open(services_csv, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
     rows[0]["name"] = "Ny navn"  # a good change …
     rows[1]["email"] = "ikke-en-email"  # … and a bad row: nothing of it is written
     with open(services_csv, "w", encoding="utf-8", newline="") as fh:

@@ -59,7 +59,8 @@ EXPECTED = {
     "events.cancel_registration": {"anonymous": 400, "newcomer": 400, "forum": 400, "coordinator": 400, "admin": 400},
     # the link to see and change a sign-up: the same for a bad token
     "events.manage_registration": {"anonymous": 400, "newcomer": 400, "forum": 400, "coordinator": 400, "admin": 400},
-    "coordinator.moderation_queue": {"anonymous": LOGIN, "newcomer": 403, "forum": 403, "coordinator": 200, "admin": 200},
+    "coordinator.moderation_queue": {"anonymous": LOGIN, "newcomer": 403, "forum": 403, "coordinator": 200,
+                                     "admin": 200},
     "coordinator.forums": {"anonymous": LOGIN, "newcomer": 403, "forum": 403, "coordinator": 200, "admin": 200},
     "forum.event_new": {"anonymous": LOGIN, "newcomer": 403, "forum": 200, "coordinator": 403, "admin": 403},
     # the sample event is no forum's own: a forum account gets 403 too (own events: tests/events/)

@@ -37,7 +37,8 @@ def test_a_json_body_past_the_limit_is_a_400(client):
 
 
 def _assert_names(response, field):
-    assert response.status_code == 400, (response.status_code, response.headers.get("Location"), response.get_data(as_text=True)[:300])
+    assert response.status_code == 400, (response.status_code, response.headers.get("Location"),
+                                         response.get_data(as_text=True)[:300])
     assert f"«{field}»" in response.get_data(as_text=True)
 
 
@@ -123,18 +124,18 @@ class _Recording(ImmutableMultiDict):
         return super().__contains__(key)
 
 
-def _path_values(sample_args) -> dict[str, object]:
-    case_id = sample_args["cases.case_detail"]["case_id"]
-    event_id = sample_args["events.event_detail"]["event_id"]
+def _path_values(path_args) -> dict[str, object]:
+    case_id = path_args["cases.case_detail"]["case_id"]
+    event_id = path_args["events.event_detail"]["event_id"]
     return {"case_id": case_id, "event_id": event_id, "registration_id": 1, "revision_id": 1,
-            "slug": sample_args["events.forum_calendar_feed"]["slug"], "token": "ugyldig", "name": "tragt",
-            "kind_slug": "tilflytter", "assoc_id": sample_args["api.association_detail"]["assoc_id"]}
+            "slug": path_args["events.forum_calendar_feed"]["slug"], "token": "ugyldig", "name": "tragt",
+            "kind_slug": "tilflytter", "assoc_id": path_args["api.association_detail"]["assoc_id"]}
 
 
-def _walk(app, client, sample_args) -> list[str]:
+def _walk(app, client, path_args) -> list[str]:
     from flask import url_for
 
-    defaults = _path_values(sample_args)
+    defaults = _path_values(path_args)
     rules = sorted((r for r in app.url_map.iter_rules() if r.endpoint not in SKIP),
                    key=lambda r: (r.endpoint == "accounts.logout", r.rule))  # logging out comes last
     failures = []
@@ -153,7 +154,7 @@ def _walk(app, client, sample_args) -> list[str]:
         return set(_Recording.asked)
 
     for rule in rules:
-        args = {**{a: defaults[a] for a in rule.arguments if a in defaults}, **sample_args.get(rule.endpoint, {})}
+        args = {**{a: defaults[a] for a in rule.arguments if a in defaults}, **path_args.get(rule.endpoint, {})}
         with app.test_request_context():
             url, _sep, query = url_for(rule.endpoint, **args).partition("?")
         base = dict(parse_qsl(query))

@@ -87,7 +87,7 @@ def test_accessibility_statement_tells_how_it_was_tested(page_factory, lang):
 
     with open(os.path.join(os.path.dirname(__file__), "package-lock.json"), encoding="utf-8") as fh:
         pinned = json.load(fh)["packages"]["node_modules/axe-core"]["version"]
-    assert AXE_CORE_VERSION == pinned, "update AXE_CORE_VERSION in fællesskab/main/views.py"
+    assert pinned == AXE_CORE_VERSION, "update AXE_CORE_VERSION in fællesskab/main/views.py"
 
     page = page_factory()
     choose_language(page, lang)

@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from .helpers import (
-    LANGUAGES, axe_violations, choose_language, describe, focus_is_visible, horizontal_overflow, press_until_focused,
+    LANGUAGES,
+    axe_violations,
+    choose_language,
+    describe,
+    focus_is_visible,
+    horizontal_overflow,
+    press_until_focused,
 )
 
 pytestmark = pytest.mark.browser

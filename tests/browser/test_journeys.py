@@ -14,7 +14,14 @@ import re
 import pytest
 
 from .helpers import (
-    DEMO_EMAILS, LANGUAGES, assert_lang, choose_language, demo_password, focus_is_visible, log_in, press_until_focused,
+    DEMO_EMAILS,
+    LANGUAGES,
+    assert_lang,
+    choose_language,
+    demo_password,
+    focus_is_visible,
+    log_in,
+    press_until_focused,
 )
 
 pytestmark = pytest.mark.browser

@@ -104,7 +104,8 @@ def test_no_page_shows_a_language_code(page_factory, live_server, lang):
         import sqlalchemy as sa
 
         slug = db.session.scalar(sa.select(Association.slug).where(Association.external_id == "DEMO-A-002"))
-        case_id = db.session.execute(sa.select(Newcomer).where(Newcomer.external_id == "DEMO-N-006")).scalar_one().case.id
+        newcomer = db.session.execute(sa.select(Newcomer).where(Newcomer.external_id == "DEMO-N-006")).scalar_one()
+        case_id = newcomer.case.id
         db.session.remove()
     page = page_factory(lang=lang, role="coordinator")
     for path in (f"/foreninger/{slug}", "/soeg?q=filipino", "/koordinator/tilflyttere/?status=alle",
@@ -120,7 +121,8 @@ def test_boxes_sit_on_their_labels_line_and_columns_fit_at_1280(page_factory, la
     page = page_factory(lang=lang, role="coordinator", viewport=SIZES["desktop-1280"])
 
     def same_line(box: str) -> bool:
-        return page.evaluate("""(sel) => { const i = document.querySelector(sel); const l = document.querySelector(`label[for="${i.id}"]`);
+        return page.evaluate("""(sel) => { const i = document.querySelector(sel);
+            const l = document.querySelector(`label[for="${i.id}"]`);
             const a = i.getBoundingClientRect(), b = l.getBoundingClientRect();
             return a.top < b.bottom && b.top < a.bottom && b.left >= a.right; }""", box)
 
@@ -130,7 +132,8 @@ def test_boxes_sit_on_their_labels_line_and_columns_fit_at_1280(page_factory, la
     assert same_line("#soeg-newcomers") and same_line("#soeg-upcoming")
     assert page.locator("#filter-titel").count() == 0, "an empty 'Afgræns' card on an empty search"
     for select in ("#soeg-type", "#soeg-sort"):  # no choice cut off
-        assert page.evaluate("""(s) => { const e = document.querySelector(s); const span = document.createElement('span');
+        assert page.evaluate("""(s) => { const e = document.querySelector(s);
+            const span = document.createElement('span');
             span.style.font = getComputedStyle(e).font; span.style.whiteSpace = 'pre'; span.style.position = 'absolute';
             span.textContent = e.options[e.selectedIndex].text; document.body.appendChild(span);
             const need = span.getBoundingClientRect().width; span.remove(); return need + 24 <= e.clientWidth; }""",

@@ -113,7 +113,7 @@ def test_blank_lines_are_skipped_and_do_not_shift_line_numbers():
 
 
 def test_quoted_multiline_cell_keeps_the_next_rows_line_number():
-    data = 'external_id,name,town\nA-1,"Kor\n\nfor alle",Vamdrup\nA-2,X\nA-3,X,Y\n'.encode()
+    data = b'external_id,name,town\nA-1,"Kor\n\nfor alle",Vamdrup\nA-2,X\nA-3,X,Y\n'
     result = rows(data)
     assert result[0] == (2, {"external_id": "A-1", "name": "Kor\n\nfor alle", "town": "Vamdrup"})
     assert result[1][0] == 5 and "__error__" in result[1][1]

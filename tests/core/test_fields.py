@@ -1,13 +1,12 @@
 """Input parsers shared by forms, the API and CSV imports (fællesskab.core.fields)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from fællesskab.core import fields
 from fællesskab.core.fields import FieldError
-
 
 # --- text and lists -------------------------------------------------------------------------
 
@@ -210,16 +209,16 @@ def test_postcode_refuses_long_text():
 def test_aware_datetime_keeps_the_offset():
     parsed = fields.aware_datetime("2027-03-04T19:00:00+01:00", label="starts_at")
     assert parsed.utcoffset() == timedelta(hours=1)
-    assert parsed.astimezone(timezone.utc) == datetime(2027, 3, 4, 18, 0, tzinfo=timezone.utc)
+    assert parsed.astimezone(UTC) == datetime(2027, 3, 4, 18, 0, tzinfo=UTC)
 
 
 def test_aware_datetime_accepts_z_as_utc():
     parsed = fields.aware_datetime("2027-03-04T18:00:00Z", label="starts_at")
-    assert parsed == datetime(2027, 3, 4, 18, 0, tzinfo=timezone.utc)
+    assert parsed == datetime(2027, 3, 4, 18, 0, tzinfo=UTC)
 
 
 def test_aware_datetime_accepts_an_aware_datetime_object():
-    value = datetime(2027, 3, 4, 18, 0, tzinfo=timezone.utc)
+    value = datetime(2027, 3, 4, 18, 0, tzinfo=UTC)
     assert fields.aware_datetime(value, label="starts_at") == value
 
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 import time
 
 
-
-
-
 def assert_retry_after(response, most: int):
     assert response.status_code == 429
     value = response.headers.get("Retry-After", "")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ..events.conftest import mail_folder, outbox  # noqa: F401  (fixtures)
+from ..events.conftest import forum_login, mail_folder, outbox  # noqa: F401  (fixtures)
 
 
 @pytest.fixture

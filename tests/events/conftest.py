@@ -8,6 +8,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+# The migration fixtures of tests/app, for test_next_starts_migration.py.
+from ..app.test_migrations import empty_database_url, keep_logging, migration_app  # noqa: F401
 from ..helpers import PASSWORD
 from ..mail.smtp import SMTPServer
 

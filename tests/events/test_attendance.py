@@ -79,8 +79,9 @@ def test_service_rules_and_audit(db, forum_event, sign_up, make_user):
     actor = make_user("forum")
     registrations.set_attended(event, anna.id, True, actor=actor, now=later)
     db.session.commit()
-    from fællesskab.core.audit import AuditEntry
     import sqlalchemy as sa
+
+    from fællesskab.core.audit import AuditEntry
 
     entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "attendance")).one()
     assert entry.subject_id == anna.id and entry.actor_id == actor.id

@@ -149,7 +149,8 @@ def test_an_untrusted_forums_edit_of_an_approved_event_waits_and_the_approved_ve
     _user, forum = forum_login(trusted=False)
     event = forum_event(forum=forum)
     response = client.post(f"/forum/arrangementer/{event.id}/rediger", data=event_form(title="Ændret titel"))
-    assert "venter på fællesskabskoordinatorens godkendelse" in client.get(response.headers["Location"]).get_data(as_text=True)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "venter på fællesskabskoordinatorens godkendelse" in page
     db.session.expire_all()
     assert db.session.get(Event, event.id).title == "Velkomstmøde i Almind"
     public = client.get(f"/arrangementer/{event.id}").get_data(as_text=True)

@@ -1,7 +1,7 @@
 """Calendar feeds (CONTRACT.md), parsed back with the icalendar library field by field."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -47,8 +47,8 @@ def test_the_feed_has_every_field_right_across_summer_time(client, summer_and_wi
     assert s["DTSTART"].params["TZID"] == "Europe/Copenhagen"
     start = s.decoded("DTSTART")
     assert (start.hour, start.utcoffset()) == (19, timedelta(hours=2))
-    assert start.astimezone(timezone.utc).hour == 17
-    assert w.decoded("DTSTART").astimezone(timezone.utc).hour == 18  # winter: UTC+1
+    assert start.astimezone(UTC).hour == 17
+    assert w.decoded("DTSTART").astimezone(UTC).hour == 18  # winter: UTC+1
     assert s.decoded("DTEND").hour == 21
     assert str(s["STATUS"]) == "CONFIRMED"
     assert "Grill og snak.\nAlle er velkomne." in str(s["DESCRIPTION"])
@@ -105,7 +105,7 @@ def test_a_repeating_event_has_an_rrule_with_an_end(client, forum_event):
     component = vevents(parse(client.get("/calendar.ics")))["Løbeklub"]
     rule = component["RRULE"]
     assert rule["FREQ"] == ["WEEKLY"] and rule["INTERVAL"] == [2]
-    assert rule["UNTIL"][0] == datetime(first.year, 5, 25, 21, 59, 59, tzinfo=timezone.utc)
+    assert rule["UNTIL"][0] == datetime(first.year, 5, 25, 21, 59, 59, tzinfo=UTC)
     assert component.decoded("DTSTART") == first
     parsed = parse(client.get(f"/arrangementer/{event.id}.ics"))
     assert vevents(parsed)["Løbeklub"]["RRULE"]["INTERVAL"] == [2]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from fællesskab.events.importer import COLUMNS, import_events
 from fællesskab.events.models import Event
 from fællesskab.places.models import Place
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @pytest.fixture

@@ -1,15 +1,13 @@
 """The migration that adds `events.next_starts_at` fills it for the rows already there."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from fællesskab.core.time import UTCDateTime
 from fællesskab.events import recurrence
-
-from ..app.test_migrations import empty_database_url, keep_logging, migration_app  # noqa: F401
 
 
 @pytest.fixture
@@ -19,14 +17,14 @@ def mail_folder():
 
 
 def test_the_migration_fills_existing_rows(migration_app):
-    from datetime import date, datetime, timezone
+    from datetime import date, datetime
 
     from flask_migrate import upgrade
 
     from fællesskab.extensions import db as _db
 
     upgrade(revision="e1c3a7b2d4f3")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     first = (now - timedelta(days=16)).replace(microsecond=0)
     rows = [("M-1", first, "weekly", (first + timedelta(days=70)).date()),
             ("M-2", first, None, None),

@@ -1,7 +1,7 @@
 """The pure repetition rules: wall-clock time across summer time, counts, windows."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from fællesskab.events import recurrence
@@ -10,7 +10,7 @@ CPH = ZoneInfo("Europe/Copenhagen")
 
 
 def local(*args):
-    return datetime(*args, tzinfo=CPH).astimezone(timezone.utc)
+    return datetime(*args, tzinfo=CPH).astimezone(UTC)
 
 
 def test_weekly_keeps_the_local_time_across_summer_time():
@@ -48,5 +48,5 @@ def test_a_one_off_event_is_its_own_only_occurrence():
 
 
 def test_until_is_the_end_of_the_local_day_in_utc():
-    assert recurrence.until_as_utc(date(2027, 6, 15)) == datetime(2027, 6, 15, 21, 59, 59, tzinfo=timezone.utc)
-    assert recurrence.until_as_utc(date(2027, 12, 15)) == datetime(2027, 12, 15, 22, 59, 59, tzinfo=timezone.utc)
+    assert recurrence.until_as_utc(date(2027, 6, 15)) == datetime(2027, 6, 15, 21, 59, 59, tzinfo=UTC)
+    assert recurrence.until_as_utc(date(2027, 12, 15)) == datetime(2027, 12, 15, 22, 59, 59, tzinfo=UTC)

@@ -35,7 +35,7 @@ def test_the_event_page_shows_the_form_and_places_left(client, forum_event):
     event = forum_event(capacity=12)
     page = client.get(f"/arrangementer/{event.id}").get_data(as_text=True)
     assert "Der er 12 pladser tilbage." in page
-    assert 'action="/arrangementer/%d/tilmelding"' % event.id in page
+    assert f'action="/arrangementer/{event.id}/tilmelding"' in page
     assert 'for="name"' in page and 'for="email"' in page and 'for="party_size"' in page
 
 
@@ -47,7 +47,8 @@ def test_sign_up_confirms_and_emails_a_confirmation_with_a_cancel_link(client, d
     assert "<h1>Du er tilmeldt</h1>" in page and "Vi har sendt en e-mail til anna@example.org." in page
     assert "Der er 7 pladser tilbage." in client.get(f"/arrangementer/{event.id}").get_data(as_text=True)
     (registration,) = registrations_of(db, event)
-    assert (registration.status, registration.party_size, registration.message) == ("confirmed", 3, "Vi har en hund med")
+    assert (registration.status, registration.party_size, registration.message) == ("confirmed", 3,
+                                                                                    "Vi har en hund med")
     (message,) = eml_files()
     assert message["To"] == "anna@example.org"
     assert message["Subject"] == "Du er tilmeldt: Velkomstmøde i Almind"

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 import pytest
-import sqlalchemy as sa
 
 from fællesskab.events import registrations, signups
 from fællesskab.events.models import Registration

@@ -5,7 +5,12 @@ import pytest
 from geographiclib.geodesic import Geodesic
 
 from fællesskab.geo.distance import (
-    bounding_box, distance_km, exact_km, haversine_km, in_denmark, utm32_to_wgs84,
+    bounding_box,
+    distance_km,
+    exact_km,
+    haversine_km,
+    in_denmark,
+    utm32_to_wgs84,
 )
 
 KOLDING = (55.4904, 9.4722)

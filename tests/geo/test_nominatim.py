@@ -69,7 +69,7 @@ class FakeNominatim(BaseHTTPRequestHandler):
             return self._send(200, [GERMANY_ANSWER])
         if "storegade" in lowered:
             return self._send(200, [ROAD_ANSWER])
-        if "christiansfeld" == lowered.strip():
+        if lowered.strip() == "christiansfeld":
             return self._send(200, [LOCALITY_ANSWER])
         return self._send(200, [KOLDING_ANSWER])
 

@@ -6,7 +6,13 @@ import unicodedata
 import pytest
 
 from fællesskab.geo.addresses import (
-    ParsedAddress, compact_key, house_number_sort_key, looks_like_address, name_key, parse_address, parse_unit,
+    ParsedAddress,
+    compact_key,
+    house_number_sort_key,
+    looks_like_address,
+    name_key,
+    parse_address,
+    parse_unit,
 )
 
 

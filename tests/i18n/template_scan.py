@@ -84,9 +84,9 @@ def untranslated(source: str) -> list[tuple[int, str]]:
 def scan_all() -> dict[str, list[tuple[int, str]]]:
     result = {}
     for path in sorted(TEMPLATES.rglob("*")):
-        if path.is_file() and path.suffix in (".html", ".txt") and not PER_LANGUAGE.search(path.name):
-            if found := untranslated(path.read_text(encoding="utf-8")):
-                result[str(path.relative_to(TEMPLATES))] = found
+        if (path.is_file() and path.suffix in (".html", ".txt") and not PER_LANGUAGE.search(path.name)
+                and (found := untranslated(path.read_text(encoding="utf-8")))):
+            result[str(path.relative_to(TEMPLATES))] = found
     return result
 
 

@@ -1,15 +1,15 @@
 """(d) Dates, numbers and distances per locale, in Copenhagen time."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from fællesskab.core import formatting
 from fællesskab.matching.ranking import Reason
 from fællesskab.matching.reasons import format_reason
 
 # 18:30 UTC on a summer day is 20:30 in Copenhagen (CEST)
-SUMMER = datetime(2027, 6, 11, 18, 30, tzinfo=timezone.utc)
-WINTER = datetime(2027, 1, 8, 17, 0, tzinfo=timezone.utc)  # 18:00 CET
+SUMMER = datetime(2027, 6, 11, 18, 30, tzinfo=UTC)
+WINTER = datetime(2027, 1, 8, 17, 0, tzinfo=UTC)  # 18:00 CET
 
 
 def test_dates_in_both_languages_in_copenhagen_time():

@@ -40,7 +40,7 @@ class SMTPServer:
         self.inbox = Inbox()
         self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
 
-    def start(self) -> "SMTPServer":
+    def start(self) -> SMTPServer:
         self.controller.start()
         return self
 

@@ -1,7 +1,7 @@
 """POST /api/v1/match (CONTRACT.md): the answer's shape, both languages, and 400s for bad input."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -62,7 +62,7 @@ def test_reasons_follow_accept_language(demo):
 
 def test_events_are_upcoming_within_60_days(demo):
     result = post_match(demo, {"address": "Kolding", "max_km": 50, "limit": 50})
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     events = [item for item in result["results"] if item["type"] == "event"]
     assert events
     for item in events:

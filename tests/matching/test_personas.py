@@ -13,8 +13,7 @@ from collections import Counter
 
 import pytest
 
-from tests.helpers import SEED_DIR
-from tests.helpers import ids, post_match
+from tests.helpers import SEED_DIR, ids, post_match
 
 
 def _demo_rows(name: str) -> dict[str, dict]:

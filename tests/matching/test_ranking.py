@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import ast
 import os
-from datetime import datetime, timezone
-from itertools import product
+from datetime import UTC, datetime
 
 import pytest
 
@@ -20,7 +19,8 @@ SENIORS = Household(adults=2, seniors=True)
 
 def test_ranking_module_is_pure():
     path = os.path.join(os.path.dirname(ranking.__file__), "ranking.py")
-    tree = ast.parse(open(path, encoding="utf-8").read())
+    with open(path, encoding="utf-8") as fh:
+        tree = ast.parse(fh.read())
     imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert not {m for m in imported if m.split(".")[0] in ("flask", "flask_babel", "sqlalchemy", "whoosh")}
@@ -32,7 +32,7 @@ def test_distance_decays_smoothly_and_max_km_cuts_off():
     assert ranking.distance_fit(0) == 1.0
     assert ranking.distance_fit(ranking.HALF_KM) == pytest.approx(0.5)
     values = [ranking.distance_fit(k / 10) for k in range(0, 400)]
-    assert all(a > b for a, b in zip(values, values[1:]))
+    assert all(a > b for a, b in zip(values, values[1:], strict=False))
     listing = Listing(category="sport")
     assert not ranking.excluded(Household(max_km=15), listing, 14.9)
     assert ranking.excluded(Household(max_km=15), listing, 15.1)
@@ -126,7 +126,7 @@ def test_reasons_are_two_to_four_and_most_telling_first():
     assert [r.code for r in why] == ["distance", "interest", "age", "language"]
     minimal = ranking.reasons(COUPLE, Listing(category="hobby", welcomes_newcomers=False), 3.0)
     assert [r.code for r in minimal] == ["distance"]  # never a bare category
-    starts = datetime(2027, 3, 12, 18, 0, tzinfo=timezone.utc)
+    starts = datetime(2027, 3, 12, 18, 0, tzinfo=UTC)
     event = ranking.reasons(COUPLE, Listing(category="local-community", event_kind="welcome-meeting"), 0.5,
                             starts_at=starts, village="Ødis")
     assert [r.code for r in event] == ["distance", "event", "village"]
@@ -135,9 +135,9 @@ def test_reasons_are_two_to_four_and_most_telling_first():
 @pytest.mark.parametrize("reason,danish,english", [
     (Reason("distance", {"km": 1.234}), "1,2 km fra dig", "1.2 km away"),
     (Reason("distance", {"km": 12.4}), "12 km fra dig", "12 km away"),
-    (Reason("event", {"kind": "welcome-meeting", "starts_at": datetime(2027, 3, 12, 18, 0, tzinfo=timezone.utc)}),
+    (Reason("event", {"kind": "welcome-meeting", "starts_at": datetime(2027, 3, 12, 18, 0, tzinfo=UTC)}),
      "velkomstmøde 12. marts kl. 19", "welcome meeting 12 March at 19:00"),
-    (Reason("event", {"kind": "open-house", "starts_at": datetime(2027, 7, 1, 17, 30, tzinfo=timezone.utc)}),
+    (Reason("event", {"kind": "open-house", "starts_at": datetime(2027, 7, 1, 17, 30, tzinfo=UTC)}),
      "åbent hus 1. juli kl. 19:30", "open house 1 July at 19:30"),
     (Reason("age", {"kind": "children", "min": 6, "max": 10}), "for børn 6–10 år", "for children aged 6–10"),
     (Reason("age", {"kind": "children", "min": 5, "max": None}), "for børn fra 5 år", "for children from age 5"),

@@ -5,8 +5,8 @@ import itertools
 
 import pytest
 
-from ..helpers import PASSWORD
 from ..events.conftest import eml_files, mail_folder, outbox, smtp_server  # noqa: F401
+from ..helpers import PASSWORD
 
 _n = itertools.count(1)
 

@@ -87,7 +87,8 @@ def test_the_link_confirms_the_request_once(client, db, make_case, outbox, audit
     assert ("survey", True, "survey-2026-1", "self") in new_records
     note = db.session.scalar(sa.select(CaseNote).where(CaseNote.case_id == case.id, CaseNote.kind == "request"))
     assert note.data["submitted"]["phone"] == "+45 20 00 00 66" and note.data["confirmed"] is True
-    rows = [r for r in audit_rows(subject_type="newcomer", subject_id=case.newcomer.id) if "bekræftet med link" in r.detail]
+    rows = [r for r in audit_rows(subject_type="newcomer", subject_id=case.newcomer.id)
+            if "bekræftet med link" in r.detail]
     assert len(rows) == 1 and rows[0].action == "update"
 
     count = db.session.scalar(sa.select(sa.func.count()).select_from(ConsentRecord))

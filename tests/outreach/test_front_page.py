@@ -18,7 +18,7 @@ def _section(page: str, heading_id: str) -> str:
 def test_the_front_page_leads_with_todays_work(client, db, coordinator, make_case, make_event, sign_up,  # noqa: F811
                                               almind_forum):
     today = services.today()
-    new = make_case(name="Ny Nielsen")
+    make_case(name="Ny Nielsen")
     overdue = make_case(name="Overskreden Olsen")
     overdue.next_action_on = today - timedelta(days=3)
     due = make_case(name="Forfalden Frandsen")

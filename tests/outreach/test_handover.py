@@ -129,7 +129,8 @@ def test_the_forum_sees_who_handed_over_when_and_the_note(client, db, login, mak
     client.post(f"{BASE}{case.id}/noter", data={"text": "Intern: ringede to gange"})
     hand_page = client.get(f"{BASE}{case.id}/overdrag").get_data(as_text=True)
     assert "Besked til lokalrådet" in hand_page  # the coordinator knows who reads the note
-    client.post(f"{BASE}{case.id}/overdrag", data={"status": "handed_over", "note": "Spiller gerne fodbold om tirsdagen"})
+    client.post(f"{BASE}{case.id}/overdrag", data={"status": "handed_over",
+                                                   "note": "Spiller gerne fodbold om tirsdagen"})
 
     login(forum_user)
     detail = client.get(f"{FORUM}{case.id}").get_data(as_text=True)

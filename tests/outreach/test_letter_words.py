@@ -24,7 +24,7 @@ def letter_case(db, app, monkeypatch, make_case, make_event, almind_forum, make_
 
 def test_the_draft_names_the_coordinator_and_lists_each_meeting_once(client, db, coordinator, letter_case):
     keys, case = suggest(db, letter_case, client)
-    events = [k for k, s in zip(keys, case.suggestions) if s["type"] == "event"]
+    events = [k for k, s in zip(keys, case.suggestions, strict=True) if s["type"] == "event"]
     page = client.get(f"{BASE}{case.id}/velkomst", query_string={"valg": keys[:3] + events[:1]})
     body = re.search(r"<textarea[^>]*>(.*?)</textarea>", page.get_data(as_text=True), re.S).group(1)
     assert "svar på denne e-mail" not in body

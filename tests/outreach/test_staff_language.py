@@ -57,7 +57,7 @@ def test_hand_over_email_in_the_forum_accounts_language(db, make_case, make_user
     coordinator = make_user("coordinator")
     english = make_user("forum", forum=almind_forum, email="chair@example.org")
     english.language = "en"
-    danish = make_user("forum", forum=almind_forum, email="kasserer@example.org")
+    make_user("forum", forum=almind_forum, email="kasserer@example.org")  # a Danish-speaking board member
     case = make_case(handover=True)
     services.transition(case, "contacted", actor=coordinator)
     services.transition(case, "matched", actor=coordinator)

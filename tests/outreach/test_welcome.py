@@ -27,7 +27,7 @@ def test_a_danish_welcome_email_with_matches_and_a_welcome_event(client, db, coo
                starts_in=timedelta(days=10))
     case = make_case(name="Sofie Lund", email="sofie@example.org", interests="fodbold", languages="da")
     keys, case = suggest(db, case, client)
-    chosen = [k for k, s in zip(keys, case.suggestions) if s["name"] == "Almind Boldklub"]
+    chosen = [k for k, s in zip(keys, case.suggestions, strict=True) if s["name"] == "Almind Boldklub"]
     draft = client.get(f"{BASE}{case.id}/velkomst", query_string={"valg": chosen}).get_data(as_text=True)
     assert "Velkommen til Kolding Kommune" in draft and "Velkomstaften i Almind" in draft
 

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from fællesskab.geo.gazetteer import MAX_PLACE_DISTANCE_KM, PlaceIndex, haversine_km
 from fællesskab.geo.models import Boundary, Street
-from fællesskab.places.models import Place, Postcode
 from fællesskab.geo.reference import load_reference_data
+from fællesskab.places.models import Place, Postcode
 from fællesskab.places.services import place_kind
 
 from ..helpers import SEED_DIR

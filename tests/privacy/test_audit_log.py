@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from fællesskab.core.audit import AuditEntry
 from fællesskab.core.time import utcnow
 
 
 def _rows(db, n=60):
-    base = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+    base = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
     for i in range(n):
         db.session.add(AuditEntry(at=base - timedelta(days=i % 6), actor_label=f"koordinator{i % 3}@example.org",
                                   action="view" if i % 2 else "update", subject_type="newcomer",

@@ -9,6 +9,9 @@ import os
 
 from hypothesis import HealthCheck, settings
 
+# Fixtures of tests/events that test_smtp_faults.py and test_two_nodes.py take as parameters.
+from ..events.conftest import forum_event, outbox  # noqa: F401
+
 settings.register_profile(
     "ci", max_examples=100, deadline=None, derandomize=True, print_blob=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],

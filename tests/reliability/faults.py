@@ -6,7 +6,7 @@ import signal
 import subprocess
 import sys
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import sqlalchemy as sa
 

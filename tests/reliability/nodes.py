@@ -42,7 +42,7 @@ def redis_url(db: int = 13) -> str | None:
 
 class Process:
     def __init__(self, args: list[str], env: dict[str, str], log_path: str):
-        self.log = open(log_path, "wb")
+        self.log = open(log_path, "wb")  # noqa: SIM115  (the child writes to it until stop() closes it)
         self.proc = subprocess.Popen(args, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=self.log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
 

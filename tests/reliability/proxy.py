@@ -5,6 +5,7 @@ server going down (or a network cut) would; starting listens on the same port ag
 """
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -18,7 +19,7 @@ class TCPProxy:
         self._lock = threading.Lock()
         self.connections = 0
 
-    def start(self) -> "TCPProxy":
+    def start(self) -> TCPProxy:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
@@ -71,8 +72,6 @@ class TCPProxy:
 
 
 def _close(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     sock.close()

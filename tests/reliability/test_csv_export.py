@@ -30,9 +30,9 @@ def test_no_cell_of_any_export_starts_a_formula(rows):
     text = "".join(csv_lines(["a", "b", "c", "d"], rows, delimiter=";", chunk_rows=3))
     parsed = read(text, ";")
     assert len(parsed) == len(rows) + 1
-    for written, original in zip(parsed[1:], rows):
+    for written, original in zip(parsed[1:], rows, strict=True):
         assert len(written) == len(original)
-        for cell, value in zip(written, original):
+        for cell, value in zip(written, original, strict=True):
             text = "" if value is None else str(value)
             if isinstance(value, int):  # a number stays a number: a spreadsheet reads -1 as data
                 assert cell == text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import random
 
 import sqlalchemy as sa
@@ -25,7 +26,6 @@ from fællesskab.outreach.importer import import_newcomers
 from fællesskab.outreach.models import Newcomer
 from tests.helpers import DAWA_COLUMNS, dawa_row
 
-import os
 EXAMPLES = int(os.environ.get("IMPORT_EXAMPLES", 40))
 FORMULA = "=cmd|' /C calc'!A0"
 

@@ -49,8 +49,9 @@ def test_import_killed_mid_write_commits_nothing_then_all(app, db, tmp_path):
 
 
 def test_reindex_killed_mid_run_is_rebuilt_on_next_start(app, db, tmp_path):
-    from fællesskab.directory.importer import import_associations
     import io
+
+    from fællesskab.directory.importer import import_associations
 
     report = import_associations(io.BytesIO(association_csv(ROWS, prefix="K")))
     assert report.ok

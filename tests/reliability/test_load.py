@@ -101,7 +101,8 @@ def test_mixed_load_then_the_index_agrees_with_the_database(app, server, db, mak
         s = requests.Session()
         words = ["fodbold", "kor", "yoga børn", '"skak" OR kor', "Vamdrup", "choir", "ﬁtness*", "velkomstmøde"]
         return [call(s, "GET", f"{server}/api/v1/search", params={"q": words[(k + j) % len(words)]}).status_code
-                for j in range(10)] + [call(s, "GET", f"{server}/soeg", params={"q": words[k % len(words)]}).status_code]
+                for j in range(10)] + [call(s, "GET", f"{server}/soeg",
+                                            params={"q": words[k % len(words)]}).status_code]
 
     def matches(k: int) -> list[int]:
         s = requests.Session()

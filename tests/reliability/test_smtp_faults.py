@@ -4,7 +4,6 @@ Mail stays in the outbox and `flask mail retry` sends each message exactly once.
 """
 from __future__ import annotations
 
-from tests.events.conftest import forum_event, outbox  # noqa: F401  (fixtures)
 from tests.mail.smtp import SMTPServer, free_port
 
 FAULTS = {"injected": 0}

@@ -27,7 +27,6 @@ from fællesskab.events.models import Registration
 from fællesskab.mail.models import OutboxMessage
 
 from ..helpers import PASSWORD
-from ..events.conftest import forum_event  # noqa: F401  (a fixture)
 from ..mail.smtp import SMTPServer
 from .nodes import Node, Process, csrf_token, form_with, node_env, redis_url
 
@@ -101,7 +100,8 @@ def test_two_nodes_serve_as_one(cluster, db, make_user, forum_event):
 
     # A listing changed on node A is found by search on node B.
     forum_user = make_user("forum")
-    day = (utcnow() + timedelta(days=7)).replace(hour=10, minute=0, second=0, microsecond=0)  # the form's times are one day
+    # the form's times are one day
+    day = (utcnow() + timedelta(days=7)).replace(hour=10, minute=0, second=0, microsecond=0)
     event = forum_event(capacity=5, forum=forum_user.forum, title="Velkomstmøde i Almind",
                         starts_at=day.isoformat(), ends_at=(day + timedelta(hours=2)).isoformat())
     session = log_in(a, forum_user.email)

@@ -7,7 +7,13 @@ import pickle
 import pytest
 
 from fællesskab.search.analysis import (
-    THESAURUS, THESAURUS_FILE, danish_analyzer, edit_distance, fold, text_terms, word_terms,
+    THESAURUS,
+    THESAURUS_FILE,
+    danish_analyzer,
+    edit_distance,
+    fold,
+    text_terms,
+    word_terms,
 )
 from fællesskab.search.highlight import highlight, snippet
 from fællesskab.search.schema import build_schema, index_name

@@ -187,7 +187,7 @@ def test_both_engines_give_the_same_candidates(app, db, place, make_event):
                 search.engine().rebuild()  # the rows were written while the app used Whoosh
             answers.append([search.engine().candidates(query(event_ids=(event.id,), **q)) for q in QUERIES])
     assert len(answers[1][0].associations) >= 3 and answers[1][0].event_strengths  # not a vacuous comparison
-    for whoosh, postgres in zip(*answers):
+    for whoosh, postgres in zip(*answers, strict=True):
         assert comparable(postgres) == comparable(whoosh)
         w = {c.id: c for c in whoosh.associations}
         for c in postgres.associations:

@@ -22,7 +22,13 @@ from werkzeug.datastructures import MultiDict
 from fællesskab.core.vocab import CATEGORIES
 from fællesskab.extensions import db as _db
 from fællesskab.search import (
-    CandidateQuery, Candidates, SearchParams, SearchResult, engine, parse_params, search,
+    CandidateQuery,
+    Candidates,
+    SearchParams,
+    SearchResult,
+    engine,
+    parse_params,
+    search,
 )
 from tests.helpers import empty_tables
 from tests.search.backends import use_search_backend
@@ -612,7 +618,8 @@ def test_both_engines_give_the_same_answers(ctx):
     if ctx.backend != "postgres":
         pytest.skip("runs once, on the postgres engine's data (the Whoosh index is rebuilt from it)")
     asks = [{"q": q, **args} for q, args, _first, _whole in QUERIES] + [args for args, _expected in FILTERS]
-    asks += [{"q": "fodbold", "near": "Vamdrup"}, {"q": "fodbold", "lat": KOLDING[0], "lon": KOLDING[1], "radius_km": 20},
+    asks += [{"q": "fodbold", "near": "Vamdrup"},
+             {"q": "fodbold", "lat": KOLDING[0], "lon": KOLDING[1], "radius_km": 20},
              {"q": "badminton petanque"}, {"q": "badminton vamdrup"}, {"q": "og i på"}]
 
     def answers():
@@ -630,5 +637,5 @@ def test_both_engines_give_the_same_answers(ctx):
         whoosh = answers()
     finally:
         ctx.app.config["SEARCH_BACKEND"] = "postgres"
-    differ = [(p[0], p[1:], w[1:]) for p, w in zip(postgres, whoosh) if p != w]
+    differ = [(p[0], p[1:], w[1:]) for p, w in zip(postgres, whoosh, strict=True) if p != w]
     assert not differ, "\n".join(f"{a}: postgres {p} / whoosh {w}" for a, p, w in differ)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
 from fællesskab.directory import services as directory
 from fællesskab.extensions import db as _db
-from tests.search.test_postgres_sync import names, nodes, postgres  # noqa: F401  (fixtures)
+from tests.search.test_postgres_sync import names
 
 
 def search(client, q: str, **params) -> dict:
@@ -60,7 +60,7 @@ def test_a_name_outranks_a_description(postgres, db, make_association):
 def test_facets_are_counted_once_per_query_and_generation(postgres, db, make_association, monkeypatch):
     make_association(name="Vamdrup Kor", tags="kor", category="music")
     client = postgres.test_client()
-    now = datetime(2026, 12, 7, 12, 0, 10, tzinfo=timezone.utc)
+    now = datetime(2026, 12, 7, 12, 0, 10, tzinfo=UTC)
     monkeypatch.setattr("fællesskab.search.pg.backend.utcnow", lambda: now)
     with statements(db.engine) as seen:
         first = search(client, "kor")
@@ -76,7 +76,7 @@ def test_facets_are_counted_once_per_query_and_generation(postgres, db, make_ass
     assert after["total"] == 2 and after["facets"]["category"] == {"music": 2}
 
 
-def test_counts_made_during_another_nodes_write_are_not_kept(nodes):  # noqa: F811
+def test_counts_made_during_another_nodes_write_are_not_kept(nodes):
     """A search while another node's write is uncommitted must not keep counts that miss it."""
     a, b = nodes("a"), nodes("b")
     client_a = a.test_client()

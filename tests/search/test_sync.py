@@ -213,9 +213,7 @@ def test_a_locked_index_queues_the_write_instead_of_losing_it(app, db, client, m
 
 
 def _write_many(path: str, prefix: str, count: int) -> None:
-    from fællesskab.search.index import SearchIndex
-
-    from fællesskab.search.index import wait_for_pending
+    from fællesskab.search.index import SearchIndex, wait_for_pending
 
     index = SearchIndex(path)
     for i in range(count):

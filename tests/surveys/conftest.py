@@ -1,7 +1,7 @@
 """Fixtures for surveys: cases through the outreach services, the outbox, answers in given quarters."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,7 +10,7 @@ from ..outreach.conftest import almind_forum, coordinator, make_case  # noqa: F4
 
 
 @pytest.fixture
-def contacted_case(db, make_case, make_user):
+def contacted_case(db, make_case, make_user):  # noqa: F811  (the outreach fixture imported above)
     """contacted_case(weeks_ago=…, survey_consent=True, **row): a case marked contacted `weeks_ago` weeks ago.
 
     The survey is only sent with the newcomer's consent to surveys (a GDPR purpose of its own).
@@ -48,7 +48,7 @@ def add_answers(db):
     from fællesskab.surveys import services
 
     def build(kind: str, n: int, *, when: datetime | None = None, area: str | None = None, **values):
-        when = when or datetime.now(timezone.utc)
+        when = when or datetime.now(UTC)
         for _ in range(n):
             services.record_answer(kind, values, language="da", area=area, now=when)
         db.session.commit()

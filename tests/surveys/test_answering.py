@@ -1,7 +1,7 @@
 """Answering: single-use links, the anonymous open link, accessible forms, erasure and purge."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -138,7 +138,7 @@ def test_erase_for_newcomer_deletes_their_tokens_only(db, make_case):
 def test_purge_expired_removes_old_tokens_and_search_rows(db):
     from fællesskab.surveys.models import SearchMiss
 
-    now = datetime(2026, 6, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 6, 1, tzinfo=UTC)
     services.issue_token("leaver", now=now - timedelta(days=90))  # expired (60 days)
     _raw, fresh = services.issue_token("leaver", now=now - timedelta(days=10))
     db.session.add_all([SearchMiss(day=(now - timedelta(days=800)).date(), query="gammel", count=2),

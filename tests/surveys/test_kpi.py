@@ -1,13 +1,13 @@
 """The pure KPI arithmetic (no app, no database)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from fællesskab.surveys import kpi
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def test_nps_is_promoters_minus_detractors():

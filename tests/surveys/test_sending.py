@@ -23,8 +23,9 @@ def test_send_once_to_each_case_after_n_weeks(db, runner, contacted_case, make_c
     make_case(name="Per Private", consent_contact=False)  # no consent, no case
     contacted_case(weeks_ago=6, name="Sune Silent", survey_consent=False)  # no consent to surveys
     declined = contacted_case(weeks_ago=9, name="Dorte Declined")
-    from fællesskab.outreach import services as outreach, workflow
     from fællesskab.accounts.models import User
+    from fællesskab.outreach import services as outreach
+    from fællesskab.outreach import workflow
 
     outreach.transition(declined, workflow.DECLINED, actor=db.session.scalar(sa.select(User)))
     db.session.commit()

@@ -91,7 +91,8 @@ class TermReader:
         """Indexed words within `maxdist` edits of `word` that share its first `prefix` letters."""
         if not has_trigrams(self.connection):  # without pg_trgm: the words of about the right length
             rows = self.connection.execute(sa.text(
-                "SELECT word FROM search_words WHERE length(word) BETWEEN :lo AND :hi AND left(word, :p) = left(:w, :p)"),
+                "SELECT word FROM search_words"
+                " WHERE length(word) BETWEEN :lo AND :hi AND left(word, :p) = left(:w, :p)"),
                 {"w": word, "lo": len(word) - maxdist, "hi": len(word) + maxdist, "p": prefix}).scalars()
             return [w for w in rows if edit_distance(word, w, maxdist) <= maxdist]
         self.connection.execute(sa.text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"),
