@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from fællesskab.search.pg import store
 from fællesskab.search.pg.models import RUM_INDEX
 from fællesskab.search.source import iter_documents
-from tests.search.test_postgres_sync import names, postgres  # noqa: F401  (fixtures)
+from tests.search.test_postgres_sync import names
 
 QUERIES = [("kor", {}), ("svømning", {}), ("kor", {"per_page": "4", "page": "2"}), ("sang svømning", {})]
 
@@ -109,9 +109,8 @@ def test_searches_answer_from_another_connection_during_a_rebuild(postgres, db, 
         assert reached.wait(60) and "error" not in result
         # the rebuild holds its lock with half its documents written: searches read the old table
         assert answers(client) == before
-        with caplog.at_level(logging.WARNING, logger="fællesskab.search.pg.store"):
-            with db.engine.connect() as conn:
-                assert store.check_rum(conn)  # no start-up warning for a rebuild under way
+        with caplog.at_level(logging.WARNING, logger="fællesskab.search.pg.store"), db.engine.connect() as conn:
+            assert store.check_rum(conn)  # no start-up warning for a rebuild under way
         assert "RUM" not in caplog.text and "rum" not in caplog.text
         db.session.rollback()  # this thread holds nothing on search_documents
     finally:

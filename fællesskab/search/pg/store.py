@@ -286,7 +286,7 @@ class Stats:
             row = connection.execute(sa.text(
                 f"SELECT {counts} FROM search_documents WHERE tsv @@ CAST(:any AS tsquery)"), params).one()
             with self._lock:
-                for t, n in zip(missing, row):
+                for t, n in zip(missing, row, strict=True):
                     out[t] = n
                     if n:
                         self._df[t] = n
