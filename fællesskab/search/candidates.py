@@ -36,6 +36,15 @@ from flask import Flask
 
 from ..geo.distance import EARTH_RADIUS_KM
 from .analysis import text_terms
+from .common import (
+    FULL_SOURCE,
+    FULL_WEIGHT,
+    MEDIUM_SOURCE,
+    MEDIUM_WEIGHT,
+    MULTI_TERM_SOURCE,
+    SENIOR_WORDS,
+    WEAK_SOURCE,
+)
 from .port import MATCHED, Candidate, CandidateQuery, Candidates
 from .query import ParsedQuery, parse_cached
 from .snapshot import Snapshot, ids_from_mask
@@ -45,13 +54,7 @@ log = logging.getLogger(__name__)
 CELL_LAT = 0.0045  # degrees: about 0.5 km
 CELL_LON = 0.008  # degrees: about 0.5 km at 55.5° N
 SAFETY_KM = 0.01  # cell distances are a lower bound with this margin (and 1 %)
-# How much a matching word counts by where it was found (its posting weight:
-# name 5, tags 3, summary and place 2, description and category words 1 per mention).
-FULL_WEIGHT, FULL_SOURCE = 3.0, 1.0
-MEDIUM_WEIGHT, MEDIUM_SOURCE = 2.0, 0.85
-WEAK_SOURCE = 0.7
-MULTI_TERM_SOURCE = 0.9
-SENIOR_TERMS = frozenset(text_terms("senior seniorer seniors ældre pensionist pensionister retired"))
+SENIOR_TERMS = frozenset(text_terms(SENIOR_WORDS))
 STORED_KEPT = 1024  # stored documents of shown candidates kept per generation (a few MB at most)
 SEGMENTS_KEPT = 64  # per-segment data kept at most (LRU), besides the segments of the generations in use
 
@@ -133,6 +136,7 @@ def strengths(interest: Interest, reader, snap: Snapshot) -> dict[int, float]:
                 postings = snap.postings(reader, alt.terms[0])
                 if not postings.mask:
                     continue
+                # common.source_strength, with the boost applied once (one loop step per posting)
                 full, medium, weak = alt.boost * FULL_SOURCE, alt.boost * MEDIUM_SOURCE, alt.boost * WEAK_SOURCE
                 get = best.get
                 for d, w in zip(postings.ids, postings.weights, strict=True):

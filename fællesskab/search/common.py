@@ -25,6 +25,20 @@ PAST_GRACE_SECONDS = 3 * 3600  # an event that began a moment ago still shows
 LOCATE_CACHE_SECONDS = 600.0
 FACET_LIMIT = {"place": 60}
 
+# Matching's candidates (both engines): how much a matching word counts by where it was found,
+# from its posting weight (name 5, tags 3, summary and place 2, description and category words 1
+# per mention; the PostgreSQL engine sums its tsvector labels to the same weights).
+FULL_WEIGHT, FULL_SOURCE = 3.0, 1.0
+MEDIUM_WEIGHT, MEDIUM_SOURCE = 2.0, 0.85
+WEAK_SOURCE = 0.7
+MULTI_TERM_SOURCE = 0.9  # every term of a multi-term alternative is there
+SENIOR_WORDS = "senior seniorer seniors ældre pensionist pensionister retired"
+
+
+def source_strength(weight: float) -> float:
+    """How much one matching term counts by its posting weight (before the alternative's boost)."""
+    return FULL_SOURCE if weight >= FULL_WEIGHT else (MEDIUM_SOURCE if weight >= MEDIUM_WEIGHT else WEAK_SOURCE)
+
 # By database (tests run several apps in one process); each entry is fresh for LOCATE_CACHE_SECONDS.
 _place_terms: TTLCache = TTLCache(maxsize=16, ttl=LOCATE_CACHE_SECONDS)
 _locate_cache: TTLCache = TTLCache(maxsize=500, ttl=LOCATE_CACHE_SECONDS)

@@ -34,7 +34,7 @@ from ..core.time import utcnow
 from ..geo.distance import EARTH_RADIUS_KM, bounding_box
 from . import get_index, get_state
 from .analysis import category_of
-from .common import (  # noqa: F401
+from .common import (
     BLEND_PROXIMITY,
     BLEND_RELEVANCE,
     FACET_LIMIT,

@@ -44,21 +44,15 @@ from flask import Flask
 from ...extensions import db
 from ...geo.distance import bounding_box
 from ..analysis import text_terms
-from ..port import Candidate, CandidateQuery, Candidates, Location
+from ..common import MULTI_TERM_SOURCE, SENIOR_WORDS, source_strength
+from ..port import MATCHED, Candidate, CandidateQuery, Candidates, Location
 from ..query import ParsedQuery, parse
 from . import ensure_ready
 from .backend import Sql, TermReader, _distance
 from .rows import quote
 from .store import stats_for
 
-# How much a matching word counts by where it was found (posting weight: name 5, tags 3,
-# summary and place 2, description and category words 1 per mention). As the Whoosh engine.
-FULL_WEIGHT, FULL_SOURCE = 3.0, 1.0
-MEDIUM_WEIGHT, MEDIUM_SOURCE = 2.0, 0.85
-WEAK_SOURCE = 0.7
-MULTI_TERM_SOURCE = 0.9
-MATCHED = 0.5  # a word fits a document at least this well: it matches
-SENIOR_TERMS = frozenset(text_terms("senior seniorer seniors ældre pensionist pensionister retired"))
+SENIOR_TERMS = frozenset(text_terms(SENIOR_WORDS))
 # A label's source weight (rows.LABELS with schema.FIELD_WEIGHTS), summed per occurrence in SQL.
 LABEL_WEIGHT = "CASE w WHEN 'A' THEN 5 WHEN 'B' THEN 3 WHEN 'C' THEN 2 ELSE 1 END"
 FIELDS = "key, category, sortname, age_min, age_max, target_groups, languages, newcomers, data, lat, lon"
@@ -182,8 +176,7 @@ def _strength(parsed: ParsedQuery, weights: dict[str, float]) -> float:
                 w = weights.get(alt.terms[0])
                 if w is None:
                     continue
-                source = FULL_SOURCE if w >= FULL_WEIGHT else (MEDIUM_SOURCE if w >= MEDIUM_WEIGHT else WEAK_SOURCE)
-                best = max(best, alt.boost * source)
+                best = max(best, alt.boost * source_strength(w))
             elif all(t in weights for t in alt.terms):
                 best = max(best, alt.boost * MULTI_TERM_SOURCE)
         total += best
