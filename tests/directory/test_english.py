@@ -312,3 +312,13 @@ def test_english_text_removed_is_no_longer_found(app, client, db, make_associati
         db.session.commit()
         body = client.get("/api/v1/search", query_string={"q": "birdhouses"}).get_json()
         assert body["results"] == []
+
+
+def test_an_event_only_in_danish_says_so_on_the_english_search_page(client, make_event):
+    """An event card has no summary to carry the note: its Danish description carries it."""
+    make_event(title="Korprøve i Kolding", description="Kom og syng med på en prøve.")
+    english(client)
+    page = client.get("/soeg", query_string={"q": "korprøve"}).get_data(as_text=True)
+    card = page[page.index("<mark>Korprøve</mark> i Kolding"):]
+    card = card[:card.index("</article>")]
+    assert "Only in Danish" in card
