@@ -179,8 +179,8 @@ def test_a_search_waiting_for_the_swap_reads_the_new_table(postgres, db, make_as
     swapped, go_on, result, seen = threading.Event(), threading.Event(), {}, {}
     swap = store._swap
 
-    def swap_and_wait(connection, renames):
-        swap(connection, renames)
+    def swap_and_wait(connection, renames, **kw):
+        swap(connection, renames, **kw)
         swapped.set()
         assert go_on.wait(60)
 
@@ -231,3 +231,21 @@ def test_a_reader_that_keeps_the_table_makes_the_rebuild_copy_the_rows(postgres,
         assert conn.execute(sa.text("SELECT 'search_documents'::regclass::oid")).scalar() == old_table
         assert not conn.execute(sa.text("SELECT to_regclass(:t)"), {"t": store.BUILD_TABLE}).scalar()
     assert answers(client) == before
+
+
+def test_a_rebuild_does_not_wait_for_its_callers_own_open_transaction(postgres, db, make_association,
+                                                                      monkeypatch, caplog):
+    """The caller searched in its session (so holds a lock on search_documents) and then rebuilds,
+    as the start-up refill in a request may: that transaction cannot end until the rebuild returns,
+    so the rows are copied in at once instead of after SWAP_WAIT_S of waiting for itself."""
+    from fællesskab.search import engine
+
+    monkeypatch.setattr(store, "SWAP_WAIT_S", 0.5)  # the old code waited out even this, then copied
+    make_data(make_association)
+    assert db.session.execute(sa.text("SELECT count(*) FROM search_documents")).scalar() == 12  # lock kept
+    with caplog.at_level(logging.WARNING, logger="fællesskab.search.pg.store"):
+        assert engine().rebuild() == 12
+    assert "the caller's own open transaction read it" in caplog.text
+    assert "stayed in use" not in caplog.text
+    db.session.rollback()
+    assert sorted(names(postgres.test_client(), "kor")) == [f"Bramdrup Kor {i}" for i in range(6)]

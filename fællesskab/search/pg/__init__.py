@@ -125,6 +125,28 @@ def rebuild(app: Flask, progress=None, *, wait: bool = True) -> int | None:
     from ..source import iter_documents
     from .store import rebuild as rebuild_table
 
+    caller = _caller_backend(app)  # before app_context(): a new context is a new session
     with app.app_context():
         engine = db.engine
-    return rebuild_table(engine, iter_documents(engine), progress=progress, wait=wait)
+    return rebuild_table(engine, iter_documents(engine), progress=progress, wait=wait, caller_pid=caller)
+
+
+def _caller_backend(app: Flask) -> int | None:
+    """The server process of this thread's own session while it is in a transaction, else None.
+
+    The rebuild runs on a connection of its own; a lock the caller's open transaction holds
+    (it searched, so it read search_documents) is not let go until the rebuild returns, so
+    the swap must not wait for it (store._swap)."""
+    from flask import current_app, has_app_context
+
+    from ...extensions import db
+
+    if not has_app_context() or current_app != app:
+        return None
+    session = db.session()  # the scoped session's own Session
+    if not session.in_transaction():
+        return None
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return None
+    return connection.execute(sa.text("SELECT pg_backend_pid()")).scalar()

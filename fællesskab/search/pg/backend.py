@@ -241,9 +241,9 @@ def _top_source(sql: Sql, where_all: str, ranked_by: str, score: tuple[str, str]
             f" CROSS JOIN LATERAL (SELECT {score_columns}) AS n) AS t) AS m")
 
 
-def _run(connection, sql: Sql, base: list[str], filters: dict[str, str], score: tuple[str, str],
-         distance: str | None, sort: str, params: SearchParams, has_scores: bool, ranked_by: str | None = None,
-         postings: int = 0):
+def _run(connection: sa.Connection, sql: Sql, *, base: list[str], filters: dict[str, str],
+         score: tuple[str, str], distance: str | None, sort: str, params: SearchParams, has_scores: bool,
+         ranked_by: str | None = None, postings: int = 0):
     """Every facet's counts, the total and the page's hits.
 
     Counted once per query and generation (FacetCache): then one statement
@@ -273,7 +273,8 @@ def _run(connection, sql: Sql, base: list[str], filters: dict[str, str], score: 
     if (ranked_by is not None and sort == "relevance" and has_scores and offset + params.per_page <= RUM_TOP
             and has_rum(connection)):
         if counted is None:
-            facets, total, best, _hits_, matched = _count(connection, sql, base, filters, None, dist, order, params)
+            facets, total, best, _hits_, matched = _count(connection, sql, base=base, filters=filters,
+                                                         score=None, dist=dist, order=order, params=params)
             best = None
             if gen is not None:
                 facet_cache.put(key, (facets, total, None, matched))  # no best: this path takes it from its top
@@ -319,14 +320,15 @@ def _run(connection, sql: Sql, base: list[str], filters: dict[str, str], score: 
                   f" CAST({sql.bind(best)} AS float8) AS best FROM {scored} WHERE {where_all}) AS m")
         rows = connection.execute(sa.text(_page_sql(sql, source, order, params)), sql.params).all()
         return facets, total, _hits(rows)
-    facets, total, best, hits, matched = _count(connection, sql, base, filters, score, dist, order, params)
+    facets, total, best, hits, matched = _count(connection, sql, base=base, filters=filters, score=score,
+                                                dist=dist, order=order, params=params)
     if gen is not None:
         facet_cache.put(key, (facets, total, best, matched))
     return facets, total, _hits(hits)
 
 
-def _count(connection, sql: Sql, base: list[str], filters: dict[str, str], score: tuple[str, str] | None,
-           dist: str, order: tuple[str, str], params: SearchParams):
+def _count(connection: sa.Connection, sql: Sql, *, base: list[str], filters: dict[str, str],
+           score: tuple[str, str] | None, dist: str, order: tuple[str, str], params: SearchParams):
     """(facets, total, best score, the page's rows, matches before the facet filters) in one statement
     over the match; with `score` None only the counts: no row's `tsvector` is ranked, no page made."""
     score_expression, score_columns = score if score is not None else ("CAST(NULL AS float8)", "")
@@ -452,8 +454,9 @@ def search(params: SearchParams) -> SearchResult:
     # "table tennis" matches ('tabl' & 'tennis') | 'bordtennis', and a listing with both "tennis" and
     # "bordtennis" scores higher than one with "bordtennis" alone, which the match query cannot tell.
     ranked_by = " | ".join(quote(t) for t, n in frequencies.items() if n) or None
-    facets, total, hits = _run(connection, sql, base, filters, _score(connection, sql, parsed), distance, sort,
-                               params, has_scores=not parsed.is_empty, ranked_by=ranked_by if query else None,
+    facets, total, hits = _run(connection, sql, base=base, filters=filters, score=_score(connection, sql, parsed),
+                               distance=distance, sort=sort, params=params, has_scores=not parsed.is_empty,
+                               ranked_by=ranked_by if query else None,
                                postings=sum(frequencies.values()))
     related = _related_categories(connection, parsed) if total == 0 else []
     return SearchResult(params=params, total=total, hits=hits, facets=facets, location=location,

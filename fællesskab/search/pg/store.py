@@ -59,7 +59,7 @@ def _write(connection, changes: dict[str, dict | None]) -> None:
 
 
 def rebuild(engine, docs: Iterable[dict], progress: Callable[[int], None] | None = None, *,
-            wait: bool = True) -> int | None:
+            wait: bool = True, caller_pid: int | None = None) -> int | None:
     """Replace the table's contents with `docs` (one transaction); return how many were written.
 
     `docs` is read inside the exclusive lock, so it must be a lazy iterator
@@ -73,6 +73,8 @@ def rebuild(engine, docs: Iterable[dict], progress: Callable[[int], None] | None
     index filled row by row made a rebuild 3.5× slower (docs/performance.md).
     Searches on every node keep reading the old table, indexes and all, until
     the commit; only the swap itself (milliseconds) makes them wait.
+    `caller_pid` is the server process of the caller's own open transaction, if any:
+    it cannot end before this returns, so the swap never waits for its locks.
     """
     n = 0
     with Session(engine) as session, session.begin():
@@ -101,9 +103,12 @@ def rebuild(engine, docs: Iterable[dict], progress: Callable[[int], None] | None
             n += len(batch)
             if progress:
                 progress(len(batch))
-        _swap(conn, _copy_indexes(conn))
+        _swap(conn, _copy_indexes(conn), caller_pid=caller_pid)
+    # No TRUNCATE: giving empty end pages back needs the ACCESS EXCLUSIVE lock, which VACUUM waits up
+    # to 5 s for while any search (or the caller's own transaction) reads the table; autovacuum does it.
     with engine.connect() as conn:
-        conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("VACUUM ANALYZE search_documents"))
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text(
+            "VACUUM (ANALYZE, TRUNCATE false) search_documents"))
     clear_stats()
     return n
 
@@ -158,7 +163,7 @@ def _copy_indexes(connection) -> list[tuple[str, str, str | None]]:
     return renames
 
 
-def _swap(connection, renames: list[tuple[str, str, str | None]]) -> None:
+def _swap(connection, renames: list[tuple[str, str, str | None]], *, caller_pid: int | None = None) -> None:
     """Put the build table in the live table's place, names and all, in the caller's transaction.
 
     Dropping the live table needs its ACCESS EXCLUSIVE lock: each try waits at most SWAP_LOCK_MS
@@ -167,9 +172,12 @@ def _swap(connection, renames: list[tuple[str, str, str | None]]) -> None:
     hook's write waiting for the advisory lock) would never let go — waiting for it is a deadlock,
     which PostgreSQL settles by failing one of the two — so then, or after SWAP_WAIT_S, the rows
     are copied into the live table instead: slower (the RUM index row by row), but it needs no
-    lock a reader holds.
+    lock a reader holds. So it is, at once, when the caller's own transaction (`caller_pid`)
+    holds a lock on the table: that transaction waits for this function to return.
     """
     deadline = time.monotonic() + SWAP_WAIT_S
+    if caller_pid is not None and _table_held_by(connection, caller_pid):
+        return _copy_into_live(connection, "the caller's own open transaction read it")
     while True:
         if _table_held_by_our_waiters(connection):
             return _copy_into_live(connection, "a transaction that read it waits for this rebuild's lock")
@@ -203,6 +211,13 @@ def _table_held_by_our_waiters(connection) -> bool:
         "SELECT EXISTS (SELECT 1 FROM pg_locks l WHERE l.relation = 'search_documents'::regclass"
         " AND l.granted AND l.pid <> pg_backend_pid() AND pg_backend_pid() = ANY(pg_blocking_pids(l.pid)))"
     )).scalar())
+
+
+def _table_held_by(connection, pid: int) -> bool:
+    """Whether the session with server process `pid` holds a lock on search_documents."""
+    return bool(connection.execute(sa.text(
+        "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE relation = 'search_documents'::regclass"
+        " AND granted AND pid = :pid)"), {"pid": pid}).scalar())
 
 
 def _copy_into_live(connection, why: str) -> None:
