@@ -82,6 +82,20 @@ class _Row:
         self.line, self.values = line, values
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """What the header and the database say about every row of one file."""
+
+    columns: dict[str, int]  # header name -> position
+    coords: tuple[str, str, str]  # (latitude column, longitude column, "wgs84" or "utm32")
+    districts: dict[str, str]  # postcode -> postal district, for rows that leave it out
+    municipality_code: str  # rows of other municipalities are skipped ("" keeps all)
+
+    def cell(self, values: list[str], name: str) -> str:
+        i = self.columns.get(name)
+        return values[i].strip() if i is not None else ""
+
+
 def import_addresses(stream: IO[bytes], *, progress: Callable[[int], None] | None = None,
                      batch_size: int = BATCH_SIZE, municipality_code: str = KOLDING_MUNICIPALITY_CODE
                      ) -> AddressImportReport:
@@ -93,12 +107,14 @@ def import_addresses(stream: IO[bytes], *, progress: Callable[[int], None] | Non
     """
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     try:
-        return _import(text, stream, progress, batch_size, municipality_code)
+        return _import(text, stream, progress=progress, batch_size=batch_size,
+                       municipality_code=municipality_code)
     finally:
         text.detach()  # leave the caller's stream open
 
 
-def _import(text, stream, progress, batch_size, municipality_code) -> AddressImportReport:
+def _import(text: IO[str], stream: IO[bytes], *, progress: Callable[[int], None] | None, batch_size: int,
+            municipality_code: str) -> AddressImportReport:
     report = AddressImportReport()
     try:
         first = text.readline()
@@ -121,8 +137,9 @@ def _import(text, stream, progress, batch_size, municipality_code) -> AddressImp
     if missing:
         report.add(1, "", f"mangler kolonne(r): {', '.join(missing)}.")
         return report
-    districts = dict(db.session.execute(sa.select(Postcode.code, Postcode.name)).all())
-    col = {name: header.index(name) for name in header}
+    layout = _Layout(columns={name: header.index(name) for name in header}, coords=coords,
+                     districts=dict(db.session.execute(sa.select(Postcode.code, Postcode.name)).all()),
+                     municipality_code=municipality_code)
     reader = csv.reader(text, delimiter=delimiter)
     batch: dict[tuple[str, str, str], _Row] = {}
     previous: set[tuple[str, str, str]] = set()  # the last batch's keys: unit rows may straddle a batch
@@ -145,7 +162,7 @@ def _import(text, stream, progress, batch_size, municipality_code) -> AddressImp
         if len(values) != len(header):
             report.add(line, "", f"har {len(values)} felter, men overskriften har {len(header)}.")
             continue
-        row = _clean_row(line, values, col, coords, districts, municipality_code, report)
+        row = _clean_row(line, values, layout, report)
         if row is None:
             continue
         v = row.values
@@ -167,11 +184,12 @@ def _import(text, stream, progress, batch_size, municipality_code) -> AddressImp
     return report
 
 
-def _clean_row(line, values, col, coords, districts, municipality_code, report) -> _Row | None:
+def _clean_row(line: int, values: list[str], layout: _Layout, report: AddressImportReport) -> _Row | None:
+    """The row's address, or None when it is skipped or has problems (added to `report`)."""
     def cell(name: str) -> str:
-        i = col.get(name)
-        return values[i].strip() if i is not None else ""
+        return layout.cell(values, name)
 
+    municipality_code = layout.municipality_code
     kommune = cell("kommunekode")
     if kommune and municipality_code and kommune.lstrip("0") != municipality_code.lstrip("0"):
         report.skipped_other_municipality += 1
@@ -188,7 +206,7 @@ def _clean_row(line, values, col, coords, districts, municipality_code, report) 
     postcode = cell("postnr")
     if not re.fullmatch(r"\d{4}", postcode):
         report.add(line, "postnr", f"skal være fire cifre, ikke {postcode[:20]!r}.")
-    lat_name, lon_name, kind = coords
+    lat_name, lon_name, kind = layout.coords
     if kind == "utm32":
         north = _number(cell(lat_name), minimum=6_000_000, maximum=6_450_000)
         east = _number(cell(lon_name), minimum=400_000, maximum=900_000)
@@ -199,7 +217,7 @@ def _clean_row(line, values, col, coords, districts, municipality_code, report) 
     if lat is None or lon is None or not in_denmark(lat, lon):
         report.add(line, lat_name, f"koordinaterne ({cell(lat_name)[:20]!r}, {cell(lon_name)[:20]!r}) "
                                    "ligger ikke i Danmark.")
-    district = cell("postnrnavn") or districts.get(postcode, "")
+    district = cell("postnrnavn") or layout.districts.get(postcode, "")
     town = cell("supplerendebynavn") or None
     if len(district) > 80 or (town and len(town) > 80):
         report.add(line, "postnrnavn", "er for langt (højst 80 tegn).")

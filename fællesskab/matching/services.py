@@ -483,12 +483,13 @@ def _rank(req: MatchRequest, h: Household, location: Located, events, home: _Hom
             labels = fits.labels(list(s.hit))
             if s.kind == "event":
                 starts, at_home, listing = event_extra[s.item_id]
-                items.append(_event_item(s, h, listing, starts, labels,
-                                         home.place_name if at_home else None, details[s.item_id], locale))
+                items.append(_event_item(s, h, listing, starts=starts, matched=labels,
+                                         village=home.place_name if at_home else None,
+                                         more=details[s.item_id], locale=locale))
             else:
                 a = pool[s.doc]
                 listing = replace(profile(a)[1], category=a.category)
-                items.append(_association_item(s, h, listing, a, labels, locale))
+                items.append(_association_item(s, h, listing, a, matched=labels, locale=locale))
         out.append(items)
     return out[0], out[1]
 
@@ -573,7 +574,8 @@ def _url(endpoint: str, fallback: str, **values) -> str:
     return url_for(endpoint, **values) if has_request_context() else fallback
 
 
-def _association_item(s: Scored, h: Household, listing: Listing, a: Candidate, matched, locale) -> MatchItem:
+def _association_item(s: Scored, h: Household, listing: Listing, a: Candidate, *, matched: list[str],
+                      locale: str) -> MatchItem:
     why = ranking.reasons(h, listing, s.km, matched=matched)
     stored = a.data
     return MatchItem(
@@ -586,8 +588,8 @@ def _association_item(s: Scored, h: Household, listing: Listing, a: Candidate, m
     )
 
 
-def _event_item(s: Scored, h: Household, listing: Listing, starts: datetime, matched, village,
-                more: EventDetails, locale) -> MatchItem:
+def _event_item(s: Scored, h: Household, listing: Listing, *, starts: datetime, matched: list[str],
+                village: str | None, more: EventDetails, locale: str) -> MatchItem:
     event: EventRow = s.payload
     place = more.place or more.town
     why = ranking.reasons(h, listing, s.km, matched=matched, starts_at=starts, village=village, where=place)
