@@ -19,7 +19,7 @@ from fællesskab.config import normalise_database_url
 from fællesskab.extensions import db as _db
 from fællesskab.extensions import limiter
 
-from .helpers import DATABASES, PASSWORD, SEED_DIR, empty_tables
+from .helpers import DATABASES, PASSWORD, SEED_DIR, TEST_HASH_METHOD, empty_tables
 
 
 def database_url(name: str, tmp_dir) -> str:
@@ -43,6 +43,7 @@ def app(request, tmp_path_factory):
         "SEED_DIR": SEED_DIR,
         "MAIL_FOLDER": str(tmp_dir / "mail"),  # never the checkout's instance/
         "RATELIMITS_ON": False,  # tests/accounts switch them on where they are the subject
+        "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
     })
     application.config["DATABASE_NAME"] = request.param
     with application.app_context():

@@ -17,6 +17,9 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SEED_DIR = os.path.join(REPO_ROOT, "seed")
 
 PASSWORD = "correct horse battery staple"
+# scrypt at 1/32 of the product's cost (config.PASSWORD_HASH_METHOD): the same code and algorithm, and
+# hashing was a fifth of the suite's time. tests/accounts/test_security.py checks the product's cost.
+TEST_HASH_METHOD = "scrypt:1024:8:1"
 
 DATABASES = ["sqlite"]
 if os.environ.get("TEST_DATABASE_URL"):

@@ -159,7 +159,8 @@ def new_recovery_codes(user: User) -> list[str]:
     codes = []
     for _n in range(RECOVERY_CODE_COUNT):
         raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _i in range(RECOVERY_CODE_LENGTH))
-        db.session.add(RecoveryCode(user_id=user.id, code_hash=generate_password_hash(raw, method="scrypt")))
+        db.session.add(RecoveryCode(user_id=user.id, code_hash=generate_password_hash(
+            raw, method=current_app.config["PASSWORD_HASH_METHOD"])))
         codes.append(f"{raw[:5]}-{raw[5:]}")
     db.session.flush()
     return codes

@@ -5,10 +5,13 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from fællesskab import create_app
+from fællesskab.accounts.models import User
 from fællesskab.accounts.passwords import password_problem
 from fællesskab.mail.models import OutboxMessage
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, TEST_HASH_METHOD
 
 
 def login(client, email, password=PASSWORD):
@@ -321,3 +324,17 @@ def test_anonymous_sign_up_form_is_rate_limited(client, make_event, limits_on):
                 for i in range(allowed + 1)]
     assert 429 not in statuses[:allowed]
     assert statuses[-1] == 429
+
+
+
+def test_the_product_hashes_passwords_with_scrypt_at_full_cost(tmp_path):
+    """The tests lower the cost (tests/helpers.TEST_HASH_METHOD); a real app keeps Werkzeug's
+    scrypt at N=2**15, and a hash made at either cost verifies."""
+    product = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
+                          "SECRET_KEY": "x", "SEARCH_INDEX_DIR": str(tmp_path / "index")})
+    assert product.config["PASSWORD_HASH_METHOD"] == "scrypt"
+    with product.app_context():
+        user = User(email="a@example.org", role="coordinator")
+        user.set_password(PASSWORD)
+    assert user.password_hash.startswith("scrypt:32768:8:1$") and user.check_password(PASSWORD)
+    assert check_password_hash(generate_password_hash(PASSWORD, method=TEST_HASH_METHOD), PASSWORD)

@@ -17,7 +17,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers import DATABASES, REPO_ROOT, SEED_DIR
+from tests.helpers import DATABASES, REPO_ROOT, SEED_DIR, TEST_HASH_METHOD
 
 from .helpers import Requests, choose_language, log_in, new_context, unavailable
 
@@ -115,6 +115,7 @@ def live_server(request, tmp_path_factory):
         "MAIL_SERVER": None,
         "MAIL_FOLDER": str(tmp / "mail"),
         "RATELIMITS_ON": False,  # a test run loads pages faster than a person
+        "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
     })
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name=f"live-{request.param}", daemon=True)
