@@ -27,6 +27,11 @@ if os.environ.get("TEST_DATABASE_URL"):
 # tests/run-suite runs the PostgreSQL half in a process of its own, beside a SQLite-only one.
 if os.environ.get("TEST_DATABASES"):
     DATABASES = [name for name in DATABASES if name in os.environ["TEST_DATABASES"].split(",")]
+# Browser checks of what a page looks like (axe-core, reflow, focus, the map; marked `rendering`)
+# give the same answer whichever database is behind the page, so they run against one database
+# per suite run; the journeys, which write, run against every one. tests/run-suite points the
+# PostgreSQL half at the SQLite half's run of them.
+RENDER_DATABASE = os.environ.get("TEST_RENDER_DATABASE") or DATABASES[0]
 
 
 # --- emptying the tables ----------------------------------------------------------------------

@@ -17,7 +17,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers import DATABASES, REPO_ROOT, SEED_DIR, TEST_HASH_METHOD
+from tests.helpers import DATABASES, RENDER_DATABASE, REPO_ROOT, SEED_DIR, TEST_HASH_METHOD
 
 from .helpers import Requests, choose_language, log_in, new_context, unavailable
 
@@ -175,6 +175,21 @@ def _listing_link() -> dict:
     token = stewardship.make_token(link)
     db.session.commit()
     return {"association_id": assoc.id, "listing_token": token}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Leave out the `rendering` checks on every database but RENDER_DATABASE (tests/helpers.py)."""
+    kept, left_out = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        database = callspec.params.get("live_server") if callspec else None
+        if item.get_closest_marker("rendering") and database not in (None, RENDER_DATABASE):
+            left_out.append(item)
+        else:
+            kept.append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -11,7 +11,7 @@ import pytest
 from .helpers import LANGUAGES, assert_lang, axe_violations, choose_language, describe, horizontal_overflow
 from .pages import ADMIN_PAGES, COORDINATOR_PAGES, EMBED_PAGES, FORUM_PAGES, PUBLIC_PAGES
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.rendering]
 
 
 def check(page, axe_path, path: str, lang: str, status: int = 200) -> None:

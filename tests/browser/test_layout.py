@@ -10,7 +10,7 @@ import pytest
 from .helpers import LANGUAGES, axe_violations, describe, horizontal_overflow
 from .pages import COORDINATOR_PAGES, FORUM_PAGES, PUBLIC_PAGES
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.rendering]
 
 
 VIEWPORTS = {

@@ -12,7 +12,7 @@ import pytest
 
 from .helpers import LANGUAGES, axe_violations, describe, horizontal_overflow, press_until_focused
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.rendering]
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 1}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
