@@ -17,11 +17,13 @@ def item_json(item: MatchItem) -> dict:
     out = {
         "type": item.type, "id": item.id, "external_id": item.external_id, "name": item.name,
         "score": item.score, "distance_km": item.distance_km, "reasons": item.reasons,
-        "url": item.url, "category": item.category, "place": item.place,
+        "url": item.url, "category": item.category, "place": item.place, "name_en": item.name_en or None,
     }
     if item.type == "event":
         out["kind"] = item.kind
         out["starts_at"] = item.starts_at.isoformat() if item.starts_at else None
+    else:
+        out["summary_en"] = item.summary_en or None
     return out
 
 

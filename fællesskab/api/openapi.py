@@ -120,6 +120,8 @@ SCHEMAS = {
         "type": {"type": "string", "enum": list(TYPES)}, "id": INT, "external_id": NSTR, "name": STR,
         "score": NUM, "distance_km": NUM, "reasons": STR_LIST, "url": STR, "category": NSTR, "place": NSTR,
         "kind": NSTR, "starts_at": NSTR,
+        "name_en": _english("The name (an event's title) in English, or null."),
+        "summary_en": _english("An association's summary in English, or null; events have no summary."),
     }, ("type", "id", "name", "score", "distance_km", "reasons", "url")),
     "MatchResult": _obj({"location": LOCATION, "results": {"type": "array", "items": _ref("MatchItem")}},
                         ("location", "results")),

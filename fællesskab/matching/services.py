@@ -101,7 +101,8 @@ class MatchItem:
     place: str | None = None
     summary: str | None = None
     kind: str | None = None  # an event's kind (welcome-meeting, …)
-    # An association's English text, when it has any (the English results page shows it).
+    # The listing's English text, when it has any (the English results page shows it); an event's
+    # name_en is its English title, and an event has no summary.
     name_en: str | None = None
     summary_en: str | None = None
     # The reasons as codes and values (ranking.reason_data), to be stored and worded in the reader's language.
@@ -320,6 +321,7 @@ class EventDetails(NamedTuple):
     town: str | None
     host: str | None  # the forum's or the association's name
     place: str | None
+    title_en: str | None
 
 
 def _upcoming_events(lat: float, lon: float, max_km: float) -> list[tuple[EventRow, datetime, float]]:
@@ -369,11 +371,12 @@ def _upcoming_events(lat: float, lon: float, max_km: float) -> list[tuple[EventR
 
 
 def _event_details(ids: list[int]) -> dict[int, EventDetails]:
-    """External id, town, host and place name of the events picked for the result."""
+    """External id, town, host, place name and English title of the events picked for the result."""
     if not ids:
         return {}
     rows = db.session.execute(
-        sa.select(Event.id, Event.external_id, Event.town, sa.func.coalesce(Forum.name, Association.name), Place.name)
+        sa.select(Event.id, Event.external_id, Event.town, sa.func.coalesce(Forum.name, Association.name), Place.name,
+                  Event.title_en)
         .outerjoin(Association, Association.id == Event.association_id)
         .outerjoin(Forum, Forum.id == Event.forum_id)
         .outerjoin(Place, Place.id == Event.place_id)
@@ -599,5 +602,5 @@ def _event_item(s: Scored, h: Household, listing: Listing, *, starts: datetime, 
         score=round(s.score, 4), distance_km=round(s.km, 2), reasons=reasons.format_reasons(why, locale),
         category=listing.category, starts_at=starts, lat=event.lat, lon=event.lon,
         place=place, summary=more.host,
-        kind=event.kind, reason_codes=[ranking.reason_data(r) for r in why],
+        kind=event.kind, reason_codes=[ranking.reason_data(r) for r in why], name_en=more.title_en,
     )

@@ -322,3 +322,34 @@ def test_an_event_only_in_danish_says_so_on_the_english_search_page(client, make
     card = page[page.index("<mark>Korprøve</mark> i Kolding"):]
     card = card[:card.index("</article>")]
     assert "Only in Danish" in card
+
+
+def test_the_newcomer_results_show_an_events_english_title(client, db, make_event):
+    """An event on the results has no summary: its English title shows, or the Danish one says so."""
+    make_event(title="Velkomstmøde i Vamdrup", town="Vamdrup", title_en="Welcome meeting in Vamdrup")
+    make_event(title="Fællesspisning i Vamdrup", town="Vamdrup")
+    english(client)
+    page = client.get("/ny-i-kolding/resultater", query_string={"lat": "55.428", "lon": "9.284"}).get_data(as_text=True)
+    assert "Welcome meeting in Vamdrup" in page and "Velkomstmøde i Vamdrup" not in page
+    assert 'lang="da">Fællesspisning i Vamdrup</a> <span class="lang-note">Only in Danish</span>' in page
+    danish(client)
+    page = client.get("/ny-i-kolding/resultater", query_string={"lat": "55.428", "lon": "9.284"}).get_data(as_text=True)
+    assert "Velkomstmøde i Vamdrup" in page and "Welcome meeting in Vamdrup" not in page
+
+
+def test_the_match_api_adds_english_fields_and_documents_them(client, db, make_association, make_event):
+    from fællesskab.api.openapi import SCHEMAS
+
+    make_association(name="Vamdrup Svømmeklub", town="Vamdrup", summary="Svømning for alle.",
+                     name_en="Vamdrup Swimming Club", summary_en="Swimming for everyone.")
+    make_association(name="Vamdrup Skak", town="Vamdrup")
+    make_event(title="Velkomstmøde i Vamdrup", town="Vamdrup", title_en="Welcome meeting in Vamdrup")
+    body = client.post("/api/v1/match", json={"address": "Vamdrup"}).get_json()
+    items = {item["name"]: item for item in body["results"] + body["others"]}
+    assert (items["Vamdrup Svømmeklub"]["name_en"], items["Vamdrup Svømmeklub"]["summary_en"]) == (
+        "Vamdrup Swimming Club", "Swimming for everyone.")
+    assert (items["Vamdrup Skak"]["name_en"], items["Vamdrup Skak"]["summary_en"]) == (None, None)
+    assert items["Velkomstmøde i Vamdrup"]["name_en"] == "Welcome meeting in Vamdrup"
+    assert "summary_en" not in items["Velkomstmøde i Vamdrup"]  # an event has no summary
+    properties = SCHEMAS["MatchItem"]["properties"]
+    assert properties["name_en"]["description"] and properties["summary_en"]["description"]
