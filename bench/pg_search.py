@@ -17,7 +17,8 @@ by that code's models, filled by its rebuild (timed: the reindex), the
 database vacuumed, and the search API requested in-process through the Flask
 test client — the query mix of bench/search.py plus English words and towns —
 warmed once, then `--passes` times: wall and CPU median / p95, and the
-PostgreSQL server's CPU per request. Writes bench/out/pg-search-<scale>.json.
+PostgreSQL server's CPU per request; then the search page and the match API
+(bench/national.py's requests) the same way. Writes bench/out/pg-search-<scale>.json.
 """
 from __future__ import annotations
 
@@ -139,6 +140,7 @@ def measure(args, cfg: dict, out: dict) -> dict:
                 cold.append(time.perf_counter() - t0)
         out["uncached"] = summarise(cold)
         out["uncached_pg_cpu_ms_per_request"] = pg_backend_cpu(args.database_url, pg_before) * 1000 / len(cold)
+    out["pages"] = measure_pages(client, args)
     out["rss_mb"] = memory_mb()
     from fællesskab.search.pg import backend
 
@@ -146,6 +148,42 @@ def measure(args, cfg: dict, out: dict) -> dict:
         out["rum_pages"] = compare_rum(client, [u for class_urls in urls.values() for u in class_urls])
     with app.app_context():
         db.engine.dispose()
+    return out
+
+
+def measure_pages(client, args) -> dict:
+    """The search page and the match API on this engine, as bench/national.py requests them:
+    warm once, then `passes` times; wall median / p95 and the PostgreSQL server's CPU per request."""
+    import json as json_module
+
+    from bench.match import HOUSEHOLDS
+    from bench.national_peer import pg_backend_cpu
+    from bench.search import CLASSES
+    from bench.timing import summarise
+
+    requests = {
+        "search page `/soeg`": [("GET", "/soeg?" + urlencode({"q": q}), None)
+                                for q, _p in CLASSES["1-word"] + CLASSES["2-word"]],
+        "match `POST /api/v1/match`": [("POST", "/api/v1/match", json_module.dumps({"address": a, **extra}))
+                                       for a, _lat, _lon, extra in HOUSEHOLDS],
+    }
+    out = {}
+    for name, reqs in requests.items():
+        def run(method, path, body):
+            response = client.open(path, method=method, data=body,
+                                   headers={"Content-Type": "application/json"} if body else {})
+            assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
+
+        for req in reqs:
+            run(*req)
+        wall, pg_before = [], pg_backend_cpu(args.database_url)
+        for _ in range(args.passes):
+            for req in reqs:
+                t0 = time.perf_counter()
+                run(*req)
+                wall.append(time.perf_counter() - t0)
+        out[name] = {"wall": summarise(wall), "requests": len(wall),
+                     "pg_cpu_ms_per_request": pg_backend_cpu(args.database_url, pg_before) * 1000 / len(wall)}
     return out
 
 
@@ -227,6 +265,11 @@ def report(res: dict) -> str:
         lambda r: ms(r["uncached"]) if "uncached" in r else "– (counted every time)")
     row("facet counts not yet kept: PostgreSQL CPU ms / request",
         lambda r: f"{r['uncached_pg_cpu_ms_per_request']:.1f}" if "uncached" in r else "–")
+    for page in runs[0].get("pages", {}):
+        row(f"{page}: wall median / p95 ms (n)", lambda r, page=page: (
+            f"{ms(r['pages'][page]['wall'])} ({r['pages'][page]['requests']})" if page in r.get("pages", {}) else "–"))
+        row(f"{page}: PostgreSQL CPU ms / request", lambda r, page=page: (
+            f"{r['pages'][page]['pg_cpu_ms_per_request']:.1f}" if page in r.get("pages", {}) else "–"))
     row("worker RSS (peak) MiB", lambda r: f"{r['rss_mb'][0]:.0f} ({r['rss_mb'][1]:.0f})")
     if any("rum_pages" in r for r in runs):
         row("first page as ranking every match (RUM top)", lambda r: (
