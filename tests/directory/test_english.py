@@ -353,3 +353,20 @@ def test_the_match_api_adds_english_fields_and_documents_them(client, db, make_a
     assert "summary_en" not in items["Velkomstmøde i Vamdrup"]  # an event has no summary
     properties = SCHEMAS["MatchItem"]["properties"]
     assert properties["name_en"]["description"] and properties["summary_en"]["description"]
+
+
+def test_a_danish_association_name_is_marked_danish_on_english_pages(client, db, make_association):
+    """A screen reader reads "Vamdrup Svømmeklub" with a Danish voice (WCAG 3.1.2), as it does an
+    event's Danish title; an English name and every Danish page carry no mark."""
+    assoc = make_association(name="Vamdrup Svømmeklub", town="Vamdrup", tags="svømning")
+    make_association(name="Vamdrup Skakklub", town="Vamdrup", tags="skak", name_en="Vamdrup Chess Club")
+    english(client)
+    detail = client.get(f"/foreninger/{assoc.slug}").get_data(as_text=True)
+    assert '<h1 lang="da">Vamdrup Svømmeklub</h1>' in detail
+    found = client.get("/soeg", query_string={"q": "svømning"}).get_data(as_text=True)
+    assert f'<a href="/foreninger/{assoc.slug}" lang="da">' in found
+    listed = client.get("/foreninger").get_data(as_text=True)
+    assert f'<a href="/foreninger/{assoc.slug}" lang="da">Vamdrup Svømmeklub</a>' in listed
+    assert '>Vamdrup Chess Club</a>' in listed and 'lang="da">Vamdrup Chess Club' not in listed
+    danish(client)
+    assert '<h1>Vamdrup Svømmeklub</h1>' in client.get(f"/foreninger/{assoc.slug}").get_data(as_text=True)
