@@ -152,26 +152,20 @@ def measure(args, cfg: dict, out: dict) -> dict:
 
 
 def measure_pages(client, args) -> dict:
-    """The search page and the match API on this engine, as bench/national.py requests them:
+    """The search page and the match API on this engine, with bench/national.py's requests:
     warm once, then `passes` times; wall median / p95 and the PostgreSQL server's CPU per request."""
-    import json as json_module
-
-    from bench.match import HOUSEHOLDS
+    from bench.national import endpoints
     from bench.national_peer import pg_backend_cpu
-    from bench.search import CLASSES
     from bench.timing import summarise
 
-    requests = {
-        "search page `/soeg`": [("GET", "/soeg?" + urlencode({"q": q}), None)
-                                for q, _p in CLASSES["1-word"] + CLASSES["2-word"]],
-        "match `POST /api/v1/match`": [("POST", "/api/v1/match", json_module.dumps({"address": a, **extra}))
-                                       for a, _lat, _lon, extra in HOUSEHOLDS],
-    }
+    wanted = ("search page `/soeg`", "match `POST /api/v1/match`")
     out = {}
-    for name, reqs in requests.items():
-        def run(method, path, body):
-            response = client.open(path, method=method, data=body,
-                                   headers={"Content-Type": "application/json"} if body else {})
+    for name, reqs in endpoints([]).items():
+        if name not in wanted:
+            continue
+
+        def run(method, path, headers, body):
+            response = client.open(path, method=method, headers=headers, data=body)
             assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
 
         for req in reqs:
