@@ -72,21 +72,26 @@ def approve_event(event_id: int):
 @role_required("coordinator")
 def reject_event(event_id: int):
     event = services.get_event(event_id)
-    form = reject_form("e", event_id, request.form)
+    return _reject(("e", event_id), lambda reason: moderation.reject_event(event, reason, actor=current_user),
+                   _("%(title)s er afvist. Lokalrådet kan se begrundelsen.", title=event.title))
+
+
+def _reject(item: tuple[str, int], reject, done_message: str):
+    """Reject a queue item with the reason from its form; the queue again, with errors, when that fails."""
+    form = reject_form(*item, request.form)
     if not form.validate_on_submit():
-        return _queue_page({("e", event_id): form}, 400)
+        return _queue_page({item: form}, 400)
     try:
-        moderation.reject_event(event, form.reason.data, actor=current_user)
+        reject(form.reason.data)
     except ValidationError as exc:
         db.session.rollback()
         apply_errors(form, [("reason", m) for _f, m in exc.errors])
-        return _queue_page({("e", event_id): form}, 400)
+        return _queue_page({item: form}, 400)
     except InvalidTransition as exc:
         db.session.rollback()
         return _done(exc.message, "info")
-    title = event.title
     db.session.commit()
-    return _done(_("%(title)s er afvist. Lokalrådet kan se begrundelsen.", title=title))
+    return _done(done_message)
 
 
 @coordinator_bp.post("/godkendelse/aendringer/<int:revision_id>/godkend")
@@ -110,21 +115,10 @@ def approve_revision(revision_id: int):
 @role_required("coordinator")
 def reject_revision(revision_id: int):
     revision = _revision(revision_id)
-    form = reject_form("r", revision_id, request.form)
-    if not form.validate_on_submit():
-        return _queue_page({("r", revision_id): form}, 400)
-    try:
-        moderation.reject_revision(revision, form.reason.data, actor=current_user)
-    except ValidationError as exc:
-        db.session.rollback()
-        apply_errors(form, [("reason", m) for _f, m in exc.errors])
-        return _queue_page({("r", revision_id): form}, 400)
-    except InvalidTransition as exc:
-        db.session.rollback()
-        return _done(exc.message, "info")
-    title = revision.event.title
-    db.session.commit()
-    return _done(_("Ændringerne af %(title)s er afvist; den godkendte udgave vises fortsat.", title=title))
+    return _reject(("r", revision_id),
+                   lambda reason: moderation.reject_revision(revision, reason, actor=current_user),
+                   _("Ændringerne af %(title)s er afvist; den godkendte udgave vises fortsat.",
+                     title=revision.event.title))
 
 
 @coordinator_bp.get("/lokalraad")
