@@ -34,6 +34,15 @@ class LoadReport:
         return bool(self.created or self.updated)
 
 
+def _upsert(report: LoadReport, what: str, existing, model, keys: dict, values: dict) -> None:
+    """Add a `model` row with `keys` and `values`, or bring `existing` up to `values`; count what changed."""
+    if existing is None:
+        db.session.add(model(**keys, **values))
+        report.count(what, True)
+    elif apply_values(existing, values):
+        report.count(what, False)
+
+
 def _read_csv(path: str) -> list[dict[str, str]]:
     with open(path, newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
@@ -50,12 +59,7 @@ def load_reference_data(seed_dir: str) -> LoadReport:
     postcodes = {p.code: p for p in db.session.scalars(sa.select(Postcode))}
     for row in _read_csv(os.path.join(base, "kolding-postcodes.csv")):
         values = {"name": row["name"], "lat": float(row["lat"]), "lon": float(row["lon"])}
-        pc = postcodes.get(row["postcode"])
-        if pc is None:
-            db.session.add(Postcode(code=row["postcode"], **values))
-            report.count("postcodes", True)
-        elif apply_values(pc, values):
-            report.count("postcodes", False)
+        _upsert(report, "postcodes", postcodes.get(row["postcode"]), Postcode, {"code": row["postcode"]}, values)
     db.session.flush()
 
     places = {p.name: p for p in db.session.scalars(sa.select(Place))}
@@ -72,12 +76,7 @@ def load_reference_data(seed_dir: str) -> LoadReport:
             "former_municipality": row["former_municipality"] or None,
             "source": row["source"] or None,
         }
-        place = places.get(row["name"])
-        if place is None:
-            db.session.add(Place(name=row["name"], **values))
-            report.count("places", True)
-        elif apply_values(place, values):
-            report.count("places", False)
+        _upsert(report, "places", places.get(row["name"]), Place, {"name": row["name"]}, values)
 
     streets = {(s.name, s.postcode): s for s in db.session.scalars(sa.select(Street))}
     for row in _read_csv(os.path.join(base, "kolding-streets.csv")):
@@ -87,12 +86,8 @@ def load_reference_data(seed_dir: str) -> LoadReport:
             "lon": float(row["lon"]),
             "locality": row["locality"] or None,
         }
-        street = streets.get((row["street"], row["postcode"]))
-        if street is None:
-            db.session.add(Street(name=row["street"], postcode=row["postcode"], **values))
-            report.count("streets", True)
-        elif apply_values(street, values):
-            report.count("streets", False)
+        _upsert(report, "streets", streets.get((row["street"], row["postcode"])), Street,
+                {"name": row["street"], "postcode": row["postcode"]}, values)
 
     with open(os.path.join(base, "kolding-boundary.geojson"), encoding="utf-8") as fh:
         geojson = json.load(fh)
@@ -100,11 +95,7 @@ def load_reference_data(seed_dir: str) -> LoadReport:
     code = feature["properties"].get("kommunekode", "0621")
     values = {"name": feature["properties"].get("name", "Kolding Kommune"),
               "geojson": json.dumps(feature["geometry"], separators=(",", ":"))}
-    boundary = db.session.scalar(sa.select(Boundary).where(Boundary.code == code))
-    if boundary is None:
-        db.session.add(Boundary(code=code, **values))
-        report.count("boundaries", True)
-    elif apply_values(boundary, values):
-        report.count("boundaries", False)
+    _upsert(report, "boundaries", db.session.scalar(sa.select(Boundary).where(Boundary.code == code)), Boundary,
+            {"code": code}, values)
     db.session.flush()
     return report
